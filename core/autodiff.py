@@ -1,0 +1,103 @@
+"""Forward mode and reverse mode over a graph, computed in one sweep each.
+
+These are the engine: the steppers replay what they record one node at a time, and training calls
+`gradient` directly. Both run the primitives' registered JVP/VJP rules, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .graph import Const, Graph, GraphError
+from .numbers import Value
+from .primitives import jvp_rule, vjp_rule
+
+
+def unbroadcast(contribution: Value, like: Value) -> Value:
+    """Sum a contribution over the axes that broadcasting added, so it has the shape of `like`.
+
+    A scalar weight used on every row of a batch receives the sum of the rows' contributions.
+    """
+    target_ndim = np.ndim(like)
+    result = np.asarray(contribution, dtype=float)
+    if result.ndim == 0 and target_ndim == 0:
+        return float(result)
+    while result.ndim > target_ndim:
+        result = result.sum(axis=0)
+    if target_ndim:
+        for axis, size in enumerate(np.shape(like)):
+            if size == 1 and result.shape[axis] != 1:
+                result = result.sum(axis=axis, keepdims=True)
+        return result
+    return float(result)
+
+
+def forward_tangents(graph: Graph, values: Mapping[str, Value], wrt: str) -> dict[str, Value]:
+    """dξ/d(wrt) for every node, tangents flowing with the values (one sweep per input)."""
+    if wrt not in graph.inputs:
+        raise GraphError(f"cannot differentiate with respect to {wrt!r}: inputs are {', '.join(graph.inputs)}")
+    if np.ndim(values[wrt]) != 0:
+        raise GraphError(f"forward mode needs a scalar input; {wrt!r} is a vector")
+    tangents: dict[str, Value] = {}
+    with np.errstate(all="ignore"):
+        for node in graph.nodes:
+            if node.is_input:
+                tangents[node.name] = 1.0 if node.name == wrt else 0.0
+                continue
+            args = graph.arg_values(node, values)
+            arg_tangents = [0.0 if isinstance(arg, Const) else tangents[arg] for arg in node.args]
+            tangents[node.name] = jvp_rule(node.op)(args, values[node.name], arg_tangents)
+    return tangents
+
+
+@dataclass(frozen=True)
+class EdgeContribution:
+    """What `child` sends back to `parent` in reverse mode: ∂out/∂child · ∂child/∂parent."""
+
+    parent: str
+    child: str
+    value: Value
+
+
+def reverse_adjoints(graph: Graph, values: Mapping[str, Value],
+                     seed: Value = 1.0) -> tuple[dict[str, Value], list[EdgeContribution]]:
+    """∂out/∂ξ for every node, and every contribution in the order it is added (`+=` at fan-out).
+
+    Nodes are visited in reverse topological order; a node's adjoint is final when it is reached,
+    because all of its children come later in the order.
+    """
+    adjoints: dict[str, Value] = {graph.output: seed}
+    received: dict[str, list[tuple[str, Value]]] = {}
+    with np.errstate(all="ignore"):
+        for node in reversed(graph.nodes):
+            if node.is_input or node.name not in adjoints:
+                continue
+            args = graph.arg_values(node, values)
+            pieces = vjp_rule(node.op)(args, values[node.name], adjoints[node.name])
+            per_parent: dict[str, Value] = {}
+            for arg, piece in zip(node.args, pieces, strict=False):
+                if isinstance(arg, str):
+                    per_parent[arg] = per_parent[arg] + piece if arg in per_parent else piece
+            for parent, piece in per_parent.items():
+                piece = unbroadcast(piece, values[parent])
+                received.setdefault(parent, []).append((node.name, piece))
+                adjoints[parent] = adjoints[parent] + piece if parent in adjoints else piece
+    contributions = [
+        EdgeContribution(parent, child, piece)
+        for node in reversed(graph.nodes)
+        for child, piece in sorted(received.get(node.name, []), key=lambda item: graph.index[item[0]])
+        for parent in (node.name,)
+    ]
+    return adjoints, contributions
+
+
+def gradient(graph: Graph, inputs: Mapping[str, Value], wrt: tuple[str, ...],
+             seed: Value = 1.0) -> tuple[Value, dict[str, Value]]:
+    """The output's value and its gradient with respect to `wrt` in one forward and one reverse sweep."""
+    values = graph.evaluate(inputs)
+    adjoints, _ = reverse_adjoints(graph, values, seed)
+    zero = 0.0
+    return values[graph.output], {name: adjoints.get(name, zero * np.asarray(values[name])) for name in wrt}

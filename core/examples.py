@@ -1,0 +1,105 @@
+"""The lecture's graphs, each a named example with the values the slides use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .graph import Graph, GraphBuilder, GraphError
+
+
+@dataclass(frozen=True)
+class Example:
+    """A graph the student can open by name, with its default inputs and where the lecture shows it."""
+
+    name: str
+    title: str
+    slides: str
+    build: Callable[[], Graph]
+    defaults: dict[str, float] = field(default_factory=dict)
+    wrt: str = "W"
+
+    def graph(self) -> Graph:
+        return self.build()
+
+
+def lecture_graph() -> Graph:
+    """Slides 65-72: L = −y log(1/(1+e^(−WᵀX))), one node per basic function."""
+    b = GraphBuilder()
+    x, y, w = b.input("X"), b.input("y"), b.input("W")
+    xi1 = b.op("neg_dot", w, x)
+    xi2 = b.op("exp", xi1)
+    xi3 = b.op("add", 1, xi2)
+    xi4 = b.op("reciprocal", xi3)
+    xi5 = b.op("log", xi4)
+    b.op("negmul", y, xi5, name="L")
+    return b.build("L")
+
+
+def lecture_full_graph() -> Graph:
+    """Slide 69: both branches of the loss, −L = y log p + (1−y) log(1−p); p fans out to both logs."""
+    b = GraphBuilder()
+    x, y, w = b.input("X"), b.input("y"), b.input("W")
+    xi1 = b.op("neg_dot", w, x)
+    xi2 = b.op("exp", xi1)
+    xi3 = b.op("add", 1, xi2)
+    p = b.op("reciprocal", xi3)
+    log_p = b.op("log", p)
+    one_minus_p = b.op("one_minus", p)
+    log_one_minus_p = b.op("log", one_minus_p)
+    one_minus_y = b.op("one_minus", y)
+    positive = b.op("mul", y, log_p)
+    negative = b.op("mul", one_minus_y, log_one_minus_p)
+    minus_loss = b.op("add", positive, negative)
+    b.op("neg", minus_loss, name="L")
+    return b.build("L")
+
+
+def neuron_graph() -> Graph:
+    """Slides 51 and 61: affine h = β0 + β1X, activation p = σ(h), binary cross-entropy loss."""
+    b = GraphBuilder()
+    x, y = b.input("X"), b.input("y")
+    beta0, beta1 = b.input("β0"), b.input("β1")
+    h = b.op("affine", beta0, beta1, x, name="h")
+    p = b.op("sigmoid", h, name="p")
+    b.op("bce", p, y, name="L")
+    return b.build("L")
+
+
+def mlp_graph() -> Graph:
+    """Slides 57-59: two hidden sigmoid neurons h1, h2, output q = W30 + W31 h1 + W32 h2, p = σ(q)."""
+    b = GraphBuilder()
+    x, y = b.input("X"), b.input("y")
+    w10, w11, w20, w21 = b.input("W10"), b.input("W11"), b.input("W20"), b.input("W21")
+    w30, w31, w32 = b.input("W30"), b.input("W31"), b.input("W32")
+    z1 = b.op("affine", w10, w11, x, name="z1")
+    h1 = b.op("sigmoid", z1, name="h1")
+    z2 = b.op("affine", w20, w21, x, name="z2")
+    h2 = b.op("sigmoid", z2, name="h2")
+    q = b.op("affine", w30, w31, h1, w32, h2, name="q")
+    p = b.op("sigmoid", q, name="p")
+    b.op("bce", p, y, name="L")
+    return b.build("L")
+
+
+EXAMPLES: dict[str, Example] = {
+    example.name: example
+    for example in (
+        Example("lecture", "logistic loss, one branch", "slides 65-72", lecture_graph,
+                {"X": 3.0, "y": 1.0, "W": 3.0}, "W"),
+        Example("lecture-full", "logistic loss, both branches", "slide 69", lecture_full_graph,
+                {"X": 3.0, "y": 1.0, "W": 3.0}, "W"),
+        Example("neuron", "one neuron: affine, sigmoid, cross-entropy", "slides 51, 61", neuron_graph,
+                {"X": 1.5, "y": 1.0, "β0": -1.0, "β1": 0.5}, "β1"),
+        Example("mlp", "two hidden neurons and an output neuron", "slides 57-59", mlp_graph,
+                {"X": 0.5, "y": 1.0, "W10": -1.0, "W11": 2.0, "W20": 1.0, "W21": -2.0,
+                 "W30": -1.0, "W31": 2.0, "W32": 2.0}, "W11"),
+    )
+}
+
+
+def example(name: str) -> Example:
+    try:
+        return EXAMPLES[name]
+    except KeyError:
+        raise GraphError(f"unknown example {name!r}: choose one of {', '.join(EXAMPLES)}") from None

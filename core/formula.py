@@ -1,0 +1,156 @@
+"""Formula text with operator precedence, so definitions print the way the lecture writes them.
+
+Every primitive renders itself from its arguments' formulas; parentheses appear only where
+precedence needs them (`1/(1+e^ξ1)`, never `(1)/((1)+(e^(ξ1)))`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ADD = 10
+MUL = 20
+UNARY = 30
+POW = 40
+ATOM = 50
+
+MINUS = "\u2212"
+MAX_FORMULA_CHARS = 160
+ELLIPSIS = "\u2026"
+
+_NAME = re.compile(r"^[^\W\d]\w*$")
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A piece of formula text and the precedence of its outermost operator."""
+
+    text: str
+    precedence: int = ATOM
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def truncated(self) -> bool:
+        return self.text == ELLIPSIS
+
+
+TRUNCATED = Formula(ELLIPSIS)
+
+
+def atom(text: str) -> Formula:
+    return Formula(text, ATOM)
+
+
+def number(value: float) -> Formula:
+    """A numeric literal: integers without a trailing `.0`, negatives marked so they get parentheses."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        text = str(int(value))
+    else:
+        text = f"{value:.6g}"
+    return Formula(text, UNARY if text.startswith("-") else ATOM)
+
+
+def wrap(formula: Formula, minimum: int) -> str:
+    """The formula's text, parenthesised when its operator binds more loosely than `minimum`."""
+    if formula.precedence < minimum:
+        return f"({formula.text})"
+    return formula.text
+
+
+def bounded(text: str, precedence: int, *parts: Formula) -> Formula:
+    """Build a formula unless it grows too long; long expansions collapse to an ellipsis."""
+    if any(part.truncated for part in parts) or len(text) > MAX_FORMULA_CHARS:
+        return TRUNCATED
+    return Formula(text, precedence)
+
+
+def is_simple_name(formula: Formula) -> bool:
+    return formula.precedence == ATOM and bool(_NAME.match(formula.text))
+
+
+def is_number(formula: Formula) -> bool:
+    try:
+        float(formula.text)
+    except ValueError:
+        return False
+    return True
+
+
+def negate(a: Formula) -> Formula:
+    if a.text.startswith("-") and is_number(a):
+        return number(-float(a.text))
+    # −(ab) = (−a)b and −(a/b) = (−a)/b, so products and quotients need no parentheses.
+    return bounded(f"{MINUS}{wrap(a, MUL)}", UNARY, a)
+
+
+def plus(a: Formula, b: Formula) -> Formula:
+    if b.text == "0":
+        return a
+    if a.text == "0":
+        return b
+    if b.text.startswith((MINUS, "-")) and b.precedence >= UNARY:
+        return bounded(f"{wrap(a, ADD)}{MINUS}{wrap(b, UNARY)[1:]}", ADD, a, b)
+    return bounded(f"{wrap(a, ADD)}+{wrap(b, ADD)}", ADD, a, b)
+
+
+def minus(a: Formula, b: Formula) -> Formula:
+    return bounded(f"{wrap(a, ADD)}{MINUS}{wrap(b, ADD + 1)}", ADD, a, b)
+
+
+def times(a: Formula, b: Formula) -> Formula:
+    """Product; juxtaposed as in the lecture (`yξ5`, `3e^-9`) when that cannot be misread."""
+    if a.text == "1":
+        return b
+    if b.text == "1":
+        return a
+    if a.text in ("-1", f"{MINUS}1"):
+        return negate(b)
+    if b.text in ("-1", f"{MINUS}1"):
+        return negate(a)
+    left = wrap(a, MUL)
+    right = wrap(b, MUL + 1)
+    short_left = is_number(a) or (is_simple_name(a) and len(a.text) == 1)
+    right_is_call = right[:1].isalpha() and not is_simple_name(b) and not right.startswith("e^")
+    juxtapose = (short_left and not right_is_call and a.text != b.text
+                 and (right[:1].isalpha() or right.startswith("(")))
+    separator = "" if juxtapose else (" " if short_left and right_is_call else "·")
+    precedence = UNARY if left.startswith(("-", MINUS)) and juxtapose else MUL
+    return bounded(f"{left}{separator}{right}", min(precedence, MUL), a, b)
+
+
+def divide(a: Formula, b: Formula) -> Formula:
+    if a.text == "1" and b.precedence == MUL and b.text.startswith("1/"):
+        inner = b.text[2:]
+        if inner.startswith("(") and inner.endswith(")"):
+            return Formula(inner[1:-1], ADD)
+        return Formula(inner, ATOM)
+    return bounded(f"{wrap(a, MUL)}/{wrap(b, MUL + 1)}", MUL, a, b)
+
+
+def power(a: Formula, exponent: float) -> Formula:
+    """`a²` for small integer exponents (as the lecture writes ξ3²), `a^k` otherwise."""
+    base = wrap(a, POW + 1)
+    if float(exponent).is_integer() and 0 <= exponent < 10:
+        return bounded(f"{base}{str(int(exponent)).translate(_SUPERSCRIPTS)}", POW, a)
+    return bounded(f"{base}^{wrap(number(exponent), ATOM)}", POW, a)
+
+
+def exp_of(a: Formula) -> Formula:
+    if a.precedence == ATOM or (is_number(a) and a.text.startswith("-")):
+        return bounded(f"e^{a.text}", POW, a)
+    return bounded(f"e^({a.text})", POW, a)
+
+
+def call(function: str, a: Formula, *, bare_atoms: bool = False) -> Formula:
+    """`log ξ4` for a bare name (as the slides write it) when `bare_atoms`, else `f(…)`."""
+    if bare_atoms and is_simple_name(a):
+        return bounded(f"{function} {a.text}", ATOM - 1, a)
+    return bounded(f"{function}({a.text})", ATOM, a)
+
+
+def transpose_product(a: Formula, b: Formula) -> Formula:
+    return bounded(f"{wrap(a, POW + 1)}ᵀ{wrap(b, POW + 1)}", MUL, a, b)

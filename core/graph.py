@@ -1,0 +1,224 @@
+"""The computational graph as a Wengert list: nodes in one fixed topological order.
+
+That single order serves evaluation, both differentiation modes, the lecture's table and the
+graph drawing. It is deterministic (nodes and their inputs are kept in lists, never sets) and
+computed iteratively, so a graph of any depth sorts without touching Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+
+from . import formula as fm
+from .formula import Formula
+from .numbers import Value
+from .primitives import Primitive, primitive
+
+T = TypeVar("T", bound=Hashable)
+
+
+class GraphError(ValueError):
+    """A graph is malformed, or is evaluated without the values it needs."""
+
+
+@dataclass(frozen=True)
+class Const:
+    """A number written into a node's formula (the `1` of `1+ξ2`): not a node, so it has no row."""
+
+    value: float
+
+
+Arg = str | Const
+
+
+@dataclass(frozen=True)
+class Node:
+    """One row of the lecture's table: a name, the primitive that computes it, and its arguments."""
+
+    name: str
+    op: str | None
+    args: tuple[Arg, ...] = ()
+
+    @property
+    def is_input(self) -> bool:
+        return self.op is None
+
+    @property
+    def parents(self) -> tuple[str, ...]:
+        """Distinct node arguments in argument order (`x*x` has one parent used twice)."""
+        seen: list[str] = []
+        for arg in self.args:
+            if isinstance(arg, str) and arg not in seen:
+                seen.append(arg)
+        return tuple(seen)
+
+
+def topological_order(roots: Sequence[T], parents_of: Callable[[T], Sequence[T]]) -> list[T]:
+    """Every item reachable from `roots`, each after all of its parents, in a deterministic order.
+
+    Iterative depth-first post-order with an explicit stack: parents are visited in the order
+    given, so the same graph always yields the same order, and depth is limited only by memory.
+    """
+    order: list[T] = []
+    done: set[T] = set()
+    on_path: set[T] = set()
+    for root in roots:
+        if root in done:
+            continue
+        stack: list[tuple[T, Iterable[T]]] = [(root, iter(parents_of(root)))]
+        on_path.add(root)
+        while stack:
+            item, pending = stack[-1]
+            for parent in pending:
+                if parent in on_path:
+                    raise GraphError("the graph has a cycle")
+                if parent not in done:
+                    on_path.add(parent)
+                    stack.append((parent, iter(parents_of(parent))))
+                    break
+            else:
+                stack.pop()
+                on_path.discard(item)
+                done.add(item)
+                order.append(item)
+    return order
+
+
+class Graph:
+    """An immutable computational graph with one output (the loss, or whatever is differentiated)."""
+
+    def __init__(self, nodes: Sequence[Node], output: str | None = None) -> None:
+        self.nodes: tuple[Node, ...] = tuple(nodes)
+        if not self.nodes:
+            raise GraphError("a graph needs at least one node")
+        self.index: dict[str, int] = {}
+        for position, node in enumerate(self.nodes):
+            if node.name in self.index:
+                raise GraphError(f"two nodes are named {node.name!r}")
+            for parent in node.parents:
+                if parent not in self.index:
+                    raise GraphError(f"node {node.name!r} uses {parent!r} before it is defined")
+            if node.op is not None:
+                prim = primitive(node.op)
+                if prim.arity is not None and len(node.args) != prim.arity:
+                    raise GraphError(f"{node.op} takes {prim.arity} arguments, {node.name!r} has {len(node.args)}")
+            self.index[node.name] = position
+        self.output: str = output if output is not None else self.nodes[-1].name
+        if self.output not in self.index:
+            raise GraphError(f"unknown output {self.output!r}")
+        self.inputs: tuple[str, ...] = tuple(node.name for node in self.nodes if node.is_input)
+        self.operations: tuple[str, ...] = tuple(node.name for node in self.nodes if not node.is_input)
+        children: dict[str, list[str]] = {node.name: [] for node in self.nodes}
+        for node in self.nodes:
+            for parent in node.parents:
+                children[parent].append(node.name)
+        self.children: dict[str, tuple[str, ...]] = {name: tuple(kids) for name, kids in children.items()}
+        self.definitions: dict[str, Formula] = {}
+        self.expanded: dict[str, Formula] = {}
+        for node in self.nodes:
+            self.definitions[node.name] = self._render(node, lambda name: fm.atom(name))
+            self.expanded[node.name] = self._render(node, self.expanded.__getitem__)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def node(self, name: str) -> Node:
+        try:
+            return self.nodes[self.index[name]]
+        except KeyError:
+            raise GraphError(f"no node named {name!r}") from None
+
+    def prim(self, name: str) -> Primitive:
+        op = self.node(name).op
+        if op is None:
+            raise GraphError(f"{name!r} is an input, not an operation")
+        return primitive(op)
+
+    def _render(self, node: Node, formula_of: Callable[[str], Formula]) -> Formula:
+        if node.is_input:
+            return fm.atom(node.name)
+        return primitive(node.op).render(self._arg_formulas(node, formula_of))
+
+    @staticmethod
+    def _arg_formulas(node: Node, formula_of: Callable[[str], Formula]) -> list[Formula]:
+        return [fm.number(arg.value) if isinstance(arg, Const) else formula_of(arg) for arg in node.args]
+
+    def arg_values(self, node: Node, values: Mapping[str, Value]) -> list[Value]:
+        return [arg.value if isinstance(arg, Const) else values[arg] for arg in node.args]
+
+    def compute(self, node: Node, values: Mapping[str, Value]) -> Value:
+        """The node's value from its arguments' values (numpy warnings silenced: NaN/inf are shown, not warned)."""
+        with np.errstate(all="ignore"):
+            return primitive(node.op).evaluate(*self.arg_values(node, values))
+
+    def evaluate(self, inputs: Mapping[str, Value], overrides: Mapping[str, Value] | None = None) -> dict[str, Value]:
+        """Every node's value; `overrides` pins chosen nodes to given values (for finite differences)."""
+        missing = [name for name in self.inputs if name not in inputs and name not in (overrides or {})]
+        if missing:
+            raise GraphError(f"no value given for {', '.join(missing)}")
+        values: dict[str, Value] = {}
+        for node in self.nodes:
+            if overrides and node.name in overrides:
+                values[node.name] = overrides[node.name]
+            elif node.is_input:
+                values[node.name] = inputs[node.name]
+            else:
+                values[node.name] = self.compute(node, values)
+        return values
+
+    def local_partials(self, name: str, values: Mapping[str, Value]) -> dict[str, Value]:
+        """∂node/∂parent for each distinct parent; a parent used twice gets the sum of both partials."""
+        node = self.node(name)
+        args = self.arg_values(node, values)
+        with np.errstate(all="ignore"):
+            partials = primitive(node.op).partials(args, values[name])
+        combined: dict[str, Value] = {}
+        for arg, partial in zip(node.args, partials, strict=False):
+            if isinstance(arg, str):
+                combined[arg] = combined[arg] + partial if arg in combined else partial
+        return combined
+
+    def local_partial_formulas(self, name: str) -> dict[str, Formula]:
+        """The local partials as text in terms of the node's own arguments (`∂ξ4/∂ξ3 = −1/ξ3²`)."""
+        node = self.node(name)
+        args = self._arg_formulas(node, lambda parent: fm.atom(parent))
+        texts = primitive(node.op).partial_texts(args, fm.atom(name))
+        combined: dict[str, Formula] = {}
+        for arg, text in zip(node.args, texts, strict=False):
+            if isinstance(arg, str):
+                combined[arg] = fm.plus(combined[arg], text) if arg in combined else text
+        return combined
+
+
+class GraphBuilder:
+    """Builds a graph node by node; unnamed operations are numbered ξ1, ξ2, … in creation order."""
+
+    def __init__(self) -> None:
+        self._nodes: list[Node] = []
+        self._names: set[str] = set()
+        self._counter = 0
+
+    def input(self, name: str) -> str:
+        return self._add(Node(name, None))
+
+    def op(self, op: str, *args: str | float, name: str | None = None) -> str:
+        primitive(op)
+        if name is None:
+            self._counter += 1
+            name = f"ξ{self._counter}"
+        converted = tuple(arg if isinstance(arg, str) else Const(float(arg)) for arg in args)
+        return self._add(Node(name, op, converted))
+
+    def _add(self, node: Node) -> str:
+        if node.name in self._names:
+            raise GraphError(f"two nodes are named {node.name!r}")
+        self._names.add(node.name)
+        self._nodes.append(node)
+        return node.name
+
+    def build(self, output: str | None = None) -> Graph:
+        return Graph(self._nodes, output)

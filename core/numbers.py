@@ -1,0 +1,58 @@
+"""Number formatting shared by every view, so the CLI, the TUI and the exports agree digit for digit."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+Value = float | np.ndarray
+"""A node's value: a scalar, or an array over a batch of samples (one entry per row of the data)."""
+
+SIGNIFICANT_DIGITS = 9
+
+
+def is_finite(value: Value) -> bool:
+    """True when every entry is a finite number; used to flag NaN/inf in tables and JSON."""
+    return bool(np.all(np.isfinite(value)))
+
+
+def format_scalar(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
+    """A scalar with `digits` significant digits; NaN and infinities spelled the way the table marks them."""
+    value = float(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if value == 0:
+        return "0"
+    return f"{value:.{digits}g}"
+
+
+def format_value(value: Value, digits: int = SIGNIFICANT_DIGITS) -> str:
+    """A value as shown to the student: scalars plainly, batches as their mean with the batch size."""
+    array = np.asarray(value)
+    if array.ndim == 0:
+        return format_scalar(float(array), digits)
+    if array.size == 1:
+        return format_scalar(float(array.reshape(-1)[0]), digits)
+    with np.errstate(all="ignore"):
+        mean = float(np.mean(array))
+    return f"mean {format_scalar(mean, digits)} (n={array.shape[0]})"
+
+
+def to_json_number(value: Value) -> float | list | None:
+    """A plain JSON number (or list for a batch); NaN and infinities become null."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        scalar = float(array)
+        return scalar if math.isfinite(scalar) else None
+    return [to_json_number(item) for item in array]
+
+
+def scalar_or_array(value: Value) -> Value:
+    """Numpy 0-d arrays become Python floats so snapshots compare and print as plain numbers."""
+    array = np.asarray(value)
+    if array.ndim == 0:
+        return float(array)
+    return array

@@ -1,0 +1,283 @@
+"""The expression parser for user graphs: a small recursive-descent (precedence-climbing) parser.
+
+Never `eval`: the text is tokenised and parsed here, into a graph of the primitives. Limits on
+length and nesting refuse hostile input quickly with a ParseError, before it can hang the parser
+or exhaust the stack; every error carries the column and a caret line.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .graph import Graph, GraphBuilder, topological_order
+from .primitives import FUNCTION_NAMES
+
+MAX_EXPRESSION_CHARS = 20_000
+MAX_NESTING = 100
+RESERVED_PREFIX = "ξ"
+
+
+class ParseError(ValueError):
+    """Bad expression text; `column` is 1-based and `caret` points at it under the text."""
+
+    def __init__(self, message: str, source: str, column: int) -> None:
+        self.message = message
+        self.source = source
+        self.column = column
+        shown = source if len(source) <= 200 else source[max(0, column - 100):column + 100]
+        offset = column - 1 if len(source) <= 200 else min(column - 1, 100)
+        self.caret = f"{shown}\n{' ' * offset}^"
+        super().__init__(f"column {column}: {message}")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    column: int
+
+
+def tokenize(source: str) -> list[Token]:
+    """Numbers, names, operators and parentheses; `^` is read as `**`."""
+    if len(source) > MAX_EXPRESSION_CHARS:
+        raise ParseError(f"expression is too long ({len(source)} characters; the limit is {MAX_EXPRESSION_CHARS})",
+                         source, MAX_EXPRESSION_CHARS + 1)
+    tokens: list[Token] = []
+    position = 0
+    while position < len(source):
+        char = source[position]
+        column = position + 1
+        if char.isspace():
+            position += 1
+        elif char.isdigit() or (char == "." and source[position + 1:position + 2].isdigit()):
+            end = position
+            while end < len(source) and (source[end].isdigit() or source[end] == "."):
+                end += 1
+            if end < len(source) and source[end] in "eE":
+                exponent = end + 1
+                if exponent < len(source) and source[exponent] in "+-":
+                    exponent += 1
+                if exponent < len(source) and source[exponent].isdigit():
+                    end = exponent
+                    while end < len(source) and source[end].isdigit():
+                        end += 1
+            text = source[position:end]
+            try:
+                float(text)
+            except ValueError:
+                raise ParseError(f"malformed number {text!r}", source, column) from None
+            tokens.append(Token("number", text, column))
+            position = end
+        elif char.isalpha() or char == "_":
+            end = position
+            while end < len(source) and (source[end].isalnum() or source[end] == "_"):
+                end += 1
+            tokens.append(Token("name", source[position:end], column))
+            position = end
+        elif source.startswith("**", position):
+            tokens.append(Token("op", "**", column))
+            position += 2
+        elif char in "+-*/^()":
+            tokens.append(Token("op", "**" if char == "^" else char, column))
+            position += 1
+        elif char in "−–":
+            tokens.append(Token("op", "-", column))
+            position += 1
+        else:
+            raise ParseError(f"unexpected character {char!r}", source, column)
+    tokens.append(Token("end", "", len(source) + 1))
+    return tokens
+
+
+@dataclass(eq=False)
+class Expr:
+    """A parsed expression node; identity-hashed so the graph conversion can sort it iteratively."""
+
+    kind: str
+    column: int
+    text: str = ""
+    value: float = 0.0
+    args: list[Expr] = field(default_factory=list)
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.tokens = tokenize(source)
+        self.position = 0
+        self.depth = 0
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.position]
+
+    def fail(self, message: str, token: Token | None = None) -> ParseError:
+        return ParseError(message, self.source, (token or self.token).column)
+
+    def advance(self) -> Token:
+        token = self.token
+        self.position += 1
+        return token
+
+    def expect(self, text: str) -> Token:
+        if self.token.text != text or self.token.kind != "op":
+            found = "the end of the expression" if self.token.kind == "end" else repr(self.token.text)
+            raise self.fail(f"expected {text!r} but found {found}")
+        return self.advance()
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.fail(f"expression is nested too deeply (the limit is {MAX_NESTING} levels)")
+
+    def parse(self) -> Expr:
+        if self.token.kind == "end":
+            raise self.fail("the expression is empty")
+        expr = self.sum()
+        if self.token.kind != "end":
+            raise self.fail(f"unexpected {self.token.text!r}")
+        return expr
+
+    def sum(self) -> Expr:
+        left = self.product()
+        while self.token.kind == "op" and self.token.text in "+-":
+            op = self.advance()
+            left = Expr("binary", op.column, op.text, args=[left, self.product()])
+        return left
+
+    def product(self) -> Expr:
+        left = self.unary()
+        while self.token.kind == "op" and self.token.text in ("*", "/"):
+            op = self.advance()
+            left = Expr("binary", op.column, op.text, args=[left, self.unary()])
+        return left
+
+    def unary(self) -> Expr:
+        signs: list[Token] = []
+        while self.token.kind == "op" and self.token.text in "+-":
+            signs.append(self.advance())
+            if len(signs) > MAX_NESTING:
+                raise self.fail(f"too many signs in a row (the limit is {MAX_NESTING})")
+        expr = self.power()
+        for sign in reversed(signs):
+            if sign.text == "-":
+                expr = Expr("neg", sign.column, args=[expr])
+        return expr
+
+    def power(self) -> Expr:
+        base = self.atom()
+        if self.token.kind == "op" and self.token.text == "**":
+            op = self.advance()
+            self.enter()
+            exponent = self.unary()
+            self.depth -= 1
+            return Expr("binary", op.column, "**", args=[base, exponent])
+        return base
+
+    def atom(self) -> Expr:
+        token = self.token
+        if token.kind == "number":
+            self.advance()
+            return Expr("number", token.column, token.text, value=float(token.text))
+        if token.kind == "name":
+            self.advance()
+            if self.token.kind == "op" and self.token.text == "(":
+                if token.text not in FUNCTION_NAMES:
+                    raise self.fail(f"unknown function {token.text!r}; known: {', '.join(sorted(FUNCTION_NAMES))}",
+                                    token)
+                self.enter()
+                self.advance()
+                argument = self.sum()
+                self.expect(")")
+                self.depth -= 1
+                return Expr("call", token.column, FUNCTION_NAMES[token.text], args=[argument])
+            if token.text in FUNCTION_NAMES:
+                raise self.fail(f"{token.text!r} is a function: write {token.text}(…)", token)
+            if token.text.startswith(RESERVED_PREFIX):
+                raise self.fail(f"names starting with {RESERVED_PREFIX} are reserved for the graph's nodes", token)
+            return Expr("name", token.column, token.text)
+        if token.kind == "op" and token.text == "(":
+            self.enter()
+            self.advance()
+            expr = self.sum()
+            self.expect(")")
+            self.depth -= 1
+            return expr
+        if token.kind == "end":
+            raise self.fail("the expression ends too early")
+        raise self.fail(f"unexpected {token.text!r}")
+
+
+def parse_expression(source: str) -> Expr:
+    """The expression tree of `source`, or a ParseError pointing at the problem."""
+    return _Parser(source).parse()
+
+
+def _constant(expr: Expr) -> float | None:
+    """The number an exponent stands for (`2`, `-1`, `(1/2)`), folding only signs and number arithmetic."""
+    if expr.kind == "number":
+        return expr.value
+    if expr.kind == "neg":
+        inner = _constant(expr.args[0])
+        return None if inner is None else -inner
+    if expr.kind == "binary" and expr.text in "+-*/":
+        left, right = _constant(expr.args[0]), _constant(expr.args[1])
+        if left is None or right is None or (expr.text == "/" and right == 0):
+            return None
+        return {"+": left + right, "-": left - right, "*": left * right, "/": left / right if right else 0}[expr.text]
+    return None
+
+
+def graph_from_expression(source: str) -> Graph:
+    """Parse `source` and build its computational graph (inputs first, then operations in topological order)."""
+    tree = parse_expression(source)
+    order = topological_order([tree], lambda expr: expr.args)
+    builder = GraphBuilder()
+    names: dict[str, str] = {}
+    for expr in order:
+        if expr.kind == "name" and expr.text not in names:
+            names[expr.text] = builder.input(expr.text)
+    if not names:
+        raise ParseError("the expression has no variables to differentiate with respect to", source, 1)
+    built: dict[int, str | float] = {}
+    operations = 0
+    for expr in order:
+        if expr.kind == "number":
+            built[id(expr)] = expr.value
+            continue
+        if expr.kind == "name":
+            built[id(expr)] = names[expr.text]
+            continue
+        args = [built[id(arg)] for arg in expr.args]
+        op, op_args = _operation(expr, args, source)
+        if op is None:
+            built[id(expr)] = op_args[0]
+            continue
+        operations += 1
+        built[id(expr)] = builder.op(op, *op_args)
+    if operations == 0:
+        raise ParseError("the expression needs at least one operation", source, 1)
+    return builder.build()
+
+
+def _operation(expr: Expr, args: list[str | float], source: str) -> tuple[str | None, list[str | float]]:
+    """The primitive for one parsed node, preferring the lecture's one-input forms (`1/ξ3`, `1−ξ4`)."""
+    if expr.kind == "neg":
+        if isinstance(args[0], float):
+            return None, [-args[0]]
+        return "neg", args
+    if expr.kind == "call":
+        return expr.text, args
+    left, right = args
+    if expr.text == "**":
+        exponent = _constant(expr.args[1])
+        if exponent is None or not math.isfinite(exponent):
+            raise ParseError("the exponent must be a number (pow with a constant exponent)", source,
+                             expr.args[1].column)
+        return "pow", [left, exponent]
+    if expr.text == "/" and left == 1.0 and isinstance(right, str):
+        return "reciprocal", [right]
+    if expr.text == "-" and left == 1.0 and isinstance(right, str):
+        return "one_minus", [right]
+    return {"+": "add", "-": "sub", "*": "mul", "/": "div"}[expr.text], args

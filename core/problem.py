@@ -1,0 +1,114 @@
+"""What the student asked to see: a graph, the values of its inputs, the mode and the input to
+differentiate with respect to. The CLI and the TUI's edit form both build it here, so they accept
+and refuse exactly the same things with the same messages.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .examples import EXAMPLES, example
+from .graph import Graph, GraphError
+from .parser import ParseError, graph_from_expression
+from .snapshot import Mode
+from .steppers import Stepper, make_stepper
+from .table import TableSource
+
+DEFAULT_EXAMPLE = "lecture"
+MODES: tuple[Mode, ...] = ("reverse", "forward")
+
+
+class ProblemError(ValueError):
+    """Input the student can fix: the message says what is wrong and where."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A graph with everything needed to step through it."""
+
+    source: TableSource
+    graph: Graph
+    inputs: dict[str, float] = field(default_factory=dict)
+    wrt: str = ""
+    mode: Mode = "reverse"
+
+    def stepper(self, mode: Mode | None = None) -> Stepper:
+        return make_stepper(mode or self.mode, self.graph, self.inputs, self.wrt)
+
+    @property
+    def title(self) -> str:
+        if self.source.kind == "example":
+            chosen = EXAMPLES[self.source.text]
+            return f"{chosen.name} ({chosen.slides})"
+        return self.source.text
+
+    def with_mode(self, mode: Mode) -> Problem:
+        return Problem(self.source, self.graph, dict(self.inputs), self.wrt, mode)
+
+    def with_wrt(self, wrt: str) -> Problem:
+        if wrt not in self.graph.inputs:
+            raise ProblemError(f"unknown input {wrt!r}: the graph's inputs are {', '.join(self.graph.inputs)}")
+        return Problem(self.source, self.graph, dict(self.inputs), wrt, self.mode)
+
+
+def parse_assignments(text: str | None) -> dict[str, float]:
+    """`X=3,y=1,W=3` as a dict; every value must be a finite number."""
+    values: dict[str, float] = {}
+    if not text:
+        return values
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name, equals, raw = part.partition("=")
+        name, raw = name.strip(), raw.strip()
+        if not equals or not name or not raw:
+            raise ProblemError(f"expected NAME=VALUE, got {part!r}")
+        try:
+            number = float(raw.replace("−", "-"))
+        except ValueError:
+            raise ProblemError(f"the value of {name} is not a number: {raw!r}") from None
+        if not math.isfinite(number):
+            raise ProblemError(f"the value of {name} must be a finite number, got {raw!r}")
+        values[name] = number
+    return values
+
+
+def build_problem(example_name: str | None = None, expression: str | None = None, at: str | None = None,
+                  wrt: str | None = None, mode: str = "reverse") -> Problem:
+    """Resolve the CLI's/form's choices into a Problem, or raise ProblemError with a one-line message."""
+    if mode not in MODES:
+        raise ProblemError(f"unknown mode {mode!r}: choose forward or reverse")
+    if example_name and expression:
+        raise ProblemError("give either an example or an expression, not both")
+    defaults: dict[str, float] = {}
+    try:
+        if expression is not None:
+            if not expression.strip():
+                raise ProblemError("the expression is empty")
+            graph = graph_from_expression(expression)
+            source = TableSource("expr", expression)
+            default_wrt = "W" if "W" in graph.inputs else graph.inputs[0]
+        else:
+            chosen = example(example_name or DEFAULT_EXAMPLE)
+            graph = chosen.graph()
+            source = TableSource("example", chosen.name)
+            defaults, default_wrt = dict(chosen.defaults), chosen.wrt
+    except ParseError as error:
+        raise ProblemError(f"cannot parse the expression at column {error.column}: {error.message}") from None
+    except GraphError as error:
+        raise ProblemError(str(error)) from None
+    given = parse_assignments(at)
+    unknown = [name for name in given if name not in graph.inputs]
+    if unknown:
+        raise ProblemError(f"unknown variable {unknown[0]!r}: the graph's inputs are {', '.join(graph.inputs)}")
+    inputs = {**defaults, **given}
+    missing = [name for name in graph.inputs if name not in inputs]
+    if missing:
+        raise ProblemError(f"no value for {', '.join(missing)}: give it with --at {missing[0]}=VALUE")
+    chosen_wrt = wrt or default_wrt
+    if chosen_wrt not in graph.inputs:
+        raise ProblemError(f"cannot differentiate with respect to {chosen_wrt!r}: "
+                           f"the graph's inputs are {', '.join(graph.inputs)}")
+    return Problem(source, graph, {name: inputs[name] for name in graph.inputs}, chosen_wrt, mode)  # type: ignore[arg-type]

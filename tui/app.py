@@ -1,0 +1,32 @@
+"""The `backprop-tui` entry point: headless subcommands, or the stepper app.
+
+Textual and the app's screens are imported only when the app is really launched, so
+`backprop-tui table` stays a quick, pipe-friendly command.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from .cli import app_parser, problem_from, run_table
+
+SUBCOMMANDS = {"table": run_table}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if arguments and arguments[0] in SUBCOMMANDS:
+            return SUBCOMMANDS[arguments[0]](arguments[1:])
+        problem = problem_from(app_parser().parse_args(arguments))
+        from .backprop_app import BackpropApp
+
+        BackpropApp(problem).run()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

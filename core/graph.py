@@ -15,7 +15,7 @@ import numpy as np
 
 from . import formula as fm
 from .formula import Formula
-from .numbers import Value
+from .numbers import Value, scalar_or_array
 from .primitives import Primitive, primitive
 
 T = TypeVar("T", bound=Hashable)
@@ -148,7 +148,7 @@ class Graph:
         return [fm.number(arg.value) if isinstance(arg, Const) else formula_of(arg) for arg in node.args]
 
     def arg_values(self, node: Node, values: Mapping[str, Value]) -> list[Value]:
-        return [arg.value if isinstance(arg, Const) else values[arg] for arg in node.args]
+        return [np.float64(arg.value) if isinstance(arg, Const) else values[arg] for arg in node.args]
 
     def compute(self, node: Node, values: Mapping[str, Value]) -> Value:
         """The node's value from its arguments' values (numpy warnings silenced: NaN/inf are shown, not warned)."""
@@ -165,7 +165,7 @@ class Graph:
             if overrides and node.name in overrides:
                 values[node.name] = overrides[node.name]
             elif node.is_input:
-                values[node.name] = inputs[node.name]
+                values[node.name] = scalar_or_array(inputs[node.name])
             else:
                 values[node.name] = self.compute(node, values)
         return values

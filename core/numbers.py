@@ -51,8 +51,8 @@ def to_json_number(value: Value) -> float | list | None:
 
 
 def scalar_or_array(value: Value) -> Value:
-    """Numpy 0-d arrays become Python floats so snapshots compare and print as plain numbers."""
-    array = np.asarray(value)
+    """Scalars become numpy float64 (a float that gives inf/NaN for 1/0 instead of raising), arrays stay."""
+    array = np.asarray(value, dtype=float)
     if array.ndim == 0:
-        return float(array)
+        return np.float64(array)
     return array

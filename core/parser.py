@@ -215,18 +215,35 @@ def parse_expression(source: str) -> Expr:
 
 
 def _constant(expr: Expr) -> float | None:
-    """The number an exponent stands for (`2`, `-1`, `(1/2)`), folding only signs and number arithmetic."""
-    if expr.kind == "number":
-        return expr.value
-    if expr.kind == "neg":
-        inner = _constant(expr.args[0])
-        return None if inner is None else -inner
-    if expr.kind == "binary" and expr.text in "+-*/":
-        left, right = _constant(expr.args[0]), _constant(expr.args[1])
-        if left is None or right is None or (expr.text == "/" and right == 0):
+    """The number an exponent stands for (`2`, `-1`, `(1/2)`, `2**3`): number arithmetic only.
+
+    Folded bottom-up in topological order (no recursion), so a long flat exponent cannot blow the stack.
+    """
+    folded: dict[int, float | None] = {}
+    for item in topological_order([expr], lambda node: node.args):
+        args = [folded[id(arg)] for arg in item.args]
+        if item.kind == "number":
+            folded[id(item)] = item.value
+        elif item.kind == "neg" and args[0] is not None:
+            folded[id(item)] = -args[0]
+        elif item.kind == "binary" and None not in args:
+            folded[id(item)] = _fold(item.text, args[0], args[1])
+        else:
+            folded[id(item)] = None
+    return folded[id(expr)]
+
+
+def _fold(operator: str, left: float, right: float) -> float | None:
+    if operator == "/":
+        return left / right if right else None
+    if operator == "**":
+        if left <= 0 or abs(right) > 64:
             return None
-        return {"+": left + right, "-": left - right, "*": left * right, "/": left / right if right else 0}[expr.text]
-    return None
+        try:
+            return float(left ** right)
+        except OverflowError:
+            return None
+    return {"+": left + right, "-": left - right, "*": left * right}[operator]
 
 
 def graph_from_expression(source: str) -> Graph:

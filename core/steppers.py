@@ -114,6 +114,9 @@ class ForwardStepper(Stepper):
             self.steps.append(self._tangent_step(name))
 
     def _tangent_forms(self) -> dict[str, str | None]:
+        """Closed forms of the tangents (`-3e^-9`), for scalar graphs only."""
+        if not self.partial_forms:
+            return {}
         forms: dict[str, object | None] = {}
         for node in self.graph.nodes:
             if node.is_input:
@@ -123,7 +126,7 @@ class ForwardStepper(Stepper):
             terms = [closed_form.chain_product(self.partial_forms.get(node.name, {}).get(parent), forms[parent],
                                                self.partials[node.name][parent] * self.tangents[parent])
                      for parent in node.parents if self.tangents[parent] != 0]
-            if folded is not None or not self.partial_forms or None in terms or not terms:
+            if folded is not None or None in terms or not terms:
                 forms[node.name] = folded
                 continue
             total = terms[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .cli import app_parser, problem_from, run_table
+from .cli import app_parser, glue_option_values, problem_from, run_table
 
 SUBCOMMANDS = {"table": run_table}
 
@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments and arguments[0] in SUBCOMMANDS:
             return SUBCOMMANDS[arguments[0]](arguments[1:])
-        problem = problem_from(app_parser().parse_args(arguments))
+        problem = problem_from(app_parser().parse_args(glue_option_values(arguments)))
         from .backprop_app import BackpropApp
 
         BackpropApp(problem).run()

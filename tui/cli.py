@@ -59,6 +59,25 @@ def table_parser() -> OneLineParser:
     return parser
 
 
+VALUE_OPTIONS = ("--expr", "--at", "--start")
+
+
+def glue_option_values(argv: Sequence[str]) -> list[str]:
+    """`--expr -y*log(p)` → `--expr=-y*log(p)`: argparse would take a value starting with `-` for an option."""
+    glued: list[str] = []
+    arguments = list(argv)
+    index = 0
+    while index < len(arguments):
+        argument = arguments[index]
+        if argument in VALUE_OPTIONS and index + 1 < len(arguments) and arguments[index + 1].startswith("-"):
+            glued.append(f"{argument}={arguments[index + 1]}")
+            index += 2
+            continue
+        glued.append(argument)
+        index += 1
+    return glued
+
+
 def problem_from(arguments: argparse.Namespace) -> Problem:
     try:
         return build_problem(arguments.example, arguments.expr, arguments.at, arguments.wrt, arguments.mode)
@@ -83,7 +102,7 @@ def list_examples() -> str:
 
 
 def run_table(argv: Sequence[str]) -> int:
-    arguments = table_parser().parse_args(argv)
+    arguments = table_parser().parse_args(glue_option_values(argv))
     if arguments.list_examples:
         write(list_examples())
         return 0

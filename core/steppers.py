@@ -17,7 +17,7 @@ from . import closed_form
 from .autodiff import forward_tangents, reverse_adjoints
 from .finite_differences import FD_NODE_LIMIT, forward_checks, reverse_checks
 from .graph import Graph, GraphError
-from .numbers import Value, format_value, scalar_or_array
+from .numbers import Value, format_value, is_finite, scalar_or_array
 from .snapshot import Contribution, Mode, Row, Snapshot, Step
 
 
@@ -82,7 +82,18 @@ class Stepper:
 
     def _value_explanation(self, name: str) -> str:
         row = self._valued[name]
-        return f"{name} = {row.definition} = {format_value(row.value)}"
+        return f"{name} = {row.definition} = {format_value(row.value)}{self._non_finite_note(name)}"
+
+    def _non_finite_note(self, name: str) -> str:
+        """Which operation produced a NaN or an infinity, or which argument carried it in."""
+        if is_finite(self.values[name]):
+            return ""
+        node = self.graph.node(name)
+        carried = [parent for parent in node.parents if not is_finite(self.values[parent])]
+        if carried:
+            return f" (non-finite: carried in from {', '.join(carried)})"
+        args = ", ".join(format_value(value) for value in self.graph.arg_values(node, self.values))
+        return f" (non-finite: {node.op}({args}) produced it here)"
 
     def _snapshot(self, index: int) -> Snapshot:
         if not 0 <= index < len(self.steps):

@@ -127,3 +127,17 @@ def test_a_deep_graph_needs_no_recursion():
     graph = graph_from_expression(source)
     stepper = ReverseStepper(graph, {"x": 1.5})
     assert stepper.final().row("x").accumulated == pytest.approx(5001.0)
+
+
+def test_the_explanation_names_the_operation_that_produced_a_non_finite_value():
+    graph = graph_from_expression("exp(log(x)) * y")
+    stepper = ReverseStepper(graph, {"x": 0.0, "y": 2.0})
+    log_step = stepper.snapshot(stepper.value_step["ξ1"]).step
+    assert "-inf" in log_step.explanation and "log(0) produced it here" in log_step.explanation
+    product_step = stepper.snapshot(stepper.value_step["ξ3"]).step
+    assert "non-finite" not in product_step.explanation
+    graph = graph_from_expression("(0*exp(x))*y")
+    stepper = ReverseStepper(graph, {"x": 1000.0, "y": 1.0})
+    assert "inf" in stepper.snapshot(stepper.value_step["ξ1"]).step.explanation
+    assert "NaN" in stepper.snapshot(stepper.value_step["ξ2"]).step.explanation
+    assert "carried in from ξ2" in stepper.snapshot(stepper.value_step["ξ3"]).step.explanation

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -56,3 +58,23 @@ def scalar_or_array(value: Value) -> Value:
     if array.ndim == 0:
         return np.float64(array)
     return array
+
+
+MAX_SUM_TERMS = 6
+T = TypeVar("T")
+
+
+def format_sum(terms: Sequence[T], total: Value, value_of: Callable[[T], Value] = lambda term: term) -> str:
+    """`0.42 + 1.58 = 2`: the sum being built at a fan-out node.
+
+    Long sums keep their ends and count the rest, so each step's text costs the same however many
+    contributions came before it.
+    """
+    def joined(part: Sequence[T]) -> str:
+        return " + ".join(format_value(value_of(term)) for term in part)
+
+    if len(terms) <= MAX_SUM_TERMS:
+        shown = joined(terms)
+    else:
+        shown = f"{joined(terms[:3])} + … ({len(terms) - 5} more) + {joined(terms[-2:])}"
+    return f"{shown} = {format_value(total)}"

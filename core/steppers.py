@@ -17,7 +17,7 @@ from . import closed_form
 from .autodiff import forward_tangents, reverse_adjoints
 from .finite_differences import FD_NODE_LIMIT, forward_checks, reverse_checks
 from .graph import Graph, GraphError
-from .numbers import Value, format_value, is_finite, scalar_or_array
+from .numbers import Value, format_sum, format_value, is_finite, scalar_or_array
 from .snapshot import Contribution, Mode, Row, Snapshot, Step
 
 
@@ -201,9 +201,9 @@ class ReverseStepper(Stepper):
             formula = f"∂{out}/∂{parent} = {term}"
             return Step("adjoint", parent, (parent, child), formula, f"{formula} = {numbers}")
         formula = f"∂{out}/∂{parent} += {term}"
-        running = " + ".join(format_value(c.value) for _, c in done)
-        return Step("adjoint", parent, (parent, child), formula,
-                    f"{formula} = {numbers};  ∂{out}/∂{parent} = {running} = {format_value(done[-1][1].total)}")
+        running = format_sum(done, done[-1][1].total, lambda item: item[1].value)
+        explanation = f"{formula} = {numbers};  ∂{out}/∂{parent} = {running}"
+        return Step("adjoint", parent, (parent, child), formula, explanation)
 
     def _row_at(self, name: str, index: int) -> Row:
         if self.value_step[name] > index:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .numbers import format_value, is_finite, to_json_number
+from .numbers import format_sum, format_value, is_finite, to_json_number
 from .snapshot import Row, Snapshot
 from .steppers import Stepper
 
@@ -57,8 +57,7 @@ def accumulated_text(row: Row) -> str:
         return ""
     number = format_value(row.accumulated)
     if len(row.contributions) > 1:
-        terms = " + ".join(format_value(c.value) for c in row.contributions)
-        return f"{terms} = {number}"
+        return format_sum(row.contributions, row.accumulated, lambda contribution: contribution.value)
     if row.accumulated_closed and row.accumulated_closed != number:
         return f"{row.accumulated_closed} = {number}"
     return number

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+
 from backprop_tui.tui.app import main
 
 GRADIENT = -3 * math.exp(-9) / (1 + math.exp(-9))

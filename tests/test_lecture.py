@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from backprop_tui.core.examples import EXAMPLES, example
 from backprop_tui.core.steppers import ForwardStepper, ReverseStepper
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from backprop_tui.core.parser import MAX_EXPRESSION_CHARS, ParseError, graph_from_expression, parse_expression
 from backprop_tui.core.steppers import ReverseStepper
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from backprop_tui.core.primitives import PRIMITIVES, MissingRuleError, jvp_rule, vjp_rule
 
 # Points inside each primitive's smooth domain (relu away from its kink, log/sqrt/div positive).

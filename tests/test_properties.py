@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from backprop_tui.core.autodiff import forward_tangents, reverse_adjoints
 from backprop_tui.core.graph import Const
 from backprop_tui.core.parser import graph_from_expression
 from backprop_tui.core.primitives import jvp_rule
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 NAMES = ("a", "b", "c")
 VARIABLE = re.compile(r"\b[abc]\b")

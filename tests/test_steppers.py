@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from backprop_tui.core.examples import example
 from backprop_tui.core.graph import GraphError
 from backprop_tui.core.parser import graph_from_expression

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .graph import Graph, GraphBuilder, GraphError
+from .mlp import build_mlp
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,15 @@ def mlp_graph() -> Graph:
     return b.build("L")
 
 
+def _deep_mlp_defaults() -> dict[str, float]:
+    network = build_mlp(DEEP_MLP_SIZES, DEEP_MLP_ACTIVATIONS)
+    return {"X": 0.5, "y": 1.0, **network.initial_parameters(seed=0)}
+
+
+DEEP_MLP_SIZES = (1, 16, 16, 1)
+DEEP_MLP_ACTIVATIONS = ("tanh", "tanh")
+
+
 EXAMPLES: dict[str, Example] = {
     example.name: example
     for example in (
@@ -94,6 +104,8 @@ EXAMPLES: dict[str, Example] = {
         Example("mlp", "two hidden neurons and an output neuron", "slides 57-59", mlp_graph,
                 {"X": 0.5, "y": 1.0, "W10": -1.0, "W11": 2.0, "W20": 1.0, "W21": -2.0,
                  "W30": -1.0, "W31": 2.0, "W32": 2.0}, "W11"),
+        Example("mlp-16-16", "a 1-16-16-1 network (tanh hidden layers), seeded weights", "slides 57-59, scaled up",
+                lambda: build_mlp(DEEP_MLP_SIZES, DEEP_MLP_ACTIVATIONS).graph, _deep_mlp_defaults(), "W1[1,1]"),
     )
 }
 

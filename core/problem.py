@@ -6,6 +6,7 @@ and refuse exactly the same things with the same messages.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from .examples import EXAMPLES, example
@@ -53,11 +54,14 @@ class Problem:
 
 
 def parse_assignments(text: str | None) -> dict[str, float]:
-    """`X=3,y=1,W=3` as a dict; every value must be a finite number."""
+    """`X=3,y=1,W=3` as a dict; every value must be a finite number.
+
+    Commas inside brackets belong to a name (`W1[2,1]=0.5`), not between assignments.
+    """
     values: dict[str, float] = {}
     if not text:
         return values
-    for part in text.split(","):
+    for part in re.split(r",(?![^\[]*\])", text):
         part = part.strip()
         if not part:
             continue

@@ -92,7 +92,7 @@ def test_markdown_and_latex(capsys):
 def test_list_examples(capsys):
     code, out, _ = run(capsys, "table", "--list-examples")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == ["lecture", "lecture-full", "neuron", "mlp"]
+    assert [line.split()[0] for line in out.splitlines()] == ["lecture", "lecture-full", "neuron", "mlp", "mlp-16-16"]
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -131,3 +131,10 @@ def test_exit_code_from_a_real_process():
                              "table", "--expr", "x**"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.startswith("backprop-tui: error:")
+
+
+def test_names_with_brackets_take_values(capsys):
+    code, out, _ = run(capsys, "table", "--example", "mlp-16-16", "--at", "W1[1,1]=0.3,X=1", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["inputs"]["W1[1,1]"] == 0.3 and document["inputs"]["X"] == 1.0

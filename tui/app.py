@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .cli import app_parser, glue_option_values, problem_from, run_table
 
 SUBCOMMANDS = {"table": run_table}
+
+
+def launch(argv: Sequence[str], **run_options: Any) -> int:
+    """Parse the app's options and run the stepper; `run_options` go to `App.run` (headless, auto_pilot)."""
+    problem = problem_from(app_parser().parse_args(glue_option_values(argv)))
+    from .backprop_app import BackpropApp
+
+    BackpropApp(problem).run(**run_options)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,11 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments and arguments[0] in SUBCOMMANDS:
             return SUBCOMMANDS[arguments[0]](arguments[1:])
-        problem = problem_from(app_parser().parse_args(glue_option_values(arguments)))
-        from .backprop_app import BackpropApp
-
-        BackpropApp(problem).run()
-        return 0
+        return launch(arguments)
     except KeyboardInterrupt:
         return 130
 

@@ -1,0 +1,185 @@
+"""backprop-tui's benchmark: every figure of the performance budget, measured in one run.
+
+Run `python tests/benchmarks/bench.py` (add `--quick` for the CI smoke run, `--json` for JSON).
+Each line is `name value unit`, plus `ratio=…` against a baseline measured in the same process,
+and `target=…` where the budget sets one. Medians of repeated runs; stdlib timing only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    ratio: float | None = None
+    target: str | None = None
+    met: bool | None = None
+
+    def line(self) -> str:
+        text = f"{self.name} {self.value:.6g} {self.unit}"
+        if self.ratio is not None:
+            text += f" ratio={self.ratio:.3f}"
+        if self.target is not None:
+            text += f" target={self.target} {'met' if self.met else 'NOT MET'}"
+        return text
+
+
+def median_time(function: Callable[[], object], repeats: int) -> float:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def ratio_figure(name: str, seconds: float, baseline_seconds: float, limit: float, strict: bool = False) -> Figure:
+    """A time in milliseconds with its ratio to the baseline and whether the budget's limit holds."""
+    ratio = seconds / baseline_seconds
+    met = ratio < limit if strict else ratio <= limit
+    return Figure(name, seconds * 1000, "ms", ratio, f"{'<' if strict else '<='}{limit}", met)
+
+
+# 1. Start-up -----------------------------------------------------------------------------------------
+
+def startup(repeats: int) -> list[Figure]:
+    def start(which: str) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(HERE / "first_frame.py"), which], check=True, capture_output=True,
+                       timeout=120)
+        return time.perf_counter() - started
+
+    app, baseline = [], []
+    for _ in range(repeats):
+        baseline.append(start("baseline"))
+        app.append(start("app"))
+    base = statistics.median(baseline)
+    return [Figure("startup_baseline", base * 1000, "ms"),
+            ratio_figure("startup_app", statistics.median(app), base, 1.1)]
+
+
+# 2. Step latency --------------------------------------------------------------------------------------
+
+async def _press_latency(app_factory: Callable[[], object], presses: int, key: str = "n") -> float:
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        started = time.perf_counter()
+        for _ in range(presses):
+            await pilot.press(key)
+            await pilot.pause()
+        return (time.perf_counter() - started) / presses
+
+
+def _baseline_app():
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Footer, Header
+
+    class OneCell(App):
+        BINDINGS = [("n", "next", "Next")]
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_column("value", key="value")
+            for row in range(8):
+                table.add_row(str(row), key=str(row))
+            self.counter = 0
+
+        def action_next(self) -> None:
+            self.counter += 1
+            self.query_one(DataTable).update_cell(str(self.counter % 8), "value", str(self.counter))
+
+    return OneCell()
+
+
+def _stepper_app(example_name: str):
+    from backprop_tui.core.problem import build_problem
+    from backprop_tui.tui.backprop_app import BackpropApp
+
+    return BackpropApp(build_problem(example_name))
+
+
+def step_latency(presses: int) -> list[Figure]:
+    base = asyncio.run(_press_latency(_baseline_app, presses))
+    figures = [Figure("step_latency_baseline", base * 1000, "ms")]
+    for example_name in ("lecture", "mlp-16-16"):
+        value = asyncio.run(_press_latency(lambda name=example_name: _stepper_app(name), presses))
+        figures.append(ratio_figure(f"step_latency_{example_name}", value, base, 2.0))
+    return figures
+
+
+# 4. Scalar graphs -------------------------------------------------------------------------------------
+
+def scalar_graphs(nodes: int, repeats: int) -> list[Figure]:
+    from backprop_tui.core.autodiff import forward_tangents, reverse_adjoints
+    from backprop_tui.core.graph import GraphBuilder
+    from backprop_tui.core.parser import graph_from_expression
+
+    builder = GraphBuilder()
+    current = builder.input("x")
+    for index in range(nodes):
+        current = builder.op("sin" if index % 2 else "tanh", current)
+    chain = builder.build()
+    wide = graph_from_expression("+".join(["x*y"] * (nodes // 2)))
+
+    def sweep(graph, inputs):
+        def run():
+            values = graph.evaluate(inputs)
+            forward_tangents(graph, values, "x")
+            reverse_adjoints(graph, values)
+        return run
+
+    figures = []
+    for label, graph, inputs in (("chain", chain, {"x": 0.3}), ("wide_sum", wide, {"x": 0.3, "y": 1.5})):
+        seconds = median_time(sweep(graph, inputs), repeats)
+        figures.append(Figure(f"scalar_{label}_forward_reverse", len(graph) / seconds, "nodes/s"))
+    expression = "+".join(f"sin(x*{index % 9 + 1})" for index in range(nodes // 10))[: nodes]
+    expression = expression[: expression.rfind("+")]
+    seconds = median_time(lambda: graph_from_expression(expression), repeats)
+    figures.append(Figure(f"parse_build_{len(expression)}_chars", seconds * 1000, "ms"))
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run (CI): fewer repeats, smaller sizes")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    arguments = parser.parse_args()
+    quick = arguments.quick
+    started = time.perf_counter()
+    figures: list[Figure] = []
+    figures += startup(repeats=2 if quick else 7)
+    figures += step_latency(presses=10 if quick else 60)
+    figures += scalar_graphs(nodes=2_000 if quick else 10_000, repeats=2 if quick else 5)
+    if arguments.json:
+        print(json.dumps({"figures": [asdict(figure) for figure in figures],
+                          "seconds": time.perf_counter() - started, "quick": quick}, indent=2))
+    else:
+        for figure in figures:
+            print(figure.line())
+        print(f"total {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

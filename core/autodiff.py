@@ -22,9 +22,11 @@ def unbroadcast(contribution: Value, like: Value) -> Value:
     A scalar weight used on every row of a batch receives the sum of the rows' contributions.
     """
     target_ndim = np.ndim(like)
+    if target_ndim == 0 and type(contribution) is np.float64:
+        return contribution
     result = np.asarray(contribution, dtype=float)
     if result.ndim == 0 and target_ndim == 0:
-        return float(result)
+        return np.float64(result)
     while result.ndim > target_ndim:
         result = result.sum(axis=0)
     if target_ndim:
@@ -32,7 +34,7 @@ def unbroadcast(contribution: Value, like: Value) -> Value:
             if size == 1 and result.shape[axis] != 1:
                 result = result.sum(axis=axis, keepdims=True)
         return result
-    return float(result)
+    return np.float64(result)
 
 
 def forward_tangents(graph: Graph, values: Mapping[str, Value], wrt: str) -> dict[str, Value]:

@@ -16,7 +16,7 @@ import numpy as np
 from . import formula as fm
 from .formula import Formula
 from .numbers import Value, scalar_or_array
-from .primitives import Primitive, primitive
+from .primitives import PRIMITIVES, Primitive, primitive
 
 T = TypeVar("T", bound=Hashable)
 
@@ -161,13 +161,14 @@ class Graph:
         if missing:
             raise GraphError(f"no value given for {', '.join(missing)}")
         values: dict[str, Value] = {}
-        for node in self.nodes:
-            if overrides and node.name in overrides:
-                values[node.name] = overrides[node.name]
-            elif node.is_input:
-                values[node.name] = scalar_or_array(inputs[node.name])
-            else:
-                values[node.name] = self.compute(node, values)
+        with np.errstate(all="ignore"):
+            for node in self.nodes:
+                if overrides and node.name in overrides:
+                    values[node.name] = overrides[node.name]
+                elif node.op is None:
+                    values[node.name] = scalar_or_array(inputs[node.name])
+                else:
+                    values[node.name] = PRIMITIVES[node.op].evaluate(*self.arg_values(node, values))
         return values
 
     def local_partials(self, name: str, values: Mapping[str, Value]) -> dict[str, Value]:

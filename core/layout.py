@@ -1,0 +1,354 @@
+"""Where each node of a computational graph goes when it is drawn on a terminal grid.
+
+Pure geometry, no Textual: columns are levels of the one topological order (inputs on the left of
+the operations that use them, the loss on the right), an edge that skips columns passes through
+them as a thin "dummy" lane, each column is ordered to keep crossings few (barycenter sweeps),
+and rows keep chains straight.
+The result lists every box and every line cell, with the graph edges that pass through the cell,
+so a view can paint the drawing and light one edge without recomputing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .graph import Graph
+
+NODE_HEIGHT = 5
+"""Rows of a node box: border, label, value, derivative, border."""
+PORT = 1
+"""Row of a box, from its top, where edges leave and enter (the label row)."""
+GAP = 1
+"""Blank rows between two items of a column."""
+
+UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
+
+LIGHT_GLYPHS = {
+    UP | DOWN: "│", LEFT | RIGHT: "─", DOWN | RIGHT: "┌", DOWN | LEFT: "┐", UP | RIGHT: "└", UP | LEFT: "┘",
+    UP | DOWN | RIGHT: "├", UP | DOWN | LEFT: "┤", LEFT | RIGHT | DOWN: "┬", LEFT | RIGHT | UP: "┴",
+    UP | DOWN | LEFT | RIGHT: "┼", UP: "│", DOWN: "│", LEFT: "─", RIGHT: "─",
+}
+HEAVY_GLYPHS = {
+    UP | DOWN: "┃", LEFT | RIGHT: "━", DOWN | RIGHT: "┏", DOWN | LEFT: "┓", UP | RIGHT: "┗", UP | LEFT: "┛",
+    UP | DOWN | RIGHT: "┣", UP | DOWN | LEFT: "┫", LEFT | RIGHT | DOWN: "┳", LEFT | RIGHT | UP: "┻",
+    UP | DOWN | LEFT | RIGHT: "╋", UP: "┃", DOWN: "┃", LEFT: "━", RIGHT: "━",
+}
+ARROW = "▶"
+
+Edge = tuple[str, str]
+Item = str | tuple[str, int]
+"""A node name, or a dummy lane `(source, level)` carrying the source's long edges through a column."""
+
+
+def glyph(directions: int, heavy: bool = False) -> str:
+    """The box-drawing character joining the given directions (a bitmask of UP, DOWN, LEFT, RIGHT)."""
+    return (HEAVY_GLYPHS if heavy else LIGHT_GLYPHS).get(directions, " ")
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where one node is drawn; edges meet it on row `port`."""
+
+    name: str
+    column: int
+    x: int
+    y: int
+    width: int
+    height: int = NODE_HEIGHT
+
+    @property
+    def port(self) -> int:
+        return self.y + PORT
+
+    def contains(self, x: int, y: int) -> bool:
+        return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
+
+
+@dataclass(frozen=True)
+class LineCell:
+    """One cell of the edge drawing: the directions its lines go, the graph edges passing through it."""
+
+    directions: int
+    edges: frozenset[Edge]
+    arrow: bool = False
+
+
+@dataclass(frozen=True)
+class GraphLayout:
+    """The whole drawing: its size, one box per node, and the line cells keyed by (x, y)."""
+
+    width: int
+    height: int
+    boxes: Mapping[str, Box]
+    cells: Mapping[tuple[int, int], LineCell]
+
+    def node_at(self, x: int, y: int) -> str | None:
+        for box in self.boxes.values():
+            if box.contains(x, y):
+                return box.name
+        return None
+
+    def boxes_on_row(self, y: int) -> list[Box]:
+        return [box for box in self.boxes.values() if box.y <= y < box.y + box.height]
+
+
+def levels(graph: Graph) -> dict[str, int]:
+    """Column of each node: an operation one right of its rightmost parent, an input just left of its
+    leftmost consumer (so `y`, used only by the loss, enters next to the loss rather than far away)."""
+    level: dict[str, int] = {}
+    for node in graph.nodes:
+        level[node.name] = 1 + max((level[parent] for parent in node.parents), default=-1)
+    for name in graph.inputs:
+        consumers = [level[child] for child in graph.children[name]]
+        level[name] = max(min(consumers) - 1, 0) if consumers else 0
+    return level
+
+
+def layout_graph(graph: Graph, widths: Mapping[str, int]) -> GraphLayout:
+    """Lay out `graph` left to right with each node's box `widths[name]` cells wide."""
+    level = levels(graph)
+    columns, preds, carried = _items(graph, level)
+    _order(columns, preds)
+    tops = _rows(columns, preds)
+    column_width = [max((widths[item] for item in column if isinstance(item, str)), default=1)
+                    for column in columns]
+    cells: dict[tuple[int, int], list] = {}
+    boxes: dict[str, Box] = {}
+    x = 0
+    for k, column in enumerate(columns):
+        right = x + column_width[k]
+        for item in column:
+            if isinstance(item, str):
+                boxes[item] = Box(item, k, x, tops[item], widths[item])
+                start = x + widths[item]
+            else:
+                start = x
+            successors = _succs(item, columns, k, preds)
+            if successors:
+                edges = frozenset().union(*(carried[(item, b)] for b in successors))
+                _hline(cells, start, right, _port(item, tops), edges)
+        if k + 1 < len(columns):
+            x = _channel(cells, right, columns[k], columns[k + 1], preds, tops, carried)
+        else:
+            x = right
+    ordered = {node.name: boxes[node.name] for node in graph.nodes}
+    height = max(tops[item] + _height(item) for column in columns for item in column)
+    frozen = {key: LineCell(dirs, frozenset(edges), arrow) for key, (dirs, edges, arrow) in cells.items()}
+    return GraphLayout(x, height, ordered, frozen)
+
+
+def _items(graph: Graph, level: dict[str, int]) -> tuple[list[list[Item]], dict[Item, list[Item]],
+                                                          dict[tuple[Item, Item], set[Edge]]]:
+    """Columns of items, each item's predecessors in the previous column, and the graph edges per item link."""
+    columns: list[list[Item]] = [[] for _ in range(max(level.values()) + 1)]
+    preds: dict[Item, list[Item]] = {}
+    carried: dict[tuple[Item, Item], set[Edge]] = {}
+    for node in graph.nodes:
+        columns[level[node.name]].append(node.name)
+        preds.setdefault(node.name, [])
+    for node in graph.nodes:
+        for parent in node.parents:
+            previous: Item = parent
+            for lane in range(level[parent] + 1, level[node.name]):
+                dummy = (parent, lane)
+                if dummy not in preds:
+                    preds[dummy] = [previous]
+                    columns[lane].append(dummy)
+                carried.setdefault((previous, dummy), set()).add((parent, node.name))
+                previous = dummy
+            preds[node.name].append(previous)
+            carried.setdefault((previous, node.name), set()).add((parent, node.name))
+    return columns, preds, carried
+
+
+def _succs(item: Item, columns: list[list[Item]], k: int, preds: dict[Item, list[Item]]) -> list[Item]:
+    if k + 1 >= len(columns):
+        return []
+    return [other for other in columns[k + 1] if item in preds[other]]
+
+
+def _order(columns: list[list[Item]], preds: dict[Item, list[Item]]) -> None:
+    """Reorder each column by the mean position of its neighbours: down, up, then down again."""
+    succs: dict[Item, list[Item]] = {item: [] for column in columns for item in column}
+    for item, before in preds.items():
+        for pred in before:
+            succs[pred].append(item)
+
+    def sort(column: list[Item], neighbours: dict[Item, list[Item]], reference: list[Item]) -> None:
+        position = {item: index for index, item in enumerate(reference)}
+        current = {item: index for index, item in enumerate(column)}
+        scale = len(reference) / max(len(column), 1)
+
+        def key(item: Item) -> tuple[float, bool, int]:
+            near = [position[other] for other in neighbours[item]]
+            if near:
+                return sum(near) / len(near), False, current[item]
+            return current[item] * scale, True, current[item]
+
+        column.sort(key=key)
+
+    for _ in range(2):
+        for k in range(1, len(columns)):
+            sort(columns[k], preds, columns[k - 1])
+        for k in range(len(columns) - 2, -1, -1):
+            sort(columns[k], succs, columns[k + 1])
+    for k in range(1, len(columns)):
+        sort(columns[k], preds, columns[k - 1])
+
+
+def _height(item: Item) -> int:
+    return NODE_HEIGHT if isinstance(item, str) else 1
+
+
+def _port_offset(item: Item) -> int:
+    return PORT if isinstance(item, str) else 0
+
+
+def _port(item: Item, tops: dict[Item, int]) -> int:
+    return tops[item] + _port_offset(item)
+
+
+def _rows(columns: list[list[Item]], preds: dict[Item, list[Item]]) -> dict[Item, int]:
+    """Top row of each item: level with the median of its predecessors when there is room, else lower."""
+    tops: dict[Item, int] = {}
+    for column in columns:
+        free = 0
+        for item in column:
+            ports = sorted(_port(pred, tops) for pred in preds[item])
+            wanted = ports[(len(ports) - 1) // 2] - _port_offset(item) if ports else free
+            tops[item] = max(wanted, free)
+            free = tops[item] + _height(item) + GAP
+    return tops
+
+
+def _add(cells: dict[tuple[int, int], list], x: int, y: int, directions: int, edges: frozenset[Edge],
+         arrow: bool = False) -> None:
+    cell = cells.setdefault((x, y), [0, set(), False])
+    cell[0] |= directions
+    cell[1] |= edges
+    cell[2] = cell[2] or arrow
+
+
+def _hline(cells: dict, start: int, end: int, y: int, edges: frozenset[Edge]) -> None:
+    """A horizontal line over columns start..end-1 (nothing when start >= end)."""
+    for x in range(start, end):
+        _add(cells, x, y, LEFT | RIGHT, edges)
+
+
+def _vline(cells: dict, x: int, y0: int, y1: int, edges: frozenset[Edge]) -> None:
+    """The vertical part of a track between rows y0 and y1, ends excluded."""
+    low, high = sorted((y0, y1))
+    for y in range(low, high + 1):
+        directions = (UP if y > low else 0) | (DOWN if y < high else 0)
+        if directions:
+            _add(cells, x, y, directions, edges)
+
+
+def _channel(cells: dict, x0: int, left: list[Item], right: list[Item], preds: dict[Item, list[Item]],
+             tops: dict[Item, int], carried: dict[tuple[Item, Item], set[Edge]]) -> int:
+    """Draw the links between two adjacent columns; return where the right column starts."""
+    targets = {source: [item for item in right if source in preds[item]] for source in left}
+    bent = [source for source in left
+            if targets[source] and {_port(t, tops) for t in targets[source]} != {_port(source, tops)}]
+    order = _track_order(bent, targets, right, tops)
+    tracks = len(order)
+    width = tracks + 3 if tracks else 2
+    arrow_x = x0 + width - 1
+    track_x = {source: x0 + 1 + index for index, source in enumerate(order)}
+    for source in left:
+        row = _port(source, tops)
+        links = {target: frozenset(carried[(source, target)]) for target in targets[source]}
+        if not links:
+            continue
+        every = frozenset().union(*links.values())
+        if source not in track_x:
+            _hline(cells, x0, arrow_x, row, every)
+            _end(cells, arrow_x, row, next(iter(links)), every)
+            continue
+        tx = track_x[source]
+        _hline(cells, x0, tx, row, every)
+        _add(cells, tx, row, LEFT, every)
+        for target, edges in links.items():
+            target_row = _port(target, tops)
+            _vline(cells, tx, row, target_row, edges)
+            _add(cells, tx, target_row, RIGHT, edges)
+            _hline(cells, tx + 1, arrow_x, target_row, edges)
+            _end(cells, arrow_x, target_row, target, edges)
+    return x0 + width
+
+
+def _end(cells: dict, x: int, y: int, target: Item, edges: frozenset[Edge]) -> None:
+    """An arrowhead into a node, or the line continuing into a dummy lane."""
+    _add(cells, x, y, LEFT | RIGHT, edges, arrow=isinstance(target, str))
+
+
+def _track_order(bent: list[Item], targets: dict[Item, list[Item]], right: list[Item],
+                 tops: dict[Item, int]) -> list[Item]:
+    """Order the vertical tracks so a source's stub never runs along another source's branch.
+
+    Source A's stub (row a, from the left edge to A's track) would overlap source B's branch to a
+    target on row a that A does not feed if B's track were left of A's; so A goes first there.
+    """
+    at_row = {_port(item, tops): item for item in right}
+    before: dict[Item, set[Item]] = {source: set() for source in bent}
+    for a in bent:
+        foreign = at_row.get(_port(a, tops))
+        for b in bent:
+            if b is not a and foreign is not None and foreign in targets[b] and foreign not in targets[a]:
+                before[b].add(a)
+    order: list[Item] = []
+    pending = sorted(bent, key=lambda item: _port(item, tops))
+    while pending:
+        ready = [item for item in pending if not (before[item] - set(order))] or pending[:1]
+        order.append(ready[0])
+        pending.remove(ready[0])
+    return order
+
+
+def sketch(layout: GraphLayout) -> list[str]:
+    """The drawing as plain text, boxes with their names only: for tests and debugging."""
+    grid = [[" "] * layout.width for _ in range(layout.height)]
+    for (x, y), cell in layout.cells.items():
+        grid[y][x] = ARROW if cell.arrow else glyph(cell.directions)
+    for box in layout.boxes.values():
+        right, bottom = box.x + box.width - 1, box.y + box.height - 1
+        for x in range(box.x, right + 1):
+            grid[box.y][x] = grid[bottom][x] = "─"
+        for y in range(box.y, bottom + 1):
+            grid[y][box.x] = grid[y][right] = "│"
+        grid[box.y][box.x], grid[box.y][right], grid[bottom][box.x], grid[bottom][right] = "┌", "┐", "└", "┘"
+        for offset, char in enumerate(box.name[:box.width - 2]):
+            grid[box.port][box.x + 1 + offset] = char
+    return ["".join(row).rstrip() for row in grid]
+
+
+def fit_widths(natural: Sequence[int], available: int, minimum: int | Sequence[int] = 8) -> list[int]:
+    """Column widths that share `available` cells: the widest columns give way first.
+
+    Every column keeps its natural width when all fit; otherwise the widths are capped at the
+    largest value that fits, the cells left over going one each to the capped columns. No column
+    goes below its `minimum` (one for all, or one per column: numbers can be kept whole while
+    formulas give way), so text is cut or wrapped rather than vanishing.
+    """
+    floors = [minimum] * len(natural) if isinstance(minimum, int) else list(minimum)
+
+    def widths_at(cap: int) -> list[int]:
+        return [min(width, max(cap, floor)) for width, floor in zip(natural, floors, strict=True)]
+
+    if sum(natural) <= available:
+        return list(natural)
+    cap, low, high = 0, 0, max(natural)
+    while low <= high:
+        middle = (low + high) // 2
+        if sum(widths_at(middle)) <= available:
+            cap, low = middle, middle + 1
+        else:
+            high = middle - 1
+    widths = widths_at(cap)
+    spare = available - sum(widths)
+    for index, width in enumerate(natural):
+        if spare > 0 and width > widths[index]:
+            widths[index] += 1
+            spare -= 1
+    return widths

@@ -1,0 +1,148 @@
+"""The graph layout as plain data: columns, rows, edges and the cells that draw them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backprop_tui.core.examples import EXAMPLES
+from backprop_tui.core.graph import Graph, GraphBuilder, Node
+from backprop_tui.core.layout import (
+    ARROW,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    fit_widths,
+    glyph,
+    layout_graph,
+    levels,
+    sketch,
+)
+from backprop_tui.core.parser import graph_from_expression
+
+
+def lay_out(graph, width=7):
+    return layout_graph(graph, {node.name: width for node in graph.nodes})
+
+
+def test_levels_put_operations_right_of_their_parents_and_inputs_next_to_their_first_use():
+    graph = EXAMPLES["lecture"].graph()
+    level = levels(graph)
+    assert [level[name] for name in ("X", "W", "ξ1", "ξ2", "ξ3", "ξ4", "ξ5", "L")] == [0, 0, 1, 2, 3, 4, 5, 6]
+    assert level["y"] == 5
+
+
+def test_lecture_chain_is_one_straight_row_from_x_to_the_loss():
+    drawing = lay_out(EXAMPLES["lecture"].graph())
+    boxes = drawing.boxes
+    chain = ["X", "ξ1", "ξ2", "ξ3", "ξ4", "ξ5", "L"]
+    assert {boxes[name].port for name in chain} == {boxes["X"].port}
+    xs = [boxes[name].x for name in chain]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    assert boxes["W"].port > boxes["X"].port
+
+
+def test_sketch_of_the_lecture_graph():
+    assert sketch(lay_out(EXAMPLES["lecture"].graph()))[:2] == [
+        "┌─────┐    ┌─────┐  ┌─────┐  ┌─────┐  ┌─────┐  ┌─────┐    ┌─────┐",
+        "│X    │─┬─▶│ξ1   │─▶│ξ2   │─▶│ξ3   │─▶│ξ4   │─▶│ξ5   │─┬─▶│L    │",
+    ]
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_boxes_never_overlap_and_lines_never_cross_a_box(name):
+    drawing = lay_out(EXAMPLES[name].graph())
+    boxes = list(drawing.boxes.values())
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a.x < b.x + b.width and b.x < a.x + a.width and a.y < b.y + b.height and b.y < a.y + a.height)
+    for x, y in drawing.cells:
+        assert drawing.node_at(x, y) is None
+        assert 0 <= x < drawing.width and 0 <= y < drawing.height
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_every_edge_has_cells_and_ends_in_an_arrow_at_its_child(name):
+    graph = EXAMPLES[name].graph()
+    drawing = lay_out(graph)
+    for node in graph.nodes:
+        for parent in node.parents:
+            edge = (parent, node.name)
+            cells = [key for key, cell in drawing.cells.items() if edge in cell.edges]
+            assert cells, edge
+            child = drawing.boxes[node.name]
+            arrow = drawing.cells[(child.x - 1, child.port)]
+            assert arrow.arrow and edge in arrow.edges
+            source = drawing.boxes[parent]
+            assert edge in drawing.cells[(source.x + source.width, source.port)].edges
+
+
+def test_fan_out_branches_from_one_track():
+    drawing = lay_out(EXAMPLES["lecture-full"].graph())
+    ξ4 = drawing.boxes["ξ4"]
+    exit_x = ξ4.x + ξ4.width
+    track = next(x for x in range(exit_x, drawing.width) if drawing.cells[(x, ξ4.port)].directions & (UP | DOWN))
+    assert drawing.cells[(track, ξ4.port)].edges == {("ξ4", "ξ5"), ("ξ4", "ξ6")}
+    ξ5 = drawing.boxes["ξ5"]
+    assert drawing.cells[(track, ξ5.port)].directions == UP | RIGHT
+    assert ("ξ4", "ξ5") in drawing.cells[(track, ξ5.port)].edges
+
+
+def test_an_edge_that_skips_columns_passes_through_them():
+    graph = graph_from_expression("a*b + a")
+    drawing = lay_out(graph)
+    long_edges = [(p, n.name) for n in graph.nodes for p in n.parents
+                  if levels(graph)[n.name] - levels(graph)[p] > 1]
+    for edge in long_edges:
+        xs = {x for (x, _), cell in drawing.cells.items() if edge in cell.edges}
+        assert max(xs) - min(xs) > 10
+
+
+def test_node_at_finds_the_box_under_a_cell():
+    drawing = lay_out(EXAMPLES["lecture"].graph())
+    box = drawing.boxes["ξ3"]
+    assert drawing.node_at(box.x + 1, box.y + 2) == "ξ3"
+    assert drawing.node_at(box.x - 1, box.port) is None
+
+
+def test_glyphs_join_the_directions_asked_for():
+    assert glyph(LEFT | RIGHT) == "─"
+    assert glyph(UP | DOWN | RIGHT) == "├"
+    assert glyph(UP | DOWN | LEFT | RIGHT, heavy=True) == "╋"
+    assert ARROW == "▶"
+
+
+def test_layout_is_deterministic_and_fast_enough_for_a_hundred_nodes():
+    b = GraphBuilder()
+    x = b.input("X")
+    hidden = [b.op("sigmoid", b.op("affine", b.input(f"b{i}"), b.input(f"w{i}"), x)) for i in range(16)]
+    second = [b.op("sigmoid", b.op("affine", 0.1, *[t for h in hidden for t in (0.2, h)])) for _ in range(16)]
+    b.op("affine", 0.0, *[t for g in second for t in (0.3, g)], name="L")
+    graph = b.build("L")
+    first, again = lay_out(graph), lay_out(graph)
+    assert first == again
+    assert len(first.boxes) == len(graph)
+
+
+def test_single_input_graph():
+    drawing = lay_out(Graph([Node("x", None)]))
+    assert list(drawing.boxes) == ["x"] and not drawing.cells
+
+
+@given(st.lists(st.integers(1, 60), min_size=1, max_size=8), st.integers(0, 300))
+@settings(max_examples=200)
+def test_fit_widths_fits_when_it_can_and_never_grows_a_column(natural, available):
+    widths = fit_widths(natural, available, 3)
+    assert all(w <= n for w, n in zip(widths, natural, strict=True))
+    assert all(w >= min(n, 3) for w, n in zip(widths, natural, strict=True))
+    if sum(min(n, 3) for n in natural) <= available:
+        assert sum(widths) <= available
+    if sum(natural) <= available:
+        assert widths == natural
+
+
+def test_fit_widths_lets_formulas_give_way_before_numbers():
+    assert fit_widths([4, 10, 13, 33, 30, 11], 64, (3, 8, 8, 14, 14, 14)) == [4, 10, 11, 14, 14, 11]
+    assert fit_widths([4, 10, 28, 33, 36, 29], 104) == [4, 10, 23, 23, 22, 22]

@@ -1,0 +1,289 @@
+"""Loading a CSV into the arrays training needs: chosen feature columns and a binary target.
+
+Students bring their own files, so every refusal names the column and the row (data rows count
+from 1, after the header) and says what was expected. The csv module reads the text; whole columns
+are then converted by numpy at once, because per-cell Python work would make a million-row file
+take far longer than the few seconds a student will wait. The cyclic garbage collector is paused
+while reading: the millions of short-lived row lists create no cycles, yet would trigger it
+again and again and double the load time.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from itertools import islice
+from operator import itemgetter
+from typing import TextIO
+
+import numpy as np
+
+MISSING = frozenset({"", "na", "n/a", "nan", "null"})
+"""Cell texts (stripped, lower-cased) that mean "no value": the row is dropped, not refused."""
+
+POSITIVE = frozenset({"yes", "true", "1", "1.0"})
+NEGATIVE = frozenset({"no", "false", "0", "0.0"})
+CHUNK_ROWS = 1 << 16
+
+BUNDLED: dict[str, str] = {"heart": "Heart.csv", "altered": "altered_heart_data.csv"}
+"""The data sets shipped inside the package, by the short name the CLI uses."""
+
+Source = str | os.PathLike[str] | Traversable
+
+
+class DataError(ValueError):
+    """A file the student can fix: the message names the file, the column and the row."""
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """How far a load has come: rows read so far, and the fraction of the file when it is known."""
+
+    rows: int
+    fraction: float | None
+
+
+Progress = Callable[[LoadProgress], None]
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """The mean and standard deviation each feature was standardised with, to map back to raw units."""
+
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Rows ready for training: `X` (n × k, standardised when `scaling` is set), `raw` in file units, `y` in {0, 1}."""
+
+    name: str
+    features: tuple[str, ...]
+    target: str
+    X: np.ndarray
+    raw: np.ndarray
+    y: np.ndarray
+    dropped: int
+    scaling: Scaling | None
+    labels: tuple[str, str]
+
+    def __len__(self) -> int:
+        return int(self.y.shape[0])
+
+    @property
+    def positives(self) -> int:
+        return int(self.y.sum())
+
+
+def bundled(name: str) -> Traversable:
+    """A shipped CSV, found through the installed package (works from a wheel, not only a checkout)."""
+    try:
+        filename = BUNDLED[name]
+    except KeyError:
+        raise DataError(f"unknown data set {name!r}: choose one of {', '.join(BUNDLED)}") from None
+    return resources.files("backprop_tui.data") / filename
+
+
+def load_csv(source: Source, features: Sequence[str], target: str, *, standardize: bool = False,
+             progress: Progress | None = None) -> Dataset:
+    """Read `features` and the binary `target` from a CSV file; rows missing any of them are dropped."""
+    features = tuple(features)
+    if not features:
+        raise DataError("choose at least one feature column")
+    chosen = (*features, target)
+    repeated = next((column for column in chosen if chosen.count(column) > 1), None)
+    if repeated is not None:
+        raise DataError(f"column {repeated!r} is chosen twice (features and target must differ)")
+    name = source.name if not isinstance(source, str) else os.path.basename(source)  # type: ignore[union-attr]
+    table = _Table(name, features, target)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with _open(source, name) as handle:
+            table.read(handle, _size(source), progress)
+    finally:
+        if collecting:
+            gc.enable()
+    raw, y, missing = table.arrays()
+    dropped = int(missing.sum())
+    if dropped:
+        raw, y = raw[~missing], y[~missing]
+    if len(y) == 0:
+        raise DataError(f"{name}: no rows left after dropping {dropped} with missing values")
+    scaling = _scaling(raw, features, name) if standardize else None
+    X = (raw - np.array(scaling.mean)) / np.array(scaling.std) if scaling else raw
+    return Dataset(name, features, target, X, raw, y, dropped, scaling, table.labels())
+
+
+def _size(source: Source) -> int | None:
+    try:
+        return os.stat(source).st_size  # type: ignore[arg-type]
+    except (TypeError, OSError):
+        return None
+
+
+def _open(source: Source, name: str) -> TextIO:
+    try:
+        if isinstance(source, str | os.PathLike):
+            return open(source, encoding="utf-8-sig", newline="")
+        return source.open("r", encoding="utf-8-sig", newline="")  # type: ignore[return-value]
+    except FileNotFoundError:
+        raise DataError(f"no such file: {source}") from None
+    except IsADirectoryError:
+        raise DataError(f"{name} is a directory, not a CSV file") from None
+    except OSError as error:
+        raise DataError(f"cannot read {name}: {error.strerror or error}") from None
+
+
+class _Table:
+    """The chosen columns read chunk by chunk: each chunk's text is converted and freed before the next."""
+
+    def __init__(self, name: str, features: tuple[str, ...], target: str) -> None:
+        self.name, self.features, self.target = name, features, target
+        self.rows = 0
+        self.raw: list[np.ndarray] = []
+        self.y: list[np.ndarray] = []
+        self.missing: list[np.ndarray] = []
+        self.meaning: dict[str, float] = {}
+
+    def read(self, handle: TextIO, size: int | None, progress: Progress | None) -> None:
+        reader = csv.reader(handle)
+        position = _position(handle)
+        try:
+            header = next((row for row in reader if row), None)
+            if header is None:
+                raise DataError(f"{self.name} is empty")
+            indices = [_column_index(header, column, self.name) for column in (*self.features, self.target)]
+            pick = itemgetter(*indices) if len(indices) > 1 else (lambda row: (row[indices[0]],))
+            width = len(header)
+            for chunk in _chunks(reader):
+                picked = []
+                for row in chunk:
+                    if len(row) != width:
+                        if not row:
+                            continue
+                        raise DataError(f"{self.name}: row {self.rows + len(picked) + 1} (line {reader.line_num}) "
+                                        f"has {len(row)} fields, the header has {width}")
+                    picked.append(pick(row))
+                if picked:
+                    self._convert(list(zip(*picked, strict=True)))
+                if progress is not None:
+                    done = position()
+                    fraction = min(done / size, 1.0) if size and done is not None else None
+                    progress(LoadProgress(self.rows, fraction))
+        except UnicodeDecodeError:
+            raise DataError(f"{self.name} is not UTF-8 text") from None
+        except csv.Error as error:
+            raise DataError(f"{self.name}: line {reader.line_num}: {error}") from None
+        if not self.rows:
+            raise DataError(f"{self.name} has a header but no data rows")
+        if progress is not None:
+            progress(LoadProgress(self.rows, 1.0))
+
+    def _convert(self, columns: list[tuple[str, ...]]) -> None:
+        first = self.rows + 1
+        chunk = np.empty((len(columns[0]), len(self.features)))
+        missing = np.zeros(len(columns[0]), dtype=bool)
+        for index, feature in enumerate(self.features):
+            chunk[:, index] = _numbers(columns[index], feature, self.name, first)
+            missing |= np.isnan(chunk[:, index])
+        y = _classes(columns[-1], self.target, self.name, first, self.meaning)
+        self.raw.append(chunk)
+        self.y.append(y)
+        self.missing.append(missing | np.isnan(y))
+        self.rows += len(y)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return np.concatenate(self.raw), np.concatenate(self.y), np.concatenate(self.missing)
+
+    def labels(self) -> tuple[str, str]:
+        """The target's texts for class 0 and class 1, as seen in the file (e.g. ('No', 'Yes'))."""
+        negative = sorted({cell.strip() for cell, value in self.meaning.items() if value == 0.0})
+        positive = sorted({cell.strip() for cell, value in self.meaning.items() if value == 1.0})
+        return "/".join(negative) or "0", "/".join(positive) or "1"
+
+
+def _chunks(reader: Iterator[list[str]]) -> Iterator[list[list[str]]]:
+    while chunk := list(islice(reader, CHUNK_ROWS)):
+        yield chunk
+
+
+def _position(handle: TextIO) -> Callable[[], int | None]:
+    """Bytes read so far, from the binary buffer under the text file (text `tell` is off while iterating)."""
+    buffer = getattr(handle, "buffer", None)
+
+    def tell() -> int | None:
+        try:
+            return buffer.tell() if buffer is not None else None
+        except (OSError, ValueError, io.UnsupportedOperation):
+            return None
+
+    return tell
+
+
+def _column_index(header: list[str], column: str, name: str) -> int:
+    stripped = [cell.strip() for cell in header]
+    matches = [index for index, cell in enumerate(stripped) if cell == column.strip()]
+    if len(matches) > 1:
+        raise DataError(f"{name}: column {column!r} appears {len(matches)} times in the header")
+    if matches:
+        return matches[0]
+    hint = next((cell for cell in stripped if cell.lower() == column.strip().lower()), None)
+    listed = ", ".join(cell for cell in stripped if cell)
+    suggestion = f"; did you mean {hint!r}?" if hint else f"; the columns are {listed}"
+    raise DataError(f"{name} has no column {column!r}{suggestion}")
+
+
+def _numbers(cells: tuple[str, ...], column: str, name: str, first: int) -> np.ndarray:
+    """A numeric column with NaN for missing cells; numpy converts the whole column when it can."""
+    try:
+        values = np.array(cells, dtype=float)
+    except ValueError:
+        values = np.empty(len(cells))
+        for offset, cell in enumerate(cells):
+            text = cell.strip()
+            if text.lower() in MISSING:
+                values[offset] = np.nan
+                continue
+            try:
+                values[offset] = float(text)
+            except ValueError:
+                raise DataError(f"{name}: column {column!r}, row {first + offset}: {cell!r} is not a number") from None
+    infinite = np.isinf(values)
+    if infinite.any():
+        offset = int(np.argmax(infinite))
+        raise DataError(f"{name}: column {column!r}, row {first + offset}: {cells[offset]!r} is not a finite number")
+    return values
+
+
+def _classes(cells: tuple[str, ...], column: str, name: str, first: int, meaning: dict[str, float]) -> np.ndarray:
+    """The target as 1.0/0.0 (NaN when missing); `meaning` remembers each distinct cell text across chunks."""
+    for cell in set(cells).difference(meaning):
+        text = cell.strip().lower()
+        if text in POSITIVE:
+            meaning[cell] = 1.0
+        elif text in NEGATIVE:
+            meaning[cell] = 0.0
+        elif text in MISSING:
+            meaning[cell] = np.nan
+        else:
+            offset = next(offset for offset, seen in enumerate(cells) if seen not in meaning and
+                          seen.strip().lower() not in POSITIVE | NEGATIVE | MISSING)
+            raise DataError(f"{name}: target column {column!r}, row {first + offset}: {cells[offset]!r} is not one "
+                            f"of two classes (expected Yes/No, 1/0 or true/false)")
+    return np.fromiter(map(meaning.__getitem__, cells), dtype=float, count=len(cells))
+
+
+def _scaling(raw: np.ndarray, features: Sequence[str], name: str) -> Scaling:
+    mean, std = raw.mean(axis=0), raw.std(axis=0)
+    for feature, spread in zip(features, std, strict=True):
+        if not spread > 0:
+            raise DataError(f"{name}: column {feature!r} has the same value in every row, so it cannot be standardised")
+    return Scaling(tuple(float(m) for m in mean), tuple(float(s) for s in std))

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .cli import app_parser, glue_option_values, problem_from, run_table
+from .descent_cli import run_descent
 
-SUBCOMMANDS = {"table": run_table}
+SUBCOMMANDS = {"table": run_table, "descent": run_descent}
 
 
 def launch(argv: Sequence[str], **run_options: Any) -> int:

@@ -1,0 +1,220 @@
+"""What the student asked gradient descent to do, resolved into a run.
+
+The headless `descent` command and the descent screen both come through here, so they accept and
+refuse the same choices with the same one-line messages (as `problem.py` does for the stepper).
+Each example brings defaults (data, columns, η, iterations) that reach its fit; anything the
+student gives overrides them.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import asdict, dataclass, field
+
+from . import minima
+from .data import BUNDLED, DataError, Dataset, Progress, Source, bundled, load_csv
+from .models import MODELS, ModelError, minima_model, model_for
+from .objective import Objective
+from .optimizers import DEFAULT_BATCH_SIZE, KINDS, Optimizer, OptimizerError
+from .training import DEFAULT_TOLERANCE, DescentRun
+
+
+class SetupError(ValueError):
+    """A choice the student can fix; the message names the option."""
+
+
+@dataclass(frozen=True)
+class DescentExample:
+    """A ready-made descent: its data and columns, and η and iterations per model that reach the fit."""
+
+    name: str
+    title: str
+    data: str | None
+    x: tuple[str, ...]
+    y: str | None
+    standardize: bool
+    lr: dict[str, float] = field(default_factory=dict)
+    iters: dict[str, int] = field(default_factory=dict)
+
+
+EXAMPLES: dict[str, DescentExample] = {
+    example.name: example for example in (
+        DescentExample("heart", "Heart", "heart", ("MaxHR",), "AHD", True,
+                       {"neuron": 0.5, "mlp": 1.0}, {"neuron": 1000, "mlp": 2000}),
+        DescentExample("altered", "altered heart", "altered", ("MaxHR",), "AHD", True,
+                       {"neuron": 0.5, "mlp": 1.0}, {"neuron": 1000, "mlp": 2000}),
+        DescentExample("minima", "local minima", None, (), None, False, {"minima": 0.002}, {"minima": 1000}),
+    )
+}
+DEFAULT_EXAMPLE = "heart"
+DATA_LR = {"neuron": 0.5, "mlp": 1.0}
+DATA_ITERS = {"neuron": 1000, "mlp": 2000}
+MINIMA_START = 0.9
+
+
+@dataclass(frozen=True)
+class DescentConfig:
+    """Every setting of a run, defaults filled in: what the JSON output's `config` shows."""
+
+    example: str | None
+    data: str | None
+    x: tuple[str, ...]
+    y: str | None
+    model: str
+    optimizer: str
+    batch_size: int | None
+    lr: float
+    momentum: float
+    iters: int
+    seed: int
+    standardize: bool
+    start: float | None
+    tolerance: float = DEFAULT_TOLERANCE
+
+    def as_dict(self) -> dict[str, object]:
+        document = asdict(self)
+        document["x"] = list(self.x)
+        return document
+
+
+def resolve(example: str | None = None, data: str | None = None, x: str | None = None, y: str | None = None,
+            model: str | None = None, optimizer: str | None = None, batch_size: int | None = None,
+            lr: float | None = None, momentum: float | None = None, iters: int | None = None,
+            seed: int | None = None, standardize: bool | None = None, start: float | None = None) -> DescentConfig:
+    """Fill in the defaults and refuse contradictions, each with a message that names the option."""
+    if example is not None and data is not None:
+        raise SetupError("give either --example or --data, not both")
+    if data is None and example is None:
+        example = DEFAULT_EXAMPLE
+    chosen = EXAMPLES.get(example) if example is not None else None
+    if example is not None and chosen is None:
+        raise SetupError(f"unknown example {example!r}: choose one of {', '.join(EXAMPLES)}")
+    if chosen is not None and chosen.name == "minima":
+        return _resolve_minima(data, x, y, model, optimizer, batch_size, lr, momentum, iters, seed, standardize, start)
+    if start is not None:
+        raise SetupError("--start is for --example minima")
+    if data is not None and (not x or not y):
+        raise SetupError("--data needs --x COLUMN[,COLUMN…] and --y COLUMN")
+    columns = _columns(x) if x else chosen.x  # type: ignore[union-attr]
+    model = model or "neuron"
+    if model not in MODELS:
+        raise SetupError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+    if model == "mlp" and len(columns) != 1:
+        raise SetupError(f"--model mlp takes exactly one --x column, got {len(columns)}")
+    kind, size = _batching(optimizer, batch_size)
+    defaults_lr = chosen.lr if chosen else DATA_LR
+    defaults_iters = chosen.iters if chosen else DATA_ITERS
+    config = DescentConfig(
+        example=chosen.name if chosen else None,
+        data=data if data is not None else BUNDLED[chosen.data],  # type: ignore[union-attr,index]
+        x=columns, y=y or chosen.y, model=model, optimizer=kind, batch_size=size,  # type: ignore[union-attr]
+        lr=defaults_lr[model] if lr is None else lr, momentum=0.0 if momentum is None else momentum,
+        iters=defaults_iters[model] if iters is None else iters, seed=0 if seed is None else seed,
+        standardize=(chosen.standardize if chosen else False) if standardize is None else standardize, start=None)
+    _check_numbers(config)
+    return config
+
+
+def _resolve_minima(data: str | None, x: str | None, y: str | None, model: str | None, optimizer: str | None,
+                    batch_size: int | None, lr: float | None, momentum: float | None, iters: int | None,
+                    seed: int | None, standardize: bool | None, start: float | None) -> DescentConfig:
+    given = {"--data": data, "--x": x, "--y": y, "--batch-size": batch_size, "--standardize": standardize}
+    extra = [option for option, value in given.items() if value is not None]
+    if extra:
+        raise SetupError(f"the minima example has no data: {extra[0]} does not apply")
+    if model not in (None, "minima"):
+        raise SetupError("the minima example has its own function: --model does not apply")
+    if optimizer not in (None, "gd"):
+        raise SetupError("the minima example has no data to batch: use --optimizer gd")
+    example = EXAMPLES["minima"]
+    try:
+        start = minima.check_start(MINIMA_START if start is None else start)
+    except minima.StartError as error:
+        raise SetupError(f"--start: {error}") from None
+    config = DescentConfig(
+        example="minima", data=None, x=(), y=None, model="minima", optimizer="gd", batch_size=None,
+        lr=example.lr["minima"] if lr is None else lr, momentum=0.0 if momentum is None else momentum,
+        iters=example.iters["minima"] if iters is None else iters, seed=0 if seed is None else seed,
+        standardize=False, start=start)
+    _check_numbers(config)
+    return config
+
+
+def _columns(text: str) -> tuple[str, ...]:
+    columns = tuple(part.strip() for part in text.split(","))
+    if any(not column for column in columns):
+        raise SetupError(f"--x has an empty column name: {text!r}")
+    return columns
+
+
+def _batching(optimizer: str | None, batch_size: int | None) -> tuple[str, int | None]:
+    """The optimizer and its batch size; a batch size alone means mini-batch."""
+    if optimizer is None:
+        optimizer = "minibatch" if batch_size is not None else "gd"
+    if optimizer not in KINDS:
+        raise SetupError(f"unknown optimizer {optimizer!r}: choose one of {', '.join(KINDS)}")
+    if batch_size is not None and batch_size < 1:
+        raise SetupError(f"--batch-size must be at least 1, got {batch_size}")
+    if optimizer == "gd" and batch_size is not None:
+        raise SetupError("--batch-size does not apply to --optimizer gd (it uses every row); use minibatch")
+    if optimizer == "sgd" and batch_size not in (None, 1):
+        raise SetupError("--optimizer sgd uses one row per step; use minibatch for --batch-size")
+    if optimizer == "minibatch":
+        return optimizer, DEFAULT_BATCH_SIZE if batch_size is None else batch_size
+    return optimizer, 1 if optimizer == "sgd" else None
+
+
+def _check_numbers(config: DescentConfig) -> None:
+    if not (math.isfinite(config.lr) and config.lr > 0):
+        raise SetupError(f"--lr must be a positive number, got {config.lr!r}")
+    if not (math.isfinite(config.momentum) and 0 <= config.momentum < 1):
+        raise SetupError(f"--momentum must be in [0, 1), got {config.momentum!r}")
+    if config.iters < 1:
+        raise SetupError(f"--iters must be at least 1, got {config.iters}")
+    if config.seed < 0:
+        raise SetupError(f"--seed must be at least 0, got {config.seed}")
+
+
+@dataclass(frozen=True)
+class DescentSetup:
+    """A resolved configuration with its data loaded and its objective built, ready for runs."""
+
+    config: DescentConfig
+    objective: Objective
+
+    @property
+    def data(self) -> Dataset | None:
+        return self.objective.data
+
+    def optimizer(self) -> Optimizer:
+        config = self.config
+        return Optimizer(config.optimizer, config.lr, config.momentum,  # type: ignore[arg-type]
+                         config.batch_size or DEFAULT_BATCH_SIZE, config.seed)
+
+    def new_run(self) -> DescentRun:
+        return DescentRun(self.objective, self.optimizer(), tolerance=self.config.tolerance)
+
+    @property
+    def title(self) -> str:
+        """`Heart.csv: AHD ~ MaxHR (303 rows, standardised)`, or the minima function."""
+        data = self.data
+        if data is None:
+            return f"f(x) = cos(3πx)/x from x = {self.config.start:g}"
+        scaled = ", standardised" if data.scaling else ""
+        dropped = f", {data.dropped} dropped for missing values" if data.dropped else ""
+        return f"{data.name}: {data.target} ~ {' + '.join(data.features)} ({len(data)} rows{scaled}{dropped})"
+
+
+def build(config: DescentConfig, progress: Progress | None = None) -> DescentSetup:
+    """Load the data (if any) and build the model's objective; refusals become SetupError."""
+    try:
+        if config.model == "minima":
+            return DescentSetup(config, Objective(minima_model(config.start)))  # type: ignore[arg-type]
+        example = EXAMPLES[config.example] if config.example else None
+        source: Source = bundled(example.data) if example and example.data else os.fspath(config.data)  # type: ignore[arg-type]
+        data = load_csv(source, config.x, config.y, standardize=config.standardize,  # type: ignore[arg-type]
+                        progress=progress)
+        return DescentSetup(config, Objective(model_for(config.model, len(config.x)), data))
+    except (DataError, ModelError, OptimizerError) as error:
+        raise SetupError(str(error)) from None

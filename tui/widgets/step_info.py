@@ -1,0 +1,115 @@
+"""The text around the stepper: the header line, the chain rule of the current step, the sweep counter.
+
+Each renders what core already wrote (titles, `step.explanation`, `snapshot.next_formula`); none
+computes anything. Text is set as `Content`, never markup: formulas contain brackets.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Label, Static
+
+from backprop_tui.core.numbers import format_value
+from backprop_tui.core.problem import Problem
+from backprop_tui.core.snapshot import Snapshot
+from backprop_tui.core.steppers import Stepper
+
+
+def problem_text(problem: Problem) -> str:
+    """`lecture (slides 65-72) · reverse mode · X=3 y=1 W=3`: what is being differentiated, and how."""
+    mode = f"forward mode, d/d{problem.wrt}" if problem.mode == "forward" else "reverse mode"
+    inputs = " ".join(f"{name}={format_value(value)}" for name, value in problem.inputs.items())
+    return f"{problem.title} · {mode} · {inputs}"
+
+
+def progress_text(snapshot: Snapshot) -> str:
+    """`backward · step 14/29`."""
+    return f"{snapshot.phase} · step {snapshot.index}/{snapshot.total - 1}"
+
+
+def sweeps_text(stepper: Stepper) -> str:
+    """How many passes this mode needs for the whole gradient, and why."""
+    sweeps = stepper.sweeps_for_full_gradient
+    count = f"full gradient: {sweeps} sweep{'s' if sweeps != 1 else ''}"
+    if stepper.mode == "reverse":
+        return f"{count} (reverse mode: one backward sweep serves all {len(stepper.graph.inputs)} inputs)"
+    return f"{count} (forward mode: one per input; this one gives d{stepper.graph.output}/d{stepper.wrt})"
+
+
+class StepperHeader(Horizontal):
+    """The first line: the example, the mode and the inputs on the left, the progress on the right."""
+
+    DEFAULT_CSS = """
+    StepperHeader {
+        height: 1;
+        background: $panel;
+        & > #stepper-brand { width: auto; padding: 0 0 0 1; text-style: bold; }
+        & > #stepper-title { width: 1fr; padding: 0 1; text-style: bold; }
+        & > #stepper-progress { width: auto; padding: 0 1; }
+    }
+    """
+
+    problem: reactive[Problem | None] = reactive(None)
+    """The problem shown; the title follows it."""
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
+    """The current step; the progress follows it."""
+
+    def compose(self) -> ComposeResult:
+        yield Label(Content("backprop-tui ·"), id="stepper-brand")
+        yield Label(id="stepper-title")
+        yield Label(id="stepper-progress")
+
+    def watch_problem(self, problem: Problem | None) -> None:
+        if problem is not None:
+            self.query_one("#stepper-title", Label).update(Content(problem_text(problem)))
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is not None:
+            label = self.query_one("#stepper-progress", Label)
+            text = progress_text(snapshot)
+            label.update(Content(text), layout=len(text) != len(str(label.content)))
+
+
+class StepExplanation(Static):
+    """The chain rule as applied at this step, with its numbers, and the formula of the next step.
+
+    Three lines high whatever the step, so a key press repaints it without a new layout."""
+
+    DEFAULT_CSS = """
+    StepExplanation {
+        height: 3;
+        padding: 0 1;
+    }
+    """
+
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
+    """The current step."""
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is None:
+            return
+        following = (f"next: {snapshot.next_formula}" if snapshot.next_formula
+                     else "last step: press home to start again, m to switch mode")
+        self.update(Content.assemble((snapshot.step.explanation, "bold"), "\n", (following, "dim")), layout=False)
+
+
+class SweepCounter(Static):
+    """What reverse mode saves: one sweep for the whole gradient, against one per input in forward mode."""
+
+    DEFAULT_CSS = """
+    SweepCounter {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    stepper: reactive[Stepper | None] = reactive(None)
+    """The stepper whose mode is counted."""
+
+    def watch_stepper(self, stepper: Stepper | None) -> None:
+        if stepper is not None:
+            self.update(Content(sweeps_text(stepper)))

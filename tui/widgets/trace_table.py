@@ -1,0 +1,176 @@
+"""The lecture's table, filling row by row as the steps go.
+
+Every node has a row from the start (inputs first, the loss last, in the one topological order),
+sized for the text the last step will show, so nothing jumps while the table fills. A step only
+rewrites the cells whose text changed: stepping through a hundred-node graph stays as quick as
+stepping through the lecture's six.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import DataTable
+
+from backprop_tui.core.layout import fit_widths
+from backprop_tui.core.snapshot import Row, Snapshot
+from backprop_tui.core.table import accumulated_header, accumulated_text, partial_text, partial_value_text, value_text
+
+COLUMNS = ("var", "definition", "partial", "value", "partial_value", "accumulated")
+"""Column keys, in the lecture's order."""
+HEADERS = ("var", "definition", "local partial", "value", "partial value")
+"""Headers of all but the last column, whose header depends on the mode (dξ/dW or ∂L/∂ξ)."""
+MAX_ROW_HEIGHT = 3
+"""Lines a row may take when the columns are narrower than their text."""
+MIN_WIDTHS = (3, 8, 10, 14, 14, 14)
+"""Narrowest each column gets in a small terminal: formulas give way first, numbers stay whole."""
+
+
+def row_stage(row: Row) -> tuple[bool, bool, int]:
+    """How far a row has been filled: value known, derivative known, contributions received.
+
+    Within one stepper a row's text depends only on its stage, so a view re-renders only the rows
+    whose stage changed since the last step."""
+    return row.value is not None, row.accumulated is not None, len(row.contributions)
+
+
+def row_cells(row: Row) -> tuple[str, ...]:
+    """The text of one row, in COLUMNS order, with the same helpers as `backprop-tui table`.
+
+    A node with several parents has one local partial per parent: each gets its own line."""
+    definition = "input" if row.is_input else row.definition
+    return (row.name, definition, partial_text(row).replace("; ", "\n"), value_text(row),
+            partial_value_text(row).replace("; ", "\n"), accumulated_text(row))
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
+
+
+def fit_cell(text: str, width: int, max_lines: int = MAX_ROW_HEIGHT) -> str:
+    """`text` laid out in a column `width` cells wide, never breaking a number.
+
+    `log(1/(1+e^-9)) = -0.00012340219` becomes the formula and the number on two lines; a sum being
+    built (`a + b = c`) breaks between its terms. The result after the last `=` is always kept; a
+    formula too long for the lines left ends with an ellipsis.
+    """
+    lines = [line for part in text.split("\n") for line in _fit_part(part, width, max_lines)]
+    if len(lines) > max_lines:
+        lines = [*lines[:max_lines - 1], "…"]
+    return "\n".join(lines)
+
+
+def _fit_part(part: str, width: int, max_lines: int) -> list[str]:
+    formula, equals, number = part.rpartition(" = ")
+    if len(part) <= width or not equals:
+        return [_cut(part, width)]
+    lines: list[str] = []
+    line = ""
+    for term in formula.split(" + "):
+        joined = f"{line} + {term}" if line else term
+        if line and len(joined) + 2 > width:
+            lines.append(f"{line} +")
+            joined = term
+        line = joined
+    lines.append(f"{line} =")
+    if len(lines) > max_lines - 1:
+        lines = [*lines[:max(max_lines - 2, 0)], "… ="]
+    return [*(_cut(line, width) for line in lines), _cut(number, width)]
+
+
+class TraceTable(DataTable, can_focus=False):
+    """The lecture's table; the cursor row is the node of the current step."""
+
+    DEFAULT_CSS = """
+    TraceTable {
+        height: 1fr;
+    }
+    """
+
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True, layout=False)
+    """The step to show; rows whose text changed are rewritten, the cursor moves to the current node."""
+
+    class RowClicked(Message):
+        """A row was clicked: the screen jumps to that node's step."""
+
+        def __init__(self, name: str) -> None:
+            self.name = name
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
+        self._final: Snapshot | None = None
+        self._texts: dict[str, tuple[str, ...]] = {}
+        self._stages: dict[str, tuple[bool, bool, int]] = {}
+        self._fitted_to = -1
+        self._widths: list[int] = [1] * len(COLUMNS)
+
+    def load(self, final: Snapshot) -> None:
+        """Set up rows and columns for a new stepper, sized for its last step."""
+        self._final = final
+        self._fitted_to = -1
+        self.set_reactive(TraceTable.snapshot, None)
+        self._fit()
+
+    def _available(self) -> int:
+        width = self.size.width or self.app.size.width - 2
+        return width - self.styles.scrollbar_size_vertical - 2 * self.cell_padding * len(COLUMNS)
+
+    def _fit(self) -> None:
+        """Rebuild the columns to share the widget's width, then show the current step again."""
+        final, available = self._final, self._available()
+        if final is None or available == self._fitted_to:
+            return
+        self._fitted_to = available
+        headers = (*HEADERS, accumulated_header(final))
+        longest = [row_cells(row) for row in final.rows]
+        natural = [max(len(header), *(len(line) for cells in longest for line in cells[index].split("\n")))
+                   for index, header in enumerate(headers)]
+        widths = fit_widths(natural, available, MIN_WIDTHS)
+        self._widths = widths
+        self.clear(columns=True)
+        for key, header, width in zip(COLUMNS, headers, widths, strict=True):
+            self.add_column(header, width=width, key=key)
+        current = self.snapshot or final
+        self._texts = {row.name: row_cells(row) for row in current.rows}
+        self._stages = {row.name: row_stage(row) for row in current.rows}
+        for row, cells in zip(final.rows, longest, strict=True):
+            height = max(fit_cell(cell, width).count("\n") + 1 for cell, width in zip(cells, widths, strict=True))
+            self.add_row(*self._cells(self._texts[row.name]), key=row.name, height=height)
+        self._place_cursor(current)
+
+    def _cells(self, texts: tuple[str, ...]) -> list[Text]:
+        return [Text(fit_cell(text, width), no_wrap=True) for text, width in zip(texts, self._widths, strict=True)]
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is None or self._final is None:
+            return
+        for row in snapshot.rows:
+            stage = row_stage(row)
+            if stage == self._stages[row.name]:
+                continue
+            self._stages[row.name] = stage
+            cells = row_cells(row)
+            before = self._texts[row.name]
+            for key, old, new, width in zip(COLUMNS, before, cells, self._widths, strict=True):
+                if old != new:
+                    self.update_cell(row.name, key, Text(fit_cell(new, width), no_wrap=True))
+            self._texts[row.name] = cells
+        self._place_cursor(snapshot)
+
+    def _place_cursor(self, snapshot: Snapshot) -> None:
+        self.show_cursor = snapshot.node is not None
+        if snapshot.node is not None:
+            self.move_cursor(row=self.get_row_index(snapshot.node), animate=False)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.style.meta.get("row")
+        if isinstance(row, int) and 0 <= row < self.row_count:
+            key = self.coordinate_to_cell_key((row, 0)).row_key.value
+            if key is not None:
+                self.post_message(self.RowClicked(key))

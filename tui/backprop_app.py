@@ -1,0 +1,40 @@
+"""The Textual app: thin by design. It pushes the stepper screen and guards the minimum size."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import App
+from textual.geometry import Size
+
+from backprop_tui.core.problem import Problem, build_problem
+
+from .screens import MIN_SIZE, StepperScreen, TooSmallScreen
+
+
+class BackpropApp(App[None]):
+    """Step through the forward and backward pass of a computational graph."""
+
+    CSS_PATH = ["styles/stepper.tcss", "styles/dialogs.tcss"]
+    TITLE = "backprop-tui"
+
+    def __init__(self, problem: Problem | None = None) -> None:
+        super().__init__()
+        self.problem = problem if problem is not None else build_problem()
+
+    def on_mount(self) -> None:
+        self.push_screen(StepperScreen(self.problem))
+        self.guard_size(self.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.guard_size(event.size)
+
+    def guard_size(self, size: Size) -> None:
+        """Cover everything with a "make the window larger" message while the terminal is too small."""
+        small = size.width < MIN_SIZE.width or size.height < MIN_SIZE.height
+        covering = isinstance(self.screen, TooSmallScreen)
+        if small and not covering:
+            self.push_screen(TooSmallScreen())
+        elif small:
+            self.screen.show_size(size)
+        elif covering:
+            self.pop_screen()

@@ -1,0 +1,267 @@
+"""Pilot tests of the stepper: keys and clicks move the step, and every region follows the core's state."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+from textual.widgets import Input
+from tui_fixtures import SIZE, lecture_app, mlp_problem
+
+from backprop_tui.core.problem import build_problem
+from backprop_tui.core.steppers import ForwardStepper, ReverseStepper
+from backprop_tui.core.table import accumulated_text
+from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.screens import ChoiceScreen, EditScreen, HelpScreen, StepperScreen, TooSmallScreen, step_of
+from backprop_tui.tui.widgets import GraphCanvas, StepExplanation, StepperHeader, TraceTable
+from backprop_tui.tui.widgets.trace_table import COLUMNS
+
+
+def stepper_screen(app: BackpropApp) -> StepperScreen:
+    screen = app.screen
+    assert isinstance(screen, StepperScreen)
+    return screen
+
+
+def assert_in_step(screen: StepperScreen, index: int) -> None:
+    """Every region shows the same step, and the table's cursor sits on its node."""
+    assert screen.index == index
+    snapshot = screen.stepper.snapshot(index)
+    table = screen.query_one(TraceTable)
+    assert screen.query_one(GraphCanvas).snapshot is snapshot
+    assert table.snapshot is snapshot
+    assert screen.query_one(StepExplanation).snapshot is snapshot
+    assert screen.query_one(StepperHeader).snapshot is snapshot
+    if snapshot.node is not None:
+        assert table.cursor_row == table.get_row_index(snapshot.node)
+        assert table.show_cursor
+
+
+async def test_opens_the_lecture_example_ready_to_step():
+    app = BackpropApp()
+    async with app.run_test(size=SIZE):
+        screen = stepper_screen(app)
+        assert screen.problem.source.text == "lecture"
+        assert screen.problem.inputs == {"X": 3.0, "y": 1.0, "W": 3.0}
+        assert isinstance(screen.stepper, ReverseStepper)
+        assert_in_step(screen, 0)
+        assert not screen.query_one(TraceTable).show_cursor
+
+
+@pytest.mark.parametrize("presses", [1, 5, 13])
+async def test_n_moves_forward_one_step_per_press(presses):
+    app = lecture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["n"] * presses)
+        assert_in_step(stepper_screen(app), presses)
+
+
+async def test_p_left_and_right_move_back_and_forth():
+    app = lecture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "n", "p")
+        assert_in_step(stepper_screen(app), 2)
+        await pilot.press("right", "right", "left")
+        assert_in_step(stepper_screen(app), 3)
+
+
+async def test_home_end_and_the_ends_are_sticky():
+    app = lecture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        await pilot.press("end")
+        assert_in_step(screen, len(screen.stepper) - 1)
+        await pilot.press("n")
+        assert_in_step(screen, len(screen.stepper) - 1)
+        await pilot.press("home", "p")
+        assert_in_step(screen, 0)
+
+
+async def test_the_table_at_the_end_shows_the_same_text_as_the_cli_table():
+    app = lecture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end")
+        screen = stepper_screen(app)
+        table = screen.query_one(TraceTable)
+        for row in screen.stepper.final().rows:
+            cell = table.get_cell(row.name, COLUMNS[-1]).plain.replace("\n", " ")
+            assert cell == accumulated_text(row)
+
+
+async def test_fan_out_sum_is_built_one_contribution_per_step():
+    app = lecture_app("lecture-full")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        steps = enumerate(screen.stepper.steps)
+        first, second = [i for i, step in steps if step.node == "ξ4" and step.kind == "adjoint"]
+        await pilot.press(*["n"] * first)
+        table = screen.query_one(TraceTable)
+        assert table.get_cell("ξ4", "accumulated").plain == "-1.00012341"
+        await pilot.press("n")
+        assert screen.index == second
+        assert table.get_cell("ξ4", "accumulated").plain.replace("\n", " ") == "-1.00012341 + 0 = -1.00012341"
+
+
+async def test_m_switches_mode_keeps_inputs_and_stays_on_the_node():
+    app = lecture_app("lecture")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "n")
+        screen = stepper_screen(app)
+        node = screen.stepper.snapshot(3).node
+        await pilot.press("m")
+        assert screen.problem.mode == "forward"
+        assert isinstance(screen.stepper, ForwardStepper)
+        assert screen.problem.inputs == {"X": 3.0, "y": 1.0, "W": 3.0}
+        assert screen.stepper.snapshot(screen.index).node == node
+        assert_in_step(screen, screen.index)
+        assert screen.query_one(TraceTable).columns[COLUMNS[-1]].label.plain == "dξ/dW"
+        await pilot.press("m")
+        assert isinstance(screen.stepper, ReverseStepper)
+
+
+async def test_w_picks_the_input_and_switches_to_forward_mode():
+    app = lecture_app("lecture")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("home", "enter")
+        screen = stepper_screen(app)
+        assert (screen.problem.mode, screen.problem.wrt) == ("forward", "X")
+        assert screen.stepper.wrt == "X"
+
+
+async def test_x_opens_an_example_from_the_picker():
+    app = lecture_app("lecture")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("down", "down", "enter")
+        screen = stepper_screen(app)
+        assert screen.problem.source.text == "neuron"
+        assert_in_step(screen, 0)
+
+
+async def test_e_with_a_valid_expression_replaces_the_graph():
+    app = lecture_app("lecture")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, EditScreen)
+        form.query_one(f"#{EditScreen.EXPRESSION_ID}", Input).value = "a*b + a"
+        form.query_one(f"#{EditScreen.VALUES_ID}", Input).value = "a=2, b=5"
+        await pilot.pause()
+        assert form.error is None
+        await pilot.press("enter")
+        screen = stepper_screen(app)
+        assert screen.problem.source.text == "a*b + a"
+        assert screen.problem.inputs == {"a": 2.0, "b": 5.0}
+        assert screen.problem.wrt == "a"
+        assert_in_step(screen, 0)
+
+
+async def test_e_with_an_invalid_expression_shows_the_error_and_keeps_the_graph():
+    app = lecture_app("lecture")
+    async with app.run_test(size=SIZE) as pilot:
+        before = stepper_screen(app).problem
+        await pilot.press("e")
+        form = app.screen
+        form.query_one(f"#{EditScreen.EXPRESSION_ID}", Input).value = "1 +* x"
+        await pilot.pause()
+        assert form.error is not None and form.error.startswith("cannot parse the expression at column")
+        message = form.query_one(f"#{EditScreen.MESSAGE_ID}")
+        assert message.has_class("-error")
+        await pilot.press("enter")
+        assert app.screen is form
+        assert any(note.message == form.error for note in app._notifications)
+        await pilot.press("escape")
+        assert stepper_screen(app).problem is before
+
+
+async def test_clicking_a_node_jumps_to_its_step():
+    app = lecture_app("lecture")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        canvas = screen.query_one(GraphCanvas)
+        box = canvas.drawing.boxes["ξ3"]
+        await pilot.click(GraphCanvas, offset=(box.x + 2, box.y + 2))
+        assert_in_step(screen, step_of(screen.stepper, "ξ3", backward=False))
+        await pilot.press("end")
+        box = canvas.drawing.boxes["L"]
+        await pilot.click(GraphCanvas, offset=(box.x + 2 - canvas.scroll_x, box.y + 2 - canvas.scroll_y))
+        assert screen.stepper.snapshot(screen.index).step.kind == "seed"
+
+
+async def test_clicking_a_row_jumps_to_its_step():
+    app = lecture_app("lecture")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        table = screen.query_one(TraceTable)
+        top = 2 + sum(table.rows[key].height for key in list(table.rows)[:table.get_row_index("ξ2")])
+        await pilot.click(TraceTable, offset=(3, top))
+        assert_in_step(screen, step_of(screen.stepper, "ξ2", backward=False))
+
+
+async def test_help_screen_opens_and_closes():
+    app = lecture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, StepperScreen)
+
+
+async def test_g_without_the_descent_screen_notifies(monkeypatch):
+    monkeypatch.setitem(sys.modules, "backprop_tui.tui.screens.descent", None)
+    app = lecture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        assert isinstance(app.screen, StepperScreen)
+        assert any(note.message == "gradient descent screen not available" for note in app._notifications)
+
+
+async def test_command_palette_runs_the_same_actions():
+    app = lecture_app("lecture")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Mode")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert stepper_screen(app).problem.mode == "forward"
+
+
+async def test_q_quits():
+    app = lecture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit_renderables == [] and not app.is_running
+
+
+async def test_a_small_terminal_shows_a_message_until_it_grows():
+    app = lecture_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert isinstance(app.screen, StepperScreen)
+
+
+async def test_a_hundred_node_mlp_steps_without_lag():
+    app = BackpropApp(mlp_problem())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        assert len(screen.problem.graph) > 100
+        await pilot.press("end")
+        started = time.process_time()
+        presses = 40
+        await pilot.press(*["p"] * presses)
+        per_step = (time.process_time() - started) / presses
+        assert_in_step(screen, len(screen.stepper) - 1 - presses)
+        assert per_step < 0.25, f"{per_step * 1000:.0f} ms of CPU per step"
+
+
+def test_the_default_problem_is_the_lecture_example():
+    problem = BackpropApp().problem
+    assert (problem.source, problem.inputs, problem.mode) == (build_problem().source, build_problem().inputs, "reverse")

@@ -1,0 +1,83 @@
+"""Snapshot tests of the stepper screen at fixed sizes on fixed examples.
+
+Regenerate with `pytest tests/test_snapshots_stepper.py --snapshot-update` after looking at the
+change; every key press below says what it does.
+"""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+from tui_fixtures import SIZE, SMALL, lecture_app
+
+from backprop_tui.tui.screens import EditScreen
+
+LECTURE_FULL_VALUES = 12
+"""Steps of lecture-full's forward pass in reverse mode: one per operation."""
+
+
+class TestStart:
+    def test_lecture_full_ready_to_step(self, snap_compare):
+        assert snap_compare(lecture_app("lecture-full"), terminal_size=SIZE)
+
+
+class TestForwardPass:
+    def test_middle_of_the_forward_pass(self, snap_compare):
+        press = ["n"] * 6  # six values stored: ξ1 … ξ6, ξ6 lit with the edge from ξ4
+        assert snap_compare(lecture_app("lecture-full"), press=press, terminal_size=SIZE)
+
+    def test_end_of_the_forward_pass(self, snap_compare):
+        press = ["n"] * LECTURE_FULL_VALUES  # every value stored, L last; no adjoint yet
+        assert snap_compare(lecture_app("lecture-full"), press=press, terminal_size=SIZE)
+
+
+class TestBackwardPass:
+    def test_fan_out_sum_being_built_at_xi4(self, snap_compare):
+        press = [
+            *["n"] * LECTURE_FULL_VALUES,  # the forward pass
+            "n",  # seed ∂L/∂L = 1
+            *["n"] * 8,  # adjoints of ξ11 … ξ4 (from ξ5)
+            "n",  # ξ4's second contribution, from ξ6: -1.00012341 + 0
+        ]
+        assert snap_compare(lecture_app("lecture-full"), press=press, terminal_size=SIZE)
+
+    def test_end_of_the_backward_pass(self, snap_compare):
+        press = ["end"]  # the last step: ∂L/∂X; y shows its two contributions summed
+        assert snap_compare(lecture_app("lecture-full"), press=press, terminal_size=SIZE)
+
+
+class TestForwardMode:
+    def test_forward_mode_tangents_fill_top_down(self, snap_compare):
+        press = [
+            "m",  # switch to forward mode (d/dW), back at the start
+            "n", "n", "n",  # values and tangents of ξ1, ξ2, ξ3
+        ]
+        assert snap_compare(lecture_app("lecture"), press=press, terminal_size=SIZE)
+
+
+class TestHelp:
+    def test_help_screen(self, snap_compare):
+        press = ["question_mark"]  # open the help screen
+        assert snap_compare(lecture_app("lecture"), press=press, terminal_size=SIZE)
+
+
+class TestEdit:
+    def test_invalid_expression_is_refused_inline_and_notified(self, snap_compare):
+        async def run_before(pilot: Pilot) -> None:
+            await pilot.press("e")  # open the edit form
+            form = pilot.app.screen
+            form.query_one(f"#{EditScreen.EXPRESSION_ID}", Input).value = "1 +* x"  # a bad expression
+            await pilot.pause()
+            await pilot.press("enter")  # try to apply it: refused, with a notification
+            await pilot.pause()
+
+        assert snap_compare(lecture_app("lecture"), run_before=run_before, terminal_size=SIZE)
+
+
+class TestSmallTerminal:
+    def test_80_by_24_in_the_backward_pass(self, snap_compare):
+        press = ["n"] * 9  # lecture: six values, the seed, ∂L/∂ξ5 and ∂L/∂ξ4
+        assert snap_compare(lecture_app("lecture"), press=press, terminal_size=SMALL)
+
+    def test_smaller_than_80_by_24_asks_for_a_larger_window(self, snap_compare):
+        assert snap_compare(lecture_app("lecture"), terminal_size=(70, 20))

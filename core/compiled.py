@@ -12,7 +12,7 @@ VJP rules in the same order, so its gradient equals `reverse_adjoints` bit for b
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,15 +22,13 @@ from .numbers import Value
 from .primitives import VjpRule, primitive, vjp_rule
 
 
-@dataclass(frozen=True)
-class _ForwardStep:
+class _ForwardStep(NamedTuple):
     out: int
     evaluate: Callable[..., Value]
     args: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class _Send:
+class _Send(NamedTuple):
     """What one node's VJP passes to one parent: the pieces at `first` and `rest` (a parent used twice)."""
 
     parent: int
@@ -39,8 +37,7 @@ class _Send:
     summed: bool
 
 
-@dataclass(frozen=True)
-class _BackwardStep:
+class _BackwardStep(NamedTuple):
     out: int
     rule: VjpRule
     args: tuple[int, ...]
@@ -49,8 +46,8 @@ class _BackwardStep:
 
 def _sum_rows(piece: Value, like: Value) -> Value:
     """`unbroadcast`, with its common case (a batch sent to a scalar) done in one call."""
-    if type(piece) is np.ndarray and piece.ndim == 1 and type(like) is float:
-        return float(piece.sum(axis=0))
+    if type(piece) is np.ndarray and piece.ndim == 1 and isinstance(like, float):
+        return piece.sum(axis=0)
     return unbroadcast(piece, like)
 
 
@@ -78,14 +75,15 @@ class CompiledGraph:
         self._forward = tuple(
             _ForwardStep(self._slot[node.name], primitive(node.op).evaluate, self._arg_slots(node.args))
             for node in graph.nodes if not node.is_input)
-        self._backward = self._backward_plan(batch)
+        self._backward = self._plan_backward(batch)
         self._wrt_slots = tuple(self._slot[name] for name in self.wrt)
+        self._input_pairs = tuple(zip(self.inputs, self._input_slots, strict=True))
 
     def _arg_slots(self, args: Sequence[str | Const]) -> tuple[int, ...]:
         slots = []
         for arg in args:
             if isinstance(arg, Const):
-                self._template.append(arg.value)
+                self._template.append(np.float64(arg.value))
                 slots.append(len(self._template) - 1)
             else:
                 slots.append(self._slot[arg])
@@ -99,7 +97,7 @@ class CompiledGraph:
                 reached.add(node.name)
         return reached
 
-    def _backward_plan(self, batch: set[str]) -> tuple[_BackwardStep, ...]:
+    def _plan_backward(self, batch: set[str]) -> tuple[_BackwardStep, ...]:
         from_wrt = self._depends_on(set(self.wrt))
         to_output = {self.graph.output}
         for node in reversed(self.graph.nodes):
@@ -136,12 +134,12 @@ class CompiledGraph:
     def _evaluate(self, inputs: Mapping[str, Value]) -> list[Value | None]:
         values = list(self._template)
         try:
-            for name, slot in zip(self.inputs, self._input_slots, strict=True):
+            for name, slot in self._input_pairs:
                 values[slot] = inputs[name]
         except KeyError as error:
             raise GraphError(f"no value given for {error.args[0]}") from None
-        for step in self._forward:
-            values[step.out] = step.evaluate(*[values[slot] for slot in step.args])
+        for out, evaluate, args in self._forward:
+            values[out] = evaluate(*[values[slot] for slot in args])
         return values
 
     def value_and_grad(self, inputs: Mapping[str, Value], seed: Value = 1.0) -> tuple[Value, tuple[Value, ...]]:
@@ -153,19 +151,19 @@ class CompiledGraph:
         adjoints[self.output] = seed
         with np.errstate(all="ignore"):
             values = self._evaluate(inputs)
-            for step in self._backward:
-                adjoint = adjoints[step.out]
+            for out, rule, args, sends in self._backward:
+                adjoint = adjoints[out]
                 if adjoint is None:
                     continue
-                pieces = step.rule([values[slot] for slot in step.args], values[step.out], adjoint)
-                for send in step.sends:
-                    piece = pieces[send.first]
-                    for position in send.rest:
+                pieces = rule([values[slot] for slot in args], values[out], adjoint)
+                for parent, first, rest, summed in sends:
+                    piece = pieces[first]
+                    for position in rest:
                         piece = piece + pieces[position]
-                    if send.summed:
-                        piece = _sum_rows(piece, values[send.parent])
-                    held = adjoints[send.parent]
-                    adjoints[send.parent] = piece if held is None else held + piece
+                    if summed:
+                        piece = _sum_rows(piece, values[parent])
+                    held = adjoints[parent]
+                    adjoints[parent] = piece if held is None else held + piece
         grads = tuple(
             unbroadcast(0.0 * np.asarray(values[slot]), values[slot]) if adjoints[slot] is None else adjoints[slot]
             for slot in self._wrt_slots)

@@ -38,10 +38,16 @@ class Objective:
         self._probability = self.compiled.slot(model.probability) if model.probability else None
 
     def inputs(self, params: Sequence[float], rows: np.ndarray | None = None) -> dict[str, object]:
-        """The graph's inputs for `params` and a batch (`rows` are row indices; None means every row)."""
-        values: dict[str, object] = dict(zip(self.model.params, params, strict=True))
-        for name, column in self._columns.items():
-            values[name] = column if rows is None else column[rows]
+        """The graph's inputs for `params` and a batch (`rows` are row indices; None means every row).
+
+        Parameters go in as numpy scalars, so a division by zero or a negative base's fractional
+        power gives inf or NaN (and a diverged run) rather than a Python exception.
+        """
+        if rows is None:
+            values: dict[str, object] = dict(self._columns)
+        else:
+            values = {name: column[rows] for name, column in self._columns.items()}
+        values.update(zip(self.model.params, map(np.float64, params), strict=True))
         return values
 
     def _seed(self, count: int) -> np.ndarray | float:

@@ -243,6 +243,16 @@ class TestModels:
         raw_objective = Objective(mlp_model(1), load_csv(bundled("altered"), ["MaxHR"], "AHD"))
         assert raw_objective.loss(tuple(raw.values())) == pytest.approx(objective.loss(params), rel=1e-12)
 
+    def test_neuron_raw_parameters_with_several_features(self) -> None:
+        columns = ["MaxHR", "Age", "Chol"]
+        scaled = load_csv(bundled("heart"), columns, "AHD", standardize=True)
+        objective = Objective(neuron_model(3), scaled)
+        params = (-0.2, -0.9, 0.3, 0.1)
+        raw = objective.model.raw_params(params, scaled.scaling)
+        raw_objective = Objective(neuron_model(3), load_csv(bundled("heart"), columns, "AHD"))
+        assert raw_objective.loss(raw) == pytest.approx(objective.loss(params), rel=1e-12)
+        assert raw[1] == pytest.approx(-0.9 / scaled.scaling.std[0])
+
     def test_probabilities_on_a_grid(self, heart_objective: Objective) -> None:
         grid = np.linspace(-2, 2, 5)
         p = heart_objective.probabilities((0.0, 1.0), grid[:, None])

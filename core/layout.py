@@ -10,7 +10,7 @@ so a view can paint the drawing and light one edge without recomputing anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .graph import Graph
@@ -24,16 +24,10 @@ GAP = 1
 
 UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
 
-LIGHT_GLYPHS = {
-    UP | DOWN: "│", LEFT | RIGHT: "─", DOWN | RIGHT: "┌", DOWN | LEFT: "┐", UP | RIGHT: "└", UP | LEFT: "┘",
-    UP | DOWN | RIGHT: "├", UP | DOWN | LEFT: "┤", LEFT | RIGHT | DOWN: "┬", LEFT | RIGHT | UP: "┴",
-    UP | DOWN | LEFT | RIGHT: "┼", UP: "│", DOWN: "│", LEFT: "─", RIGHT: "─",
-}
-HEAVY_GLYPHS = {
-    UP | DOWN: "┃", LEFT | RIGHT: "━", DOWN | RIGHT: "┏", DOWN | LEFT: "┓", UP | RIGHT: "┗", UP | LEFT: "┛",
-    UP | DOWN | RIGHT: "┣", UP | DOWN | LEFT: "┫", LEFT | RIGHT | DOWN: "┳", LEFT | RIGHT | UP: "┻",
-    UP | DOWN | LEFT | RIGHT: "╋", UP: "┃", DOWN: "┃", LEFT: "━", RIGHT: "━",
-}
+_SHAPES = (UP | DOWN, LEFT | RIGHT, DOWN | RIGHT, DOWN | LEFT, UP | RIGHT, UP | LEFT, UP | DOWN | RIGHT,
+           UP | DOWN | LEFT, LEFT | RIGHT | DOWN, LEFT | RIGHT | UP, UP | DOWN | LEFT | RIGHT, UP, DOWN, LEFT, RIGHT)
+LIGHT_GLYPHS = dict(zip(_SHAPES, "│─┌┐└┘├┤┬┴┼││──", strict=True))
+HEAVY_GLYPHS = dict(zip(_SHAPES, "┃━┏┓┗┛┣┫┳┻╋┃┃━━", strict=True))
 ARROW = "▶"
 
 Edge = tuple[str, str]
@@ -305,50 +299,3 @@ def _track_order(bent: list[Item], targets: dict[Item, list[Item]], right: list[
         pending.remove(ready[0])
     return order
 
-
-def sketch(layout: GraphLayout) -> list[str]:
-    """The drawing as plain text, boxes with their names only: for tests and debugging."""
-    grid = [[" "] * layout.width for _ in range(layout.height)]
-    for (x, y), cell in layout.cells.items():
-        grid[y][x] = ARROW if cell.arrow else glyph(cell.directions)
-    for box in layout.boxes.values():
-        right, bottom = box.x + box.width - 1, box.y + box.height - 1
-        for x in range(box.x, right + 1):
-            grid[box.y][x] = grid[bottom][x] = "─"
-        for y in range(box.y, bottom + 1):
-            grid[y][box.x] = grid[y][right] = "│"
-        grid[box.y][box.x], grid[box.y][right], grid[bottom][box.x], grid[bottom][right] = "┌", "┐", "└", "┘"
-        for offset, char in enumerate(box.name[:box.width - 2]):
-            grid[box.port][box.x + 1 + offset] = char
-    return ["".join(row).rstrip() for row in grid]
-
-
-def fit_widths(natural: Sequence[int], available: int, minimum: int | Sequence[int] = 8) -> list[int]:
-    """Column widths that share `available` cells: the widest columns give way first.
-
-    Every column keeps its natural width when all fit; otherwise the widths are capped at the
-    largest value that fits, the cells left over going one each to the capped columns. No column
-    goes below its `minimum` (one for all, or one per column: numbers can be kept whole while
-    formulas give way), so text is cut or wrapped rather than vanishing.
-    """
-    floors = [minimum] * len(natural) if isinstance(minimum, int) else list(minimum)
-
-    def widths_at(cap: int) -> list[int]:
-        return [min(width, max(cap, floor)) for width, floor in zip(natural, floors, strict=True)]
-
-    if sum(natural) <= available:
-        return list(natural)
-    cap, low, high = 0, 0, max(natural)
-    while low <= high:
-        middle = (low + high) // 2
-        if sum(widths_at(middle)) <= available:
-            cap, low = middle, middle + 1
-        else:
-            high = middle - 1
-    widths = widths_at(cap)
-    spare = available - sum(widths)
-    for index, width in enumerate(natural):
-        if spare > 0 and width > widths[index]:
-            widths[index] += 1
-            spare -= 1
-    return widths

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from backprop_tui.core.examples import EXAMPLES
 from backprop_tui.core.graph import Graph, GraphBuilder, Node
-from backprop_tui.core.layout import (
-    ARROW,
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    fit_widths,
-    glyph,
-    layout_graph,
-    levels,
-    sketch,
-)
+from backprop_tui.core.layout import ARROW, DOWN, LEFT, RIGHT, UP, GraphLayout, glyph, layout_graph, levels
 from backprop_tui.core.parser import graph_from_expression
+
+
+def sketch(layout: GraphLayout) -> list[str]:
+    """The drawing as plain text, boxes with their names only: for tests and debugging."""
+    grid = [[" "] * layout.width for _ in range(layout.height)]
+    for (x, y), cell in layout.cells.items():
+        grid[y][x] = ARROW if cell.arrow else glyph(cell.directions)
+    for box in layout.boxes.values():
+        right, bottom = box.x + box.width - 1, box.y + box.height - 1
+        for x in range(box.x, right + 1):
+            grid[box.y][x] = grid[bottom][x] = "─"
+        for y in range(box.y, bottom + 1):
+            grid[y][box.x] = grid[y][right] = "│"
+        grid[box.y][box.x], grid[box.y][right], grid[bottom][box.x], grid[bottom][right] = "┌", "┐", "└", "┘"
+        for offset, char in enumerate(box.name[:box.width - 2]):
+            grid[box.port][box.x + 1 + offset] = char
+    return ["".join(row).rstrip() for row in grid]
 
 
 def lay_out(graph, width=7):
@@ -129,20 +133,3 @@ def test_layout_is_deterministic_and_fast_enough_for_a_hundred_nodes():
 def test_single_input_graph():
     drawing = lay_out(Graph([Node("x", None)]))
     assert list(drawing.boxes) == ["x"] and not drawing.cells
-
-
-@given(st.lists(st.integers(1, 60), min_size=1, max_size=8), st.integers(0, 300))
-@settings(max_examples=200)
-def test_fit_widths_fits_when_it_can_and_never_grows_a_column(natural, available):
-    widths = fit_widths(natural, available, 3)
-    assert all(w <= n for w, n in zip(widths, natural, strict=True))
-    assert all(w >= min(n, 3) for w, n in zip(widths, natural, strict=True))
-    if sum(min(n, 3) for n in natural) <= available:
-        assert sum(widths) <= available
-    if sum(natural) <= available:
-        assert widths == natural
-
-
-def test_fit_widths_lets_formulas_give_way_before_numbers():
-    assert fit_widths([4, 10, 13, 33, 30, 11], 64, (3, 8, 8, 14, 14, 14)) == [4, 10, 11, 14, 14, 11]
-    assert fit_widths([4, 10, 28, 33, 36, 29], 104) == [4, 10, 23, 23, 22, 22]

@@ -8,13 +8,14 @@ stepping through the lecture's six.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable
 
-from backprop_tui.core.layout import fit_widths
 from backprop_tui.core.snapshot import Row, Snapshot
 from backprop_tui.core.table import accumulated_header, accumulated_text, partial_text, partial_value_text, value_text
 
@@ -43,6 +44,37 @@ def row_cells(row: Row) -> tuple[str, ...]:
     definition = "input" if row.is_input else row.definition
     return (row.name, definition, partial_text(row).replace("; ", "\n"), value_text(row),
             partial_value_text(row).replace("; ", "\n"), accumulated_text(row))
+
+
+def fit_widths(natural: Sequence[int], available: int, minimum: int | Sequence[int] = 8) -> list[int]:
+    """Column widths that share `available` cells: the widest columns give way first.
+
+    Every column keeps its natural width when all fit; otherwise the widths are capped at the
+    largest value that fits, the cells left over going one each to the capped columns. No column
+    goes below its `minimum` (one for all, or one per column: numbers can be kept whole while
+    formulas give way), so text is cut or wrapped rather than vanishing.
+    """
+    floors = [minimum] * len(natural) if isinstance(minimum, int) else list(minimum)
+
+    def widths_at(cap: int) -> list[int]:
+        return [min(width, max(cap, floor)) for width, floor in zip(natural, floors, strict=True)]
+
+    if sum(natural) <= available:
+        return list(natural)
+    cap, low, high = 0, 0, max(natural)
+    while low <= high:
+        middle = (low + high) // 2
+        if sum(widths_at(middle)) <= available:
+            cap, low = middle, middle + 1
+        else:
+            high = middle - 1
+    widths = widths_at(cap)
+    spare = available - sum(widths)
+    for index, width in enumerate(natural):
+        if spare > 0 and width > widths[index]:
+            widths[index] += 1
+            spare -= 1
+    return widths
 
 
 def _cut(text: str, width: int) -> str:

@@ -83,9 +83,6 @@ class GraphLayout:
                 return box.name
         return None
 
-    def boxes_on_row(self, y: int) -> list[Box]:
-        return [box for box in self.boxes.values() if box.y <= y < box.y + box.height]
-
 
 def levels(graph: Graph) -> dict[str, int]:
     """Column of each node: an operation one right of its rightmost parent, an input just left of its
@@ -105,6 +102,11 @@ def layout_graph(graph: Graph, widths: Mapping[str, int]) -> GraphLayout:
     columns, preds, carried = _items(graph, level)
     _order(columns, preds)
     tops = _rows(columns, preds)
+    succs: dict[Item, list[Item]] = {item: [] for column in columns for item in column}
+    for column in columns[1:]:
+        for item in column:
+            for pred in preds[item]:
+                succs[pred].append(item)
     column_width = [max((widths[item] for item in column if isinstance(item, str)), default=1)
                     for column in columns]
     cells: dict[tuple[int, int], list] = {}
@@ -118,22 +120,21 @@ def layout_graph(graph: Graph, widths: Mapping[str, int]) -> GraphLayout:
                 start = x + widths[item]
             else:
                 start = x
-            successors = _succs(item, columns, k, preds)
-            if successors:
-                edges = frozenset().union(*(carried[(item, b)] for b in successors))
+            if succs[item]:
+                edges = frozenset().union(*(carried[(item, b)] for b in succs[item]))
                 _hline(cells, start, right, _port(item, tops), edges)
         if k + 1 < len(columns):
-            x = _channel(cells, right, columns[k], columns[k + 1], preds, tops, carried)
+            x = _channel(cells, right, columns[k], columns[k + 1], succs, tops, carried)
         else:
             x = right
     ordered = {node.name: boxes[node.name] for node in graph.nodes}
     height = max(tops[item] + _height(item) for column in columns for item in column)
-    frozen = {key: LineCell(dirs, frozenset(edges), arrow) for key, (dirs, edges, arrow) in cells.items()}
+    frozen = {key: LineCell(dirs, edges, arrow) for key, (dirs, edges, arrow) in cells.items()}
     return GraphLayout(x, height, ordered, frozen)
 
 
 def _items(graph: Graph, level: dict[str, int]) -> tuple[list[list[Item]], dict[Item, list[Item]],
-                                                          dict[tuple[Item, Item], set[Edge]]]:
+                                                          dict[tuple[Item, Item], frozenset[Edge]]]:
     """Columns of items, each item's predecessors in the previous column, and the graph edges per item link."""
     columns: list[list[Item]] = [[] for _ in range(max(level.values()) + 1)]
     preds: dict[Item, list[Item]] = {}
@@ -153,13 +154,7 @@ def _items(graph: Graph, level: dict[str, int]) -> tuple[list[list[Item]], dict[
                 previous = dummy
             preds[node.name].append(previous)
             carried.setdefault((previous, node.name), set()).add((parent, node.name))
-    return columns, preds, carried
-
-
-def _succs(item: Item, columns: list[list[Item]], k: int, preds: dict[Item, list[Item]]) -> list[Item]:
-    if k + 1 >= len(columns):
-        return []
-    return [other for other in columns[k + 1] if item in preds[other]]
+    return columns, preds, {link: frozenset(edges) for link, edges in carried.items()}
 
 
 def _order(columns: list[list[Item]], preds: dict[Item, list[Item]]) -> None:
@@ -218,9 +213,14 @@ def _rows(columns: list[list[Item]], preds: dict[Item, list[Item]]) -> dict[Item
 
 def _add(cells: dict[tuple[int, int], list], x: int, y: int, directions: int, edges: frozenset[Edge],
          arrow: bool = False) -> None:
-    cell = cells.setdefault((x, y), [0, set(), False])
+    """Join lines into a cell; the edge sets are shared, and copied only when two really meet."""
+    cell = cells.get((x, y))
+    if cell is None:
+        cells[(x, y)] = [directions, edges, arrow]
+        return
     cell[0] |= directions
-    cell[1] |= edges
+    if not edges <= cell[1]:
+        cell[1] = cell[1] | edges
     cell[2] = cell[2] or arrow
 
 
@@ -230,19 +230,23 @@ def _hline(cells: dict, start: int, end: int, y: int, edges: frozenset[Edge]) ->
         _add(cells, x, y, LEFT | RIGHT, edges)
 
 
-def _vline(cells: dict, x: int, y0: int, y1: int, edges: frozenset[Edge]) -> None:
-    """The vertical part of a track between rows y0 and y1, ends excluded."""
-    low, high = sorted((y0, y1))
-    for y in range(low, high + 1):
-        directions = (UP if y > low else 0) | (DOWN if y < high else 0)
-        if directions:
-            _add(cells, x, y, directions, edges)
+def _track(cells: dict, x: int, row: int, ends: list[tuple[int, frozenset[Edge]]]) -> None:
+    """A source's vertical track from its row to every target row; each cell carries the edges of
+    the targets beyond it, so lighting one edge lights only its own part of the track."""
+    for sign, toward, away in ((1, UP, DOWN), (-1, DOWN, UP)):
+        side = sorted((end for end in ends if (end[0] - row) * sign > 0), key=lambda end: -abs(end[0] - row))
+        carried: frozenset[Edge] = frozenset()
+        for index, (end_row, edges) in enumerate(side):
+            carried = carried | edges
+            nearer = side[index + 1][0] if index + 1 < len(side) else row
+            for y in range(end_row, nearer, -sign):
+                _add(cells, x, y, toward | (0 if index == 0 and y == end_row else away), carried)
 
 
-def _channel(cells: dict, x0: int, left: list[Item], right: list[Item], preds: dict[Item, list[Item]],
-             tops: dict[Item, int], carried: dict[tuple[Item, Item], set[Edge]]) -> int:
+def _channel(cells: dict, x0: int, left: list[Item], right: list[Item], succs: dict[Item, list[Item]],
+             tops: dict[Item, int], carried: dict[tuple[Item, Item], frozenset[Edge]]) -> int:
     """Draw the links between two adjacent columns; return where the right column starts."""
-    targets = {source: [item for item in right if source in preds[item]] for source in left}
+    targets = {source: succs[source] for source in left}
     bent = [source for source in left
             if targets[source] and {_port(t, tops) for t in targets[source]} != {_port(source, tops)}]
     order = _track_order(bent, targets, right, tops)
@@ -252,7 +256,7 @@ def _channel(cells: dict, x0: int, left: list[Item], right: list[Item], preds: d
     track_x = {source: x0 + 1 + index for index, source in enumerate(order)}
     for source in left:
         row = _port(source, tops)
-        links = {target: frozenset(carried[(source, target)]) for target in targets[source]}
+        links = {target: carried[(source, target)] for target in targets[source]}
         if not links:
             continue
         every = frozenset().union(*links.values())
@@ -262,10 +266,12 @@ def _channel(cells: dict, x0: int, left: list[Item], right: list[Item], preds: d
             continue
         tx = track_x[source]
         _hline(cells, x0, tx, row, every)
-        _add(cells, tx, row, LEFT, every)
+        ends = [(_port(target, tops), edges) for target, edges in links.items()]
+        up, down = any(end < row for end, _ in ends), any(end > row for end, _ in ends)
+        _add(cells, tx, row, LEFT | (UP if up else 0) | (DOWN if down else 0), every)
+        _track(cells, tx, row, ends)
         for target, edges in links.items():
             target_row = _port(target, tops)
-            _vline(cells, tx, row, target_row, edges)
             _add(cells, tx, target_row, RIGHT, edges)
             _hline(cells, tx + 1, arrow_x, target_row, edges)
             _end(cells, arrow_x, target_row, target, edges)
@@ -285,17 +291,23 @@ def _track_order(bent: list[Item], targets: dict[Item, list[Item]], right: list[
     target on row a that A does not feed if B's track were left of A's; so A goes first there.
     """
     at_row = {_port(item, tops): item for item in right}
+    fed_by: dict[Item, list[Item]] = {}
+    for source in bent:
+        for target in targets[source]:
+            fed_by.setdefault(target, []).append(source)
     before: dict[Item, set[Item]] = {source: set() for source in bent}
     for a in bent:
         foreign = at_row.get(_port(a, tops))
-        for b in bent:
-            if b is not a and foreign is not None and foreign in targets[b] and foreign not in targets[a]:
+        if foreign is not None and foreign not in targets[a]:
+            for b in fed_by.get(foreign, []):
                 before[b].add(a)
     order: list[Item] = []
+    placed: set[Item] = set()
     pending = sorted(bent, key=lambda item: _port(item, tops))
     while pending:
-        ready = [item for item in pending if not (before[item] - set(order))] or pending[:1]
-        order.append(ready[0])
-        pending.remove(ready[0])
+        ready = next((item for item in pending if before[item] <= placed), pending[0])
+        order.append(ready)
+        placed.add(ready)
+        pending.remove(ready)
     return order
 

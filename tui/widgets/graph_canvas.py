@@ -109,7 +109,10 @@ class GraphCanvas(ScrollView, can_focus=False):
         self._cells_by_row = [[] for _ in range(self.drawing.height)]
         for (x, y), cell in sorted(self.drawing.cells.items()):
             self._cells_by_row[y].append((x, cell))
-        self._boxes_by_row = [self.drawing.boxes_on_row(y) for y in range(self.drawing.height)]
+        self._boxes_by_row = [[] for _ in range(self.drawing.height)]
+        for box in self.drawing.boxes.values():
+            for y in range(box.y, box.y + box.height):
+                self._boxes_by_row[y].append(box)
         self._stages, self._texts = {}, {}
         self.virtual_size = Size(self.drawing.width, self.drawing.height)
         self.scroll_to(0, 0, animate=False)

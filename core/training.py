@@ -93,7 +93,7 @@ class DescentRun:
         epoch, batch = state.epoch, state.batch
         if state.batch_rows != batch_rows or state.epoch == 0 or batch >= batches_per_epoch(rows, batch_rows or 1):
             epoch, batch = epoch + 1, 0
-        chosen = self.batch_indices(epoch, batch, batch_rows)
+        chosen = None if optimizer.kind == "gd" else self.batch_indices(epoch, batch, batch_rows)
         batch_loss, grad = self.objective.value_and_grad(state.params, chosen)
         loss = batch_loss if chosen is None else self._loss(state.params)
         grad_norm = math.hypot(*grad)

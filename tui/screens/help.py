@@ -48,7 +48,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog help"):
             yield Label(Content("Keys"), classes="dialog-title")
             yield Static(Content(keys_text))
-            yield Label(Content("Forward and reverse mode"), classes="dialog-title")
+            yield Label(Content("Forward and reverse mode"), classes="dialog-title dialog-section")
             yield Static(Content(MODES_TEXT))
 
     def action_close(self) -> None:

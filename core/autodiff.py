@@ -25,6 +25,8 @@ def unbroadcast(contribution: Value, like: Value) -> Value:
     if target_ndim == 0 and type(contribution) is np.float64:
         return contribution
     result = np.asarray(contribution, dtype=float)
+    if result.ndim < target_ndim:
+        result = np.broadcast_to(result, np.shape(like))
     if result.ndim == 0 and target_ndim == 0:
         return np.float64(result)
     while result.ndim > target_ndim:
@@ -71,7 +73,10 @@ def reverse_adjoints(graph: Graph, values: Mapping[str, Value],
     Nodes are visited in reverse topological order; a node's adjoint is final when it is reached,
     because all of its children come later in the order.
     """
-    adjoints: dict[str, Value] = {graph.output: seed}
+    # The seed covers every row of a batched output: a scalar seed of 1 means "1 for each row".
+    output_shape = np.shape(values[graph.output])
+    adjoints: dict[str, Value] = {graph.output: np.broadcast_to(seed, output_shape).astype(float)
+                                  if output_shape and np.ndim(seed) == 0 else seed}
     received: dict[str, list[tuple[str, Value]]] = {}
     with np.errstate(all="ignore"):
         for node in reversed(graph.nodes):

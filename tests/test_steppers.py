@@ -142,3 +142,14 @@ def test_the_explanation_names_the_operation_that_produced_a_non_finite_value():
     assert "inf" in stepper.snapshot(stepper.value_step["ξ1"]).step.explanation
     assert "NaN" in stepper.snapshot(stepper.value_step["ξ2"]).step.explanation
     assert "carried in from ξ2" in stepper.snapshot(stepper.value_step["ξ3"]).step.explanation
+
+
+def test_a_scalar_seed_covers_every_row_of_a_batched_output():
+    from backprop_tui.core.autodiff import gradient
+
+    graph = graph_from_expression("w + X")
+    _, grads = gradient(graph, {"w": 1.0, "X": np.arange(4.0)}, ("w",), 1.0)
+    assert grads["w"] == 4.0
+    _, grads = gradient(graph, {"w": 1.0, "X": np.array([2.0])}, ("w", "X"), 1.0)
+    assert grads["w"] == 1.0
+    np.testing.assert_array_equal(grads["X"], [1.0])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 import numpy as np
@@ -47,7 +48,7 @@ class Node:
     def is_input(self) -> bool:
         return self.op is None
 
-    @property
+    @cached_property
     def parents(self) -> tuple[str, ...]:
         """Distinct node arguments in argument order (`x*x` has one parent used twice)."""
         seen: list[str] = []

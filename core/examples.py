@@ -17,11 +17,17 @@ class Example:
     title: str
     slides: str
     build: Callable[[], Graph]
-    defaults: dict[str, float] = field(default_factory=dict)
+    default_values: dict[str, float] | Callable[[], dict[str, float]] = field(default_factory=dict)
     wrt: str = "W"
 
     def graph(self) -> Graph:
         return self.build()
+
+    @property
+    def defaults(self) -> dict[str, float]:
+        """The slides' input values (computed on first use for the big networks, not at import)."""
+        values = self.default_values
+        return dict(values() if callable(values) else values)
 
 
 def lecture_graph() -> Graph:
@@ -105,7 +111,7 @@ EXAMPLES: dict[str, Example] = {
                 {"X": 0.5, "y": 1.0, "W10": -1.0, "W11": 2.0, "W20": 1.0, "W21": -2.0,
                  "W30": -1.0, "W31": 2.0, "W32": 2.0}, "W11"),
         Example("mlp-16-16", "a 1-16-16-1 network (tanh hidden layers), seeded weights", "slides 57-59, scaled up",
-                lambda: build_mlp(DEEP_MLP_SIZES, DEEP_MLP_ACTIVATIONS).graph, _deep_mlp_defaults(), "W1[1,1]"),
+                lambda: build_mlp(DEEP_MLP_SIZES, DEEP_MLP_ACTIVATIONS).graph, _deep_mlp_defaults, "W1[1,1]"),
     )
 }
 

@@ -10,10 +10,23 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .cli import app_parser, glue_option_values, problem_from, run_table
-from .descent_cli import run_descent
+from .cli import app_parser, glue_option_values, problem_from
+
+
+def run_table(argv: Sequence[str]) -> int:
+    from .cli import run_table as table
+
+    return table(argv)
+
+
+def run_descent(argv: Sequence[str]) -> int:
+    from .descent_cli import run_descent as descent
+
+    return descent(argv)
+
 
 SUBCOMMANDS = {"table": run_table, "descent": run_descent}
+"""Each subcommand imports its own modules when it runs, so the app's start-up pays for none of them."""
 
 
 def launch(argv: Sequence[str], **run_options: Any) -> int:

@@ -117,6 +117,10 @@ def load_csv(source: Source, features: Sequence[str], target: str, *, standardiz
         raw, y = raw[~missing], y[~missing]
     if len(y) == 0:
         raise DataError(f"{name}: no rows left after dropping {dropped} with missing values")
+    if np.all(y == y[0]):
+        only = "1" if y[0] == 1.0 else "0"
+        raise DataError(f"{name}: target column {target!r} has one class only (every row is {only}); "
+                        f"a classifier needs rows of both classes")
     scaling = _scaling(raw, features, name) if standardize else None
     X = (raw - np.array(scaling.mean)) / np.array(scaling.std) if scaling else raw
     return Dataset(name, features, target, X, raw, y, dropped, scaling, table.labels())

@@ -155,6 +155,12 @@ class TestRefusals:
         with pytest.raises(DataError, match=r"target column 'Age', row 1: '63' is not one of two classes"):
             load_csv(bundled("heart"), ["MaxHR"], "Age")
 
+    def test_a_target_with_one_class_only(self, tmp_path: Path) -> None:
+        path = tmp_path / "one.csv"
+        path.write_text("x,y\n1,Yes\n2,yes\n3,Yes\n", encoding="utf-8")
+        with pytest.raises(DataError, match=r"one.csv: target column 'y' has one class only \(every row is 1\)"):
+            load_csv(path, ["x"], "y")
+
     def test_an_empty_file(self, tmp_path: Path) -> None:
         with pytest.raises(DataError, match=r"^empty.csv is empty$"):
             load_csv(write(tmp_path, "", "empty.csv"), ["x"], "t")

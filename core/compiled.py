@@ -6,12 +6,14 @@ for thousands of iterations. `CompiledGraph` resolves all of that once: values l
 indexed by slot (constants are pre-filled slots), the reverse plan visits only nodes that lie between
 the wanted inputs and the output, and contributions are summed over the batch only where a batch
 node feeds a node that does not depend on the data. It calls the same registered primitives and
-VJP rules in the same order, so its gradient equals `reverse_adjoints` bit for bit.
+VJP rules in the same order, so its gradient equals `reverse_adjoints` bit for bit; each VJP rule is
+told which of its arguments need a piece (`needs`), so nothing is computed for the data inputs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -26,6 +28,15 @@ class _ForwardStep(NamedTuple):
     out: int
     evaluate: Callable[..., Value]
     args: tuple[int, ...]
+    fetch: Callable[[list[Value | None]], tuple[Value, ...]]
+    """The argument values out of the slot list, as a tuple (one C call)."""
+
+
+def _fetcher(slots: tuple[int, ...]) -> Callable[[list[Value | None]], tuple[Value, ...]]:
+    if len(slots) == 1:
+        slot = slots[0]
+        return lambda values: (values[slot],)
+    return itemgetter(*slots)  # type: ignore[return-value]
 
 
 class _Send(NamedTuple):
@@ -40,14 +51,19 @@ class _Send(NamedTuple):
 class _BackwardStep(NamedTuple):
     out: int
     rule: VjpRule
-    args: tuple[int, ...]
+    fetch: Callable[[list[Value | None]], tuple[Value, ...]]
     sends: tuple[_Send, ...]
+    needs: tuple[bool, ...]
+    """Which arguments lie on a path from `wrt`: the rule computes pieces for those only."""
+
+
+_add_rows = np.add.reduce
 
 
 def _sum_rows(piece: Value, like: Value) -> Value:
-    """`unbroadcast`, with its common case (a batch sent to a scalar) done in one call."""
+    """`unbroadcast`, with its common case (a batch sent to a scalar) done in one call (`sum(axis=0)`)."""
     if type(piece) is np.ndarray and piece.ndim == 1 and isinstance(like, float):
-        return piece.sum(axis=0)
+        return _add_rows(piece, 0)
     return unbroadcast(piece, like)
 
 
@@ -73,8 +89,8 @@ class CompiledGraph:
         self.output = self._slot[graph.output]
         batch = self._depends_on(set(data))
         self._forward = tuple(
-            _ForwardStep(self._slot[node.name], primitive(node.op).evaluate, self._arg_slots(node.args))
-            for node in graph.nodes if not node.is_input)
+            _ForwardStep(self._slot[node.name], primitive(node.op).evaluate, slots, _fetcher(slots))
+            for node in graph.nodes if not node.is_input for slots in (self._arg_slots(node.args),))
         self._backward = self._plan_backward(batch)
         self._wrt_slots = tuple(self._slot[name] for name in self.wrt)
         self._input_pairs = tuple(zip(self.inputs, self._input_slots, strict=True))
@@ -115,8 +131,9 @@ class CompiledGraph:
                     positions = [position for position, arg in enumerate(node.args) if arg == parent]
                     summed = node.name in batch and parent not in batch
                     sends.append(_Send(self._slot[parent], positions[0], tuple(positions[1:]), summed))
+            needs = tuple(isinstance(arg, str) and arg in relevant for arg in node.args)
             out = self._slot[node.name]
-            steps.append(_BackwardStep(out, vjp_rule(node.op), forward_by_slot[out].args, tuple(sends)))
+            steps.append(_BackwardStep(out, vjp_rule(node.op), forward_by_slot[out].fetch, tuple(sends), needs))
         return tuple(steps)
 
     def slot(self, name: str) -> int:
@@ -138,8 +155,8 @@ class CompiledGraph:
                 values[slot] = inputs[name]
         except KeyError as error:
             raise GraphError(f"no value given for {error.args[0]}") from None
-        for out, evaluate, args in self._forward:
-            values[out] = evaluate(*[values[slot] for slot in args])
+        for out, evaluate, _, fetch in self._forward:
+            values[out] = evaluate(*fetch(values))
         return values
 
     def value_and_grad(self, inputs: Mapping[str, Value], seed: Value = 1.0) -> tuple[Value, tuple[Value, ...]]:
@@ -151,11 +168,13 @@ class CompiledGraph:
         adjoints[self.output] = seed
         with np.errstate(all="ignore"):
             values = self._evaluate(inputs)
-            for out, rule, args, sends in self._backward:
+            for out, rule, fetch, sends, needs in self._backward:
                 adjoint = adjoints[out]
                 if adjoint is None:
                     continue
-                pieces = rule([values[slot] for slot in args], values[out], adjoint)
+                adjoints[out] = None  # an inner node's adjoint is spent: free its array for the next piece
+                pieces = rule(fetch(values), values[out], adjoint, needs)
+                del adjoint
                 for parent, first, rest, summed in sends:
                     piece = pieces[first]
                     for position in rest:
@@ -164,7 +183,10 @@ class CompiledGraph:
                         piece = _sum_rows(piece, values[parent])
                     held = adjoints[parent]
                     adjoints[parent] = piece if held is None else held + piece
-        grads = tuple(
-            unbroadcast(0.0 * np.asarray(values[slot]), values[slot]) if adjoints[slot] is None else adjoints[slot]
-            for slot in self._wrt_slots)
+        grads = [adjoints[slot] for slot in self._wrt_slots]
+        for index, grad in enumerate(grads):
+            if grad is None:  # an input the output does not depend on: a zero of its shape
+                value = values[self._wrt_slots[index]]
+                grads[index] = unbroadcast(0.0 * np.asarray(value), value)
+        return values[self.output], tuple(grads)
         return values[self.output], grads

@@ -22,7 +22,9 @@ Partials = Callable[[Sequence[Value], Value], tuple[Value, ...]]
 Render = Callable[[Sequence[Formula]], Formula]
 PartialTexts = Callable[[Sequence[Formula], Formula], tuple[Formula, ...]]
 JvpRule = Callable[[Sequence[Value], Value, Sequence[Value]], Value]
-VjpRule = Callable[[Sequence[Value], Value, Value], tuple[Value, ...]]
+Needs = tuple[bool, ...] | None
+VjpRule = Callable[..., tuple[Value | None, ...]]
+"""`rule(args, out, adjoint, needs=None)`: one piece per argument; None where `needs` says False."""
 
 
 class MissingRuleError(LookupError):
@@ -69,8 +71,20 @@ def vjp_rule(name: str) -> VjpRule:
         raise MissingRuleError(f"primitive {name!r} has no reverse-mode (VJP) rule") from None
 
 
-def _register_elementwise(prim: Primitive) -> None:
-    """Register `prim` with the chain rule built from its local partials."""
+def derived_vjp_rule(prim: Primitive) -> VjpRule:
+    """The chain rule built from `prim`'s local partials: each piece is adjoint × ∂out/∂arg."""
+
+    def vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:
+        partials = prim.partials(args, out)
+        if needs is None:
+            return tuple(adjoint * partial for partial in partials)
+        return tuple(adjoint * partial if need else None for partial, need in zip(partials, needs, strict=False))
+
+    return vjp
+
+
+def _register_elementwise(prim: Primitive, vjp: VjpRule | None = None) -> None:
+    """Register `prim` with the chain rule built from its local partials (or a hand-written `vjp`)."""
     PRIMITIVES[prim.name] = prim
 
     def jvp(args: Sequence[Value], out: Value, tangents: Sequence[Value]) -> Value:
@@ -79,16 +93,53 @@ def _register_elementwise(prim: Primitive) -> None:
             total = total + partial * tangent
         return total
 
-    def vjp(args: Sequence[Value], out: Value, adjoint: Value) -> tuple[Value, ...]:
-        return tuple(adjoint * partial for partial in prim.partials(args, out))
-
     JVP_RULES[prim.name] = jvp
-    VJP_RULES[prim.name] = vjp
+    VJP_RULES[prim.name] = vjp if vjp is not None else derived_vjp_rule(prim)
+
+
+# Batch fast paths. A rule or evaluation works in place only on arrays it has just created itself
+# (never on an argument), and only after one check that the arguments are float64 batches whose
+# shapes make that possible; anything else (scalars, other shapes or dtypes) takes the plain
+# expression, which computes the same numbers.
+
+_F64 = np.dtype(np.float64)
+
+
+def _same_or_scalar(a: object, like: np.ndarray) -> bool:
+    """Whether `a` broadcast against the batch `like` leaves its shape (so the result may go into it)."""
+    return type(a) is not np.ndarray or a.shape == like.shape  # type: ignore[union-attr]
+
+
+def _times_one(adjoint: Value) -> Value:
+    """adjoint · 1.0 without a pass over memory when the product is the adjoint itself (float64)."""
+    kind = type(adjoint)
+    if kind is float or kind is np.float64 or (kind is np.ndarray and adjoint.dtype is _F64 and adjoint.ndim):
+        return adjoint
+    return adjoint * 1.0
 
 
 def _sigmoid(z: Value) -> Value:
-    """Logistic function without overflow warnings for large |z|."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+    """The logistic function 1/(1+e^−z): 0 at z = −1000 (e^1000 overflows to inf, silenced by the engine's
+    errstate), 1 at z = +1000. Over a batch exp costs about a third of tanh, and one array does it all."""
+    if type(z) is np.ndarray and z.dtype is _F64 and z.ndim:
+        t = np.negative(z)
+        np.exp(t, t)
+        np.add(t, 1.0, t)
+        return np.divide(1.0, t, t)
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def _sigmoid_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:
+    """adjoint · (σ(1 − σ)), the derived rule's arithmetic."""
+    if needs is not None and not needs[0]:
+        return (None,)
+    if type(out) is np.ndarray and out.dtype is _F64 and out.ndim:
+        partial = np.subtract(1.0, out)
+        np.multiply(out, partial, partial)
+        if type(adjoint) is not np.ndarray or adjoint.shape == partial.shape:
+            return (np.multiply(adjoint, partial, partial),)
+        return (adjoint * partial,)
+    return (adjoint * (out * (1.0 - out)),)
 
 
 def _one_minus(a: Formula) -> Formula:
@@ -98,15 +149,30 @@ def _one_minus(a: Formula) -> Formula:
 ONE = fm.number(1)
 ZERO = fm.number(0)
 
+
+def _add_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:
+    piece = _times_one(adjoint)
+    if needs is None:
+        return piece, piece
+    return piece if needs[0] else None, piece if needs[1] else None
+
+
+def _mul_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:
+    a, b = args
+    if needs is None:
+        return adjoint * b, adjoint * a
+    return adjoint * b if needs[0] else None, adjoint * a if needs[1] else None
+
+
 _register_elementwise(Primitive(
     "add", 2, lambda a, b: a + b, lambda args, out: (1.0, 1.0),
-    lambda f: fm.plus(f[0], f[1]), lambda f, o: (ONE, ONE), "a + b"))
+    lambda f: fm.plus(f[0], f[1]), lambda f, o: (ONE, ONE), "a + b"), _add_vjp)
 _register_elementwise(Primitive(
     "sub", 2, lambda a, b: a - b, lambda args, out: (1.0, -1.0),
     lambda f: fm.minus(f[0], f[1]), lambda f, o: (ONE, fm.number(-1)), "a − b"))
 _register_elementwise(Primitive(
     "mul", 2, lambda a, b: a * b, lambda args, out: (args[1], args[0]),
-    lambda f: fm.times(f[0], f[1]), lambda f, o: (f[1], f[0]), "a · b"))
+    lambda f: fm.times(f[0], f[1]), lambda f, o: (f[1], f[0]), "a · b"), _mul_vjp)
 _register_elementwise(Primitive(
     "div", 2, lambda a, b: a / b,
     lambda args, out: (1.0 / args[1], -args[0] / args[1] ** 2),
@@ -154,7 +220,8 @@ _register_elementwise(Primitive(
 _register_elementwise(Primitive(
     "sigmoid", 1, _sigmoid, lambda args, out: (out * (1.0 - out),),
     lambda f: fm.call("σ", f[0]),
-    lambda f, o: (fm.times(fm.call("σ", f[0]), _one_minus(fm.call("σ", f[0]))),), "logistic σ(a) = 1/(1+e^−a)"))
+    lambda f, o: (fm.times(fm.call("σ", f[0]), _one_minus(fm.call("σ", f[0]))),), "logistic σ(a) = 1/(1+e^−a)"),
+    _sigmoid_vjp)
 _register_elementwise(Primitive(
     "relu", 1, lambda a: np.maximum(a, 0.0), lambda args, out: (np.where(np.asarray(args[0]) > 0, 1.0, 0.0),),
     lambda f: fm.call("relu", f[0]), lambda f, o: (fm.atom(f"[{f[0].text}>0]"),), "max(a, 0)"))
@@ -168,10 +235,30 @@ _register_elementwise(Primitive(
 
 
 def _affine(*args: Value) -> Value:
+    """((b + w1·x1) + w2·x2) + …; over a batch each sum goes into its fresh product's array."""
     total = args[0]
-    for weight, x in zip(args[1::2], args[2::2], strict=False):
-        total = total + weight * x
+    for index in range(1, len(args) - 1, 2):
+        term = args[index] * args[index + 1]
+        if type(term) is np.ndarray and term.dtype is _F64 and term.ndim and _same_or_scalar(total, term):
+            total = np.add(total, term, term)
+        else:
+            total = total + term
     return total
+
+
+def _affine_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:
+    """adjoint · 1 for the bias, adjoint · x for a weight, adjoint · w for an input: only where needed."""
+    if needs is None:
+        pieces: list[Value | None] = [_times_one(adjoint)]
+        for index in range(1, len(args) - 1, 2):
+            pieces.append(adjoint * args[index + 1])
+            pieces.append(adjoint * args[index])
+        return tuple(pieces)
+    pieces = [_times_one(adjoint) if needs[0] else None]
+    for index in range(1, len(args) - 1, 2):
+        pieces.append(adjoint * args[index + 1] if needs[index] else None)
+        pieces.append(adjoint * args[index] if needs[index + 1] else None)
+    return tuple(pieces)
 
 
 def _affine_partials(args: Sequence[Value], out: Value) -> tuple[Value, ...]:
@@ -197,11 +284,44 @@ def _affine_texts(f: Sequence[Formula], out: Formula) -> tuple[Formula, ...]:
 
 _register_elementwise(Primitive(
     "affine", None, _affine, _affine_partials, _affine_render, _affine_texts,
-    "b + w1·x1 + w2·x2 + … (a neuron's affine part)"))
+    "b + w1·x1 + w2·x2 + … (a neuron's affine part)"), _affine_vjp)
 
 
 def _bce(p: Value, y: Value) -> Value:
+    """−(y·log p + (1−y)·log(1−p)); over a batch, in three arrays of its own instead of eight."""
+    if type(p) is np.ndarray and p.dtype is _F64 and p.ndim and type(y) is np.ndarray and y.shape == p.shape:
+        positive = np.log(p)
+        np.multiply(y, positive, positive)
+        negative = np.subtract(1.0, p)
+        np.log(negative, negative)
+        np.multiply(np.subtract(1.0, y), negative, negative)
+        np.add(positive, negative, positive)
+        return np.negative(positive, positive)
     return -(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
+
+
+def _bce_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:
+    """adjoint · (p − y)/(p(1 − p)) for p, adjoint · log((1 − p)/p) for y: the derived rule's arithmetic."""
+    p, y = args
+    need_p = needs is None or needs[0]
+    need_y = needs is None or needs[1]
+    if not (type(p) is np.ndarray and p.dtype is _F64 and p.ndim and _same_or_scalar(y, p)
+            and _same_or_scalar(adjoint, p)):
+        return (adjoint * ((p - y) / (p * (1.0 - p))) if need_p else None,
+                adjoint * np.log((1.0 - p) / p) if need_y else None)
+    piece_p = piece_y = None
+    if need_p:
+        piece_p = np.subtract(p, y)
+        spread = np.subtract(1.0, p)
+        np.multiply(p, spread, spread)
+        np.divide(piece_p, spread, piece_p)
+        np.multiply(adjoint, piece_p, piece_p)
+    if need_y:
+        piece_y = np.subtract(1.0, p)
+        np.divide(piece_y, p, piece_y)
+        np.log(piece_y, piece_y)
+        np.multiply(adjoint, piece_y, piece_y)
+    return piece_p, piece_y
 
 
 _register_elementwise(Primitive(
@@ -212,7 +332,7 @@ _register_elementwise(Primitive(
         f"+{fm.times(_one_minus(f[1]), fm.call('log', _one_minus(f[0])))}]")),
     lambda f, o: (fm.divide(fm.minus(f[0], f[1]), fm.times(f[0], _one_minus(f[0]))),
                   fm.call("log", fm.divide(_one_minus(f[0]), f[0]))),
-    "binary cross-entropy −[y log p + (1−y) log(1−p)], inputs (p, y)"))
+    "binary cross-entropy −[y log p + (1−y) log(1−p)], inputs (p, y)"), _bce_vjp)
 
 
 def _dot(w: Value, x: Value) -> Value:
@@ -234,9 +354,15 @@ def _dot_jvp(args: Sequence[Value], out: Value, tangents: Sequence[Value]) -> Va
     return _dot(tangents[0], args[1]) + _dot(args[0], tangents[1])
 
 
-def _dot_vjp(args: Sequence[Value], out: Value, adjoint: Value) -> tuple[Value, ...]:
+def _dot_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:
     w, x = args
-    return _expand_last(adjoint, x) * x, _expand_last(adjoint, w) * w
+    return (_expand_last(adjoint, x) * x if needs is None or needs[0] else None,
+            _expand_last(adjoint, w) * w if needs is None or needs[1] else None)
+
+
+def _neg_dot_vjp(args: Sequence[Value], out: Value, adjoint: Value,
+                 needs: Needs = None) -> tuple[Value | None, ...]:
+    return tuple(None if piece is None else -piece for piece in _dot_vjp(args, out, adjoint, needs))
 
 
 PRIMITIVES["dot"] = Primitive(
@@ -250,7 +376,7 @@ PRIMITIVES["neg_dot"] = Primitive(
     lambda f: fm.negate(fm.transpose_product(f[0], f[1])),
     lambda f, o: (fm.negate(f[1]), fm.negate(f[0])), "−wᵀx (the lecture's ξ1 = −WᵀX)")
 JVP_RULES["neg_dot"] = lambda args, out, tangents: -_dot_jvp(args, out, tangents)
-VJP_RULES["neg_dot"] = lambda args, out, adjoint: tuple(-c for c in _dot_vjp(args, out, adjoint))
+VJP_RULES["neg_dot"] = _neg_dot_vjp
 
 FUNCTION_NAMES: dict[str, str] = {
     "exp": "exp", "log": "log", "ln": "log", "sin": "sin", "cos": "cos", "tanh": "tanh",

@@ -83,10 +83,12 @@ class DescentRun:
 
     def step(self) -> IterationRecord:
         """One iteration: a batch's loss and gradient, the full loss, the update, the verdict."""
-        self._advance()
-        return self.history[-1]
+        # The record equals `self.history[-1]`; built from the step's own numbers, not read back.
+        fields = self._advance()
+        return IterationRecord(len(self.history), *fields)
 
-    def _advance(self) -> None:
+    def _advance(self) -> tuple:
+        """One iteration; returns the new history row's fields (all of `IterationRecord` but the number)."""
         state, optimizer = self._current, self.optimizer
         rows = self.objective.rows
         batch_rows = optimizer.rows_per_batch(rows) if rows else 0
@@ -106,6 +108,8 @@ class DescentRun:
             self._first_loss = loss
         self._current = DescentState(state.iteration + 1, epoch, batch + 1, batch_rows, params, velocity)
         self.stopped = self._verdict(loss, batch_loss, grad_norm, params, chosen is None)
+        return (epoch, batch, batch_rows, lr, momentum, loss, batch_loss, grad_norm, state.params, grad,
+                state.velocity)
 
     def undo(self) -> IterationRecord | None:
         """Go back one iteration, to exactly the state before it; None when there is nothing to undo."""

@@ -1,0 +1,82 @@
+"""The lines around the descent plots: the header (what is being fitted, how) and the status line
+(running with its progress and speed, paused, converged, or diverged at iteration N)."""
+
+from __future__ import annotations
+
+import math
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Label, ProgressBar
+
+from backprop_tui.core.training import DescentRun
+
+
+def run_text(title: str, run: DescentRun) -> str:
+    """`full batch · η = 0.5 · Heart.csv: AHD ~ MaxHR (303 rows, standardised)`: what changes first."""
+    optimizer = run.optimizer
+    mode = "plain gradient descent" if run.objective.data is None else optimizer.label
+    momentum = f" · μ = {optimizer.momentum:g}" if optimizer.momentum else ""
+    return f"{mode} · η = {optimizer.lr:g}{momentum} · {title}"
+
+
+def diverged_text(run: DescentRun, iteration: int) -> str:
+    """`diverged at iteration 5: the loss is no longer finite. …`, and what to do about it."""
+    loss = run.history[iteration - 1].loss
+    why = "grew without bound" if math.isfinite(loss) else "is no longer finite"
+    return f"diverged at iteration {iteration}: the loss {why}. Lower η (−) and reset (r), or undo (←)."
+
+
+class DescentHeader(Horizontal):
+    """The first line: the fit on the left, the iteration on the right."""
+
+    DEFAULT_CSS = """
+    DescentHeader {
+        height: 1;
+        background: $panel;
+        & > #descent-brand { width: auto; padding: 0 0 0 1; text-style: bold; }
+        & > #descent-title { width: 1fr; padding: 0 1; text-style: bold; }
+        & > #descent-iteration { width: auto; padding: 0 1; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("backprop-tui · descent ·", id="descent-brand")
+        yield Label(id="descent-title")
+        yield Label(id="descent-iteration")
+
+    def show(self, title: str, run: DescentRun) -> None:
+        self.query_one("#descent-title", Label).update(Content(run_text(title, run)))
+        self.query_one("#descent-iteration", Label).update(Content(f"iter {run.current.iteration}"))
+
+
+class DescentStatus(Horizontal):
+    """What the run is doing: a message, and while running a progress bar toward the target and the speed."""
+
+    DEFAULT_CSS = """
+    DescentStatus {
+        height: 1;
+        padding: 0 1;
+        & > #descent-message { width: 1fr; }
+        & > ProgressBar { width: auto; display: none; }
+        & > #descent-speed { width: auto; padding: 0 0 0 2; color: $text-muted; }
+        &.-running > ProgressBar { display: block; }
+        &.-diverged > #descent-message { color: $text-error; text-style: bold; }
+        &.-finished > #descent-message { color: $text-success; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="descent-message")
+        yield ProgressBar(show_eta=False)
+        yield Label(id="descent-speed")
+
+    def show(self, message: str, kind: str, speed: str, progress: tuple[int, int] | None = None) -> None:
+        """`kind` is one of idle, running, diverged, finished; `progress` is (done, target) while running."""
+        for name in ("running", "diverged", "finished"):
+            self.set_class(kind == name, f"-{name}")
+        self.query_one("#descent-message", Label).update(Content(message))
+        self.query_one("#descent-speed", Label).update(Content(speed))
+        if progress is not None:
+            self.query_one(ProgressBar).update(progress=progress[0], total=max(1, progress[1]))

@@ -1,0 +1,108 @@
+"""The common part of the descent screen's plots: what they are given, and when they redraw.
+
+A plot is handed the run once and then the current state on every change ("attributes down"); it
+asks core for series thinned to its own width, so redrawing never depends on the run's length.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+from textual.content import Content
+from textual_plotext import PlotextPlot
+
+from backprop_tui.core.landscape import Curve, Landscape, thin
+from backprop_tui.core.training import DescentRun, DescentState
+
+RGB = tuple[int, int, int]
+PATH_COLOR: RGB = (235, 235, 235)
+CURRENT_COLOR: RGB = (255, 80, 100)
+LOWEST_COLOR: RGB = (120, 220, 80)
+LOSS_COLOR: RGB = (60, 200, 230)
+BATCH_COLOR: RGB = (255, 170, 40)
+DATA_COLOR: RGB = (150, 150, 150)
+
+
+def key(mark: str, color: RGB, text: str) -> Content:
+    """One entry of a plot's legend, its mark in the plot's colour: the legends sit in the border."""
+    return Content.assemble((mark, f"rgb{color}"), f" {text}")
+
+
+def legend(*entries: Content) -> Content:
+    return Content("  ").join(entries)
+
+
+def finite_pairs(x: Iterable[float], y: Iterable[float]) -> tuple[list[float], list[float]]:
+    """The points whose coordinates are both finite (a diverged run's NaN would break the axes)."""
+    pairs = [(float(a), float(b)) for a, b in zip(x, y, strict=True) if math.isfinite(a) and math.isfinite(b)]
+    return [a for a, _ in pairs], [b for _, b in pairs]
+
+
+def inside(x: list[float], y: list[float], xs: tuple[float, float], ys: tuple[float, float]
+           ) -> tuple[list[float], list[float]]:
+    """The points within the plotted box: a path that leaves the landscape is drawn up to the edge."""
+    keep = [index for index, (a, b) in enumerate(zip(x, y, strict=True))
+            if xs[0] <= a <= xs[1] and ys[0] <= b <= ys[1]]
+    return [x[index] for index in keep], [y[index] for index in keep]
+
+
+class DescentPlot(PlotextPlot):
+    """A plot of one view of the run; subclasses draw it in `draw()`."""
+
+    DEFAULT_CSS = """
+    DescentPlot {
+        width: 1fr;
+        height: 1fr;
+        min-height: 5;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.run: DescentRun | None = None
+        self.landscape: Landscape | None = None
+        self.curve: Curve | None = None
+        self.state: DescentState | None = None
+        self.compact = False
+        """Fewer labels, for an 80×24 terminal."""
+
+    def legend(self) -> Content | None:
+        """What the marks mean, shown in the bottom border."""
+        return None
+
+    def show(self, state: DescentState | None) -> None:
+        """Draw the run as it stands at `state` (the screen calls this after every change)."""
+        self.state = state
+        self.redraw()
+        self.border_subtitle = self.legend()
+
+    def redraw(self) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        plt.xaxes(True, False)
+        plt.yaxes(True, False)
+        if self.run is not None and self.size.width > 8 and self.size.height > 3:
+            self.draw()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.redraw()
+
+    @property
+    def columns(self) -> int:
+        """How many points a series needs to fill the plot's width (braille has two dots per cell)."""
+        return max(2, 2 * self.size.width)
+
+    def draw(self) -> None:
+        raise NotImplementedError
+
+    def path_points(self) -> np.ndarray:
+        """The parameters before each iteration and now, thinned to the plot's width (one row each)."""
+        run = self.run
+        assert run is not None
+        count = len(run.history)
+        chosen = thin(count, self.columns)
+        before = run.history.params_array()[chosen] if count else np.empty((0, len(run.params)))
+        return np.vstack([before, np.asarray(run.current.params, dtype=float)[None, :]])

@@ -1,0 +1,62 @@
+"""The pace of an animated run: how many iterations each timer tick takes, within a time budget.
+
+The descent screen's timer calls `advance` a few times a second; each call takes the iterations
+the speed has earned since the last one, but stops early when its time slice is used up, so a
+slow step (a large data set) never freezes the screen: the run just goes slower than asked.
+"""
+
+from __future__ import annotations
+
+import time
+
+from backprop_tui.core.training import DescentRun
+
+SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0)
+"""Iterations per second, from one at a time to as fast as the steps allow."""
+DEFAULT_SPEED = SPEEDS.index(100.0)
+TICK = 0.1
+"""Seconds between timer ticks: ten redraws a second (drawing the four plots takes about 50 ms)."""
+BUDGET = 0.04
+"""Seconds of stepping per tick, at most; the rest of the tick is for drawing and keys."""
+
+
+class RunClock:
+    """The speed setting, the iteration a run is heading for, and the iterations owed to it."""
+
+    def __init__(self) -> None:
+        self.level = DEFAULT_SPEED
+        self.target = 0
+        self.tick = TICK
+        self._owed = 0.0
+
+    @property
+    def speed(self) -> float:
+        return SPEEDS[self.level]
+
+    def change_speed(self, direction: int) -> None:
+        self.level = max(0, min(len(SPEEDS) - 1, self.level + direction))
+
+    @staticmethod
+    def next_target(done: int, iterations: int) -> int:
+        """A run goes to the --iters limit, or `iterations` further once it is there."""
+        return iterations if done < iterations else done + iterations
+
+    def start(self, done: int, iterations: int) -> None:
+        self.target = self.next_target(done, iterations)
+        self._owed = 1.0
+
+    def advance(self, run: DescentRun) -> int:
+        """Take the iterations owed (at most up to the target, or until the run stops); how many were taken."""
+        self._owed += self.speed * self.tick
+        deadline = time.perf_counter() + BUDGET
+        taken = 0
+        while self._owed >= 1.0 and len(run.history) < self.target:
+            run.step()
+            taken += 1
+            self._owed -= 1.0
+            if run.stopped is not None:
+                break
+            if time.perf_counter() > deadline:
+                self._owed = min(self._owed, self.speed * self.tick)
+                break
+        return taken

@@ -1,0 +1,45 @@
+"""The descent screen's help: its keys, the three batch modes, and how to read the plots."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Label, Static
+
+from .help import HelpScreen, key_lines
+
+MODES_TEXT = (
+    "Full batch: every iteration's gradient is the mean over all rows, so the loss goes down smoothly. "
+    "Mini-batch: each iteration uses the next few rows of a shuffled epoch; the step is cheaper but noisy, "
+    "and the batch loss (dots) scatters around the full loss (line). Stochastic: one row per iteration, "
+    "the noisiest of the three.\n\n"
+    "Too large a learning rate overshoots the valley: the loss grows and the run diverges. "
+    "The minima example shows the other risk: plain gradient descent stops in the minimum whose basin "
+    "it starts in, which need not be the lowest one."
+)
+
+PLOTS_TEXT = (
+    "Loss per iteration: the full loss at the parameters before each step. Data and fit: the rows at 0 and 1, "
+    "the rows of the last mini-batch lit, and the fitted probability. L along one parameter: the loss with "
+    "the other parameter held where it is now, the path at the loss each iteration had. Landscape: the loss "
+    "over two parameters (darker is lower), the path across it and the grid's lowest cell (✕)."
+)
+
+EXTRA_KEYS = (("^p", "Command palette: the same commands"), ("escape", "Close this help"))
+
+
+class DescentHelpScreen(HelpScreen):
+    """Keys and the ideas behind the descent screen; escape, q or ? closes it."""
+
+    def compose(self) -> ComposeResult:
+        lines = key_lines(self.bindings, self.app.get_key_display) + list(EXTRA_KEYS)
+        width = max(len(keys) for keys, _ in lines)
+        keys_text = "\n".join(f"{keys.rjust(width)}  {text}" for keys, text in lines)
+        with VerticalScroll(classes="dialog help"):
+            yield Label(Content("Keys"), classes="dialog-title")
+            yield Static(Content(keys_text))
+            yield Label(Content("Full batch, mini-batch, stochastic"), classes="dialog-title dialog-section")
+            yield Static(Content(MODES_TEXT))
+            yield Label(Content("The plots"), classes="dialog-title dialog-section")
+            yield Static(Content(PLOTS_TEXT))

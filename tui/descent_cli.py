@@ -80,6 +80,8 @@ def descent_parser() -> OneLineParser:
     parser.add_argument("--start", type=_number(float), metavar="X",
                         help="starting x for --example minima, in [0.1, 1] (default 0.9)")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    parser.add_argument("--tui", action="store_true",
+                        help="open the descent screen with these options instead of printing the history")
     return parser
 
 
@@ -92,6 +94,10 @@ def run_descent(argv: Sequence[str]) -> int:
         setup = build(config)
     except SetupError as error:
         fail(str(error))
+    if arguments.tui:
+        from .screens.descent_app import run_descent_app
+
+        return run_descent_app(setup)
     run = setup.new_run()
     stopped = run.run(config.iters)
     pending: list[str] = []

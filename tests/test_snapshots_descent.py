@@ -1,0 +1,82 @@
+"""Snapshot tests of the descent screen at fixed sizes on fixed runs (full batch, seed 0).
+
+Regenerate with `pytest tests/test_snapshots_descent.py --snapshot-update` after looking at the
+change; every key press below says what it does. Each test waits for the landscape (computed in a
+worker) and clears the notifications first, so nothing in a snapshot depends on timing.
+"""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from backprop_tui.core.descent_setup import build, resolve
+from backprop_tui.tui.screens.descent_app import DescentApp
+
+SIZE = (120, 40)
+SMALL = (80, 24)
+
+
+def descent_app(**options: object) -> DescentApp:
+    return DescentApp(build(resolve(**options)))  # type: ignore[arg-type]
+
+
+def pressing(*keys: str):
+    """A `run_before` that waits for the screen and its landscape, presses `keys`, and clears the toasts."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+class TestStart:
+    def test_heart_ready_to_descend(self, snap_compare):
+        assert snap_compare(descent_app(), run_before=pressing(), terminal_size=SIZE)
+
+
+class TestIterations:
+    def test_after_ten_full_batch_iterations(self, snap_compare):
+        keys = ["space"] * 10  # ten iterations: the loss falls, the fit tilts, the path heads for ✕
+        assert snap_compare(descent_app(), run_before=pressing(*keys), terminal_size=SIZE)
+
+    def test_mini_batch_lights_the_batch_and_scatters_the_batch_loss(self, snap_compare):
+        keys = [
+            "b",  # mini-batch 32
+            *["space"] * 25,  # two and a half epochs: batch losses scatter around the full loss
+        ]
+        assert snap_compare(descent_app(), run_before=pressing(*keys), terminal_size=SIZE)
+
+
+class TestDivergence:
+    def test_a_large_learning_rate_diverges_at_iteration_5(self, snap_compare):
+        keys = ["space"] * 5  # η = 50: the loss overshoots, grows, and is NaN at iteration 5
+        assert snap_compare(descent_app(lr=50.0), run_before=pressing(*keys), terminal_size=SIZE)
+
+
+class TestMinima:
+    def test_a_start_left_of_the_ridge_ends_in_the_global_minimum(self, snap_compare):
+        keys = [
+            *["comma"] * 6,  # move the start from 0.9 to 0.6: plain GD now ends at the global minimum
+            *["space"] * 8,  # eight iterations down the slope
+        ]
+        assert snap_compare(descent_app(example="minima"), run_before=pressing(*keys), terminal_size=SIZE)
+
+
+class TestSmallTerminal:
+    def test_80_by_24_after_ten_mini_batch_iterations(self, snap_compare):
+        keys = [
+            "b",  # mini-batch 32
+            *["space"] * 10,  # one epoch
+        ]
+        assert snap_compare(descent_app(), run_before=pressing(*keys), terminal_size=SMALL)
+
+
+class TestHelp:
+    def test_help_screen(self, snap_compare):
+        assert snap_compare(descent_app(), run_before=pressing("question_mark"), terminal_size=SIZE)

@@ -1,0 +1,297 @@
+"""Pilot tests of the descent screen: every key changes the run the way it says, and every region follows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from textual.widgets import Label
+
+from backprop_tui.core.descent_setup import build, resolve
+from backprop_tui.core.minima import GLOBAL_MINIMUM, LOCAL_MINIMUM
+from backprop_tui.core.problem import build_problem
+from backprop_tui.tui import descent_cli
+from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.screens import StepperScreen
+from backprop_tui.tui.screens.descent import DescentScreen
+from backprop_tui.tui.screens.descent_app import DescentApp
+from backprop_tui.tui.screens.descent_help import DescentHelpScreen
+from backprop_tui.tui.screens.descent_stepper import BatchStepperScreen
+from backprop_tui.tui.widgets.descent_header import DescentHeader
+from backprop_tui.tui.widgets.plot_landscape import LandscapePlot, SlicePlot
+
+SIZE = (120, 40)
+SMALL = (80, 24)
+
+
+def descent_app(**options: object) -> DescentApp:
+    """The app opened on the descent screen, as `backprop-tui descent --tui` with `options` does."""
+    return DescentApp(build(resolve(**options)))  # type: ignore[arg-type]
+
+
+async def ready(pilot) -> DescentScreen:
+    """The descent screen once it is up and its landscape is computed."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DescentScreen)
+    return screen
+
+
+def status(screen: DescentScreen) -> str:
+    return str(screen.query_one("#descent-message", Label).render())
+
+
+def header(screen: DescentScreen) -> str:
+    return str(screen.query_one(DescentHeader).query_one("#descent-title", Label).render())
+
+
+class TestOpening:
+    async def test_it_opens_on_heart_over_the_stepper(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            assert isinstance(app.screen_stack[-2], StepperScreen)
+            assert screen.run.current.iteration == 0
+            assert screen.run.objective.data.name == "Heart.csv"
+            assert "full batch · η = 0.5" in header(screen)
+            assert screen.query_one(LandscapePlot).landscape is screen.landscape is not None
+
+    async def test_g_from_the_stepper_opens_it_without_arguments_and_t_goes_back(self):
+        app = BackpropApp(build_problem("lecture"))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("g")  # the stepper's descent key
+            screen = await ready(pilot)
+            assert screen.setup.config.example == "heart"
+            await pilot.press("t")  # back to the stepper
+            await pilot.pause()
+            assert isinstance(app.screen, StepperScreen)
+
+    async def test_it_works_at_80_by_24(self):
+        app = descent_app()
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("space", "b", "space")
+            assert screen.has_class("-narrow") and screen.has_class("-short")
+            assert screen.run.current.iteration == 2
+
+
+class TestStepping:
+    @pytest.mark.parametrize("presses", [1, 3, 12])
+    async def test_space_takes_one_iteration_per_press(self, presses):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press(*["space"] * presses)
+            assert screen.run.current.iteration == len(screen.run.history) == presses
+            assert header(screen) and f"iter {presses}" in str(screen.query_one("#descent-iteration", Label).render())
+
+    async def test_left_undoes_to_exactly_the_earlier_state_across_an_epoch(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("b")  # mini-batch 32: ten batches an epoch
+            states = [screen.run.current]
+            for _ in range(12):
+                await pilot.press("space")
+                states.append(screen.run.current)
+            for expected in reversed(states[:-1]):
+                await pilot.press("left")
+                assert screen.run.current == expected
+            await pilot.press(*["space"] * 12)  # the same batches again
+            assert screen.run.current == states[-1]
+
+    async def test_r_resets_to_the_start(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("space", "space", "space", "r")
+            assert screen.run.current.iteration == 0
+            assert len(screen.run.history) == 0
+            assert screen.run.current.params == (0.0, 0.0)
+
+
+class TestSettings:
+    async def test_plus_and_minus_double_and_halve_the_learning_rate(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("plus")
+            assert screen.run.optimizer.lr == 1.0
+            assert "η = 1 " in header(screen)
+            await pilot.press("minus", "minus")
+            assert screen.run.optimizer.lr == 0.25
+            await pilot.press("space")
+            assert screen.run.last.lr == 0.25
+
+    async def test_b_cycles_full_mini_batch_and_stochastic(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            seen = []
+            for _ in range(3):
+                await pilot.press("b", "space")
+                seen.append((screen.run.optimizer.label, screen.run.last.batch_rows))
+            assert seen == [("mini-batch 32", 32), ("stochastic", 1), ("full batch", 303)]
+            assert "full batch" in header(screen)
+
+    async def test_brackets_change_the_speed(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            speed = screen.clock.speed
+            await pilot.press("right_square_bracket")
+            assert screen.clock.speed > speed
+            await pilot.press("left_square_bracket", "left_square_bracket")
+            assert screen.clock.speed < speed
+
+
+class TestRunning:
+    async def test_enter_starts_and_stops_the_run(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("enter")  # run
+            assert screen.running
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if screen.run.current.iteration >= 3:
+                    break
+            assert screen.run.current.iteration >= 3
+            assert "running" in status(screen)
+            await pilot.press("enter")  # pause
+            assert not screen.running
+            stopped_at = screen.run.current.iteration
+            await pilot.pause(0.3)
+            assert screen.run.current.iteration == stopped_at
+            assert "paused at" in status(screen)
+
+    async def test_a_large_learning_rate_diverges_and_stops_the_run(self):
+        app = descent_app(lr=50.0)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("enter")  # run until it diverges
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if not screen.running:
+                    break
+            assert not screen.running
+            assert screen.run.stopped == "diverged"
+            assert status(screen).startswith("diverged at iteration 5:")
+            await pilot.press("minus")  # a smaller η does not hide the NaN left behind
+            assert status(screen).startswith("diverged at iteration 5:")
+            await pilot.press("space")  # refused
+            assert screen.run.current.iteration == 5
+            await pilot.press("left")  # undo past it
+            assert "diverged" not in status(screen)
+
+    async def test_keys_while_running_pause_first(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            await pilot.press("space")  # pauses, then one iteration
+            assert not screen.running
+
+
+class TestStepIntoBackprop:
+    async def test_s_opens_the_stepper_on_the_iterations_batch(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("b", "space", "space", "space")  # three mini-batch iterations
+            record = screen.run.last
+            rows = screen.run.batch_indices(record.epoch, record.batch, record.batch_rows)
+            data = screen.run.objective.data
+            await pilot.press("s")  # into the stepper
+            await pilot.pause()
+            stepper = app.screen
+            assert isinstance(stepper, BatchStepperScreen)
+            inputs = stepper.problem.inputs
+            np.testing.assert_array_equal(inputs["X"], data.X[rows, 0])
+            np.testing.assert_array_equal(inputs["y"], data.y[rows])
+            assert (inputs["β0"], inputs["β1"]) == record.params
+            assert stepper.problem.graph is screen.run.objective.model.graph
+            assert "batch 3 of epoch 1 (32 rows)" in stepper.label
+            await pilot.press("t")  # back to the same run
+            await pilot.pause()
+            assert app.screen is screen
+            assert screen.run.current.iteration == 3
+
+    async def test_the_stepper_gradient_is_the_batch_sum_of_the_descent_gradient(self):
+        app = descent_app(optimizer="minibatch")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("space", "s")
+            await pilot.pause()
+            final = app.screen.stepper.final()
+            adjoint = {row.name: row.accumulated for row in final.rows}
+            grad = screen.run.last.grad
+            assert adjoint["β1"] == pytest.approx(32 * grad[1], rel=1e-12)
+
+    async def test_before_the_first_step_it_opens_the_first_batch_at_the_start(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await pilot.press("s")
+            await pilot.pause()
+            assert app.screen.problem.inputs["X"].shape == (303,)
+            assert app.screen.problem.inputs["β1"] == 0.0
+
+
+class TestMinima:
+    async def test_moving_the_start_shows_where_plain_descent_ends(self):
+        app = descent_app(example="minima")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            assert screen.plain_end == pytest.approx(LOCAL_MINIMUM, abs=1e-3)
+            await pilot.press(*["comma"] * 6)  # start 0.9 → 0.6, left of the ridge
+            assert screen.start == (0.6,)
+            assert screen.run.current.params == (0.6,)
+            assert screen.plain_end == pytest.approx(GLOBAL_MINIMUM, abs=1e-3)
+            assert screen.query_one(SlicePlot).end == screen.plain_end
+            await pilot.press(*["full_stop"] * 20)  # stops at the domain's edge
+            assert screen.start == (1.0,)
+
+    async def test_there_is_no_batch_mode_to_cycle(self):
+        app = descent_app(example="minima")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("b")
+            assert screen.run.optimizer.kind == "gd"
+
+
+class TestHelp:
+    async def test_question_mark_opens_the_help(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, DescentHelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, DescentScreen)
+
+
+class TestCommandLine:
+    def test_tui_opens_the_screen_with_the_same_options(self, monkeypatch):
+        opened = []
+        import backprop_tui.tui.screens.descent_app as descent_app_module
+
+        monkeypatch.setattr(descent_app_module, "run_descent_app", lambda setup: opened.append(setup) or 0)
+        assert descent_cli.run_descent(["--tui", "--lr", "0.25", "--optimizer", "minibatch"]) == 0
+        config = opened[0].config
+        assert (config.lr, config.optimizer, config.batch_size) == (0.25, "minibatch", 32)
+
+    def test_tui_is_in_the_help(self, capsys):
+        with pytest.raises(SystemExit):
+            descent_cli.descent_parser().parse_args(["--help"])
+        assert "--tui" in capsys.readouterr().out
+
+    def test_a_bad_option_is_refused_before_the_app_starts(self, capsys):
+        with pytest.raises(SystemExit) as exit_info:
+            descent_cli.run_descent(["--tui", "--lr", "-1"])
+        assert exit_info.value.code == 2
+        assert "--lr must be a positive number" in capsys.readouterr().err

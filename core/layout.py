@@ -5,13 +5,15 @@ the operations that use them, the loss on the right), an edge that skips columns
 them as a thin "dummy" lane, each column is ordered to keep crossings few (barycenter sweeps),
 and rows keep chains straight.
 The result lists every box and every line cell, with the graph edges that pass through the cell,
-so a view can paint the drawing and light one edge without recomputing anything.
+so a view can paint the drawing and light one edge without recomputing anything. Any DAG given as
+names with their parents can be laid out the same way (`layout_dag`): a graph collapsed to layers is one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .graph import Graph
 
@@ -33,6 +35,8 @@ ARROW = "▶"
 Edge = tuple[str, str]
 Item = str | tuple[str, int]
 """A node name, or a dummy lane `(source, level)` carrying the source's long edges through a column."""
+Dag = Sequence[tuple[str, Sequence[str]]]
+"""Names in a topological order, each with its parents: what `layout_dag` lays out."""
 
 
 def glyph(directions: int, heavy: bool = False) -> str:
@@ -59,9 +63,10 @@ class Box:
         return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
 
 
-@dataclass(frozen=True)
-class LineCell:
-    """One cell of the edge drawing: the directions its lines go, the graph edges passing through it."""
+class LineCell(NamedTuple):
+    """One cell of the edge drawing: the directions its lines go, the graph edges passing through it.
+
+    A named tuple, built straight from its fields' list: a big drawing has a hundred thousand."""
 
     directions: int
     edges: frozenset[Edge]
@@ -84,24 +89,45 @@ class GraphLayout:
         return None
 
 
+def graph_dag(graph: Graph) -> list[tuple[str, tuple[str, ...]]]:
+    """The graph's nodes in its one topological order, each with its parents."""
+    return [(node.name, node.parents) for node in graph.nodes]
+
+
 def levels(graph: Graph) -> dict[str, int]:
+    """Column of each node of `graph` (see `dag_levels`)."""
+    return dag_levels(graph_dag(graph))
+
+
+def dag_levels(dag: Dag) -> dict[str, int]:
     """Column of each node: an operation one right of its rightmost parent, an input just left of its
     leftmost consumer (so `y`, used only by the loss, enters next to the loss rather than far away)."""
     level: dict[str, int] = {}
-    for node in graph.nodes:
-        level[node.name] = 1 + max((level[parent] for parent in node.parents), default=-1)
-    for name in graph.inputs:
-        consumers = [level[child] for child in graph.children[name]]
-        level[name] = max(min(consumers) - 1, 0) if consumers else 0
+    consumers: dict[str, list[int]] = {}
+    for name, parents in dag:
+        level[name] = 1 + max((level[parent] for parent in parents), default=-1)
+        for parent in parents:
+            consumers.setdefault(parent, []).append(level[name])
+    for name, parents in dag:
+        if not parents:
+            used = consumers.get(name)
+            level[name] = max(min(used) - 1, 0) if used else 0
     return level
 
 
 def layout_graph(graph: Graph, widths: Mapping[str, int]) -> GraphLayout:
     """Lay out `graph` left to right with each node's box `widths[name]` cells wide."""
-    level = levels(graph)
-    columns, preds, carried = _items(graph, level)
+    return layout_dag(graph_dag(graph), widths)
+
+
+def layout_dag(dag: Dag, widths: Mapping[str, int], heights: Mapping[str, int] | None = None) -> GraphLayout:
+    """Lay out a DAG left to right: box `name` is `widths[name]` cells wide and `heights[name]` rows
+    high (NODE_HEIGHT when not given); edges meet every box on its row PORT."""
+    heights = heights or {}
+    level = dag_levels(dag)
+    columns, preds, carried = _items(dag, level)
     _order(columns, preds)
-    tops = _rows(columns, preds)
+    tops = _rows(columns, preds, heights)
     succs: dict[Item, list[Item]] = {item: [] for column in columns for item in column}
     for column in columns[1:]:
         for item in column:
@@ -116,7 +142,7 @@ def layout_graph(graph: Graph, widths: Mapping[str, int]) -> GraphLayout:
         right = x + column_width[k]
         for item in column:
             if isinstance(item, str):
-                boxes[item] = Box(item, k, x, tops[item], widths[item])
+                boxes[item] = Box(item, k, x, tops[item], widths[item], heights.get(item, NODE_HEIGHT))
                 start = x + widths[item]
             else:
                 start = x
@@ -127,33 +153,34 @@ def layout_graph(graph: Graph, widths: Mapping[str, int]) -> GraphLayout:
             x = _channel(cells, right, columns[k], columns[k + 1], succs, tops, carried)
         else:
             x = right
-    ordered = {node.name: boxes[node.name] for node in graph.nodes}
-    height = max(tops[item] + _height(item) for column in columns for item in column)
-    frozen = {key: LineCell(dirs, edges, arrow) for key, (dirs, edges, arrow) in cells.items()}
+    ordered = {name: boxes[name] for name, _ in dag}
+    height = max(tops[item] + _height(item, heights) for column in columns for item in column)
+    make = tuple.__new__
+    frozen = {key: make(LineCell, cell) for key, cell in cells.items()}
     return GraphLayout(x, height, ordered, frozen)
 
 
-def _items(graph: Graph, level: dict[str, int]) -> tuple[list[list[Item]], dict[Item, list[Item]],
-                                                          dict[tuple[Item, Item], frozenset[Edge]]]:
+def _items(dag: Dag, level: dict[str, int]) -> tuple[list[list[Item]], dict[Item, list[Item]],
+                                                     dict[tuple[Item, Item], frozenset[Edge]]]:
     """Columns of items, each item's predecessors in the previous column, and the graph edges per item link."""
     columns: list[list[Item]] = [[] for _ in range(max(level.values()) + 1)]
     preds: dict[Item, list[Item]] = {}
     carried: dict[tuple[Item, Item], set[Edge]] = {}
-    for node in graph.nodes:
-        columns[level[node.name]].append(node.name)
-        preds.setdefault(node.name, [])
-    for node in graph.nodes:
-        for parent in node.parents:
+    for name, _ in dag:
+        columns[level[name]].append(name)
+        preds.setdefault(name, [])
+    for name, parents in dag:
+        for parent in parents:
             previous: Item = parent
-            for lane in range(level[parent] + 1, level[node.name]):
+            for lane in range(level[parent] + 1, level[name]):
                 dummy = (parent, lane)
                 if dummy not in preds:
                     preds[dummy] = [previous]
                     columns[lane].append(dummy)
-                carried.setdefault((previous, dummy), set()).add((parent, node.name))
+                carried.setdefault((previous, dummy), set()).add((parent, name))
                 previous = dummy
-            preds[node.name].append(previous)
-            carried.setdefault((previous, node.name), set()).add((parent, node.name))
+            preds[name].append(previous)
+            carried.setdefault((previous, name), set()).add((parent, name))
     return columns, preds, {link: frozenset(edges) for link, edges in carried.items()}
 
 
@@ -186,8 +213,8 @@ def _order(columns: list[list[Item]], preds: dict[Item, list[Item]]) -> None:
         sort(columns[k], preds, columns[k - 1])
 
 
-def _height(item: Item) -> int:
-    return NODE_HEIGHT if isinstance(item, str) else 1
+def _height(item: Item, heights: Mapping[str, int]) -> int:
+    return heights.get(item, NODE_HEIGHT) if isinstance(item, str) else 1
 
 
 def _port_offset(item: Item) -> int:
@@ -198,7 +225,7 @@ def _port(item: Item, tops: dict[Item, int]) -> int:
     return tops[item] + _port_offset(item)
 
 
-def _rows(columns: list[list[Item]], preds: dict[Item, list[Item]]) -> dict[Item, int]:
+def _rows(columns: list[list[Item]], preds: dict[Item, list[Item]], heights: Mapping[str, int]) -> dict[Item, int]:
     """Top row of each item: level with the median of its predecessors when there is room, else lower."""
     tops: dict[Item, int] = {}
     for column in columns:
@@ -207,7 +234,7 @@ def _rows(columns: list[list[Item]], preds: dict[Item, list[Item]]) -> dict[Item
             ports = sorted(_port(pred, tops) for pred in preds[item])
             wanted = ports[(len(ports) - 1) // 2] - _port_offset(item) if ports else free
             tops[item] = max(wanted, free)
-            free = tops[item] + _height(item) + GAP
+            free = tops[item] + _height(item, heights) + GAP
     return tops
 
 
@@ -225,9 +252,15 @@ def _add(cells: dict[tuple[int, int], list], x: int, y: int, directions: int, ed
 
 
 def _hline(cells: dict, start: int, end: int, y: int, edges: frozenset[Edge]) -> None:
-    """A horizontal line over columns start..end-1 (nothing when start >= end)."""
+    """A horizontal line over columns start..end-1 (nothing when start >= end); `_add` inlined, for speed."""
     for x in range(start, end):
-        _add(cells, x, y, LEFT | RIGHT, edges)
+        cell = cells.get((x, y))
+        if cell is None:
+            cells[(x, y)] = [LEFT | RIGHT, edges, False]
+        else:
+            cell[0] |= LEFT | RIGHT
+            if not edges <= cell[1]:
+                cell[1] = cell[1] | edges
 
 
 def _track(cells: dict, x: int, row: int, ends: list[tuple[int, frozenset[Edge]]]) -> None:

@@ -6,7 +6,21 @@ import pytest
 
 from backprop_tui.core.examples import EXAMPLES
 from backprop_tui.core.graph import Graph, GraphBuilder, Node
-from backprop_tui.core.layout import ARROW, DOWN, LEFT, RIGHT, UP, GraphLayout, glyph, layout_graph, levels
+from backprop_tui.core.layout import (
+    ARROW,
+    DOWN,
+    LEFT,
+    NODE_HEIGHT,
+    RIGHT,
+    UP,
+    GraphLayout,
+    dag_levels,
+    glyph,
+    graph_dag,
+    layout_dag,
+    layout_graph,
+    levels,
+)
 from backprop_tui.core.parser import graph_from_expression
 
 
@@ -133,3 +147,21 @@ def test_layout_is_deterministic_and_fast_enough_for_a_hundred_nodes():
 def test_single_input_graph():
     drawing = lay_out(Graph([Node("x", None)]))
     assert list(drawing.boxes) == ["x"] and not drawing.cells
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_a_graph_laid_out_as_a_dag_is_the_same_drawing(name):
+    graph = EXAMPLES[name].graph()
+    assert dag_levels(graph_dag(graph)) == levels(graph)
+    assert layout_dag(graph_dag(graph), {node.name: 7 for node in graph.nodes}) == lay_out(graph)
+
+
+def test_taller_boxes_push_the_next_box_of_their_column_down_and_keep_their_port():
+    dag = [("a", ()), ("b", ()), ("c", ("a", "b"))]
+    widths = {name: 5 for name, _ in dag}
+    plain, tall = layout_dag(dag, widths), layout_dag(dag, widths, {"a": 8})
+    assert tall.boxes["a"].height == 8 and tall.boxes["b"].height == NODE_HEIGHT
+    assert tall.boxes["b"].y - plain.boxes["b"].y == 8 - NODE_HEIGHT
+    assert tall.height == plain.height + 8 - NODE_HEIGHT
+    assert tall.boxes["a"].port == plain.boxes["a"].port
+    assert tall.node_at(tall.boxes["a"].x, tall.boxes["a"].y + 7) == "a"

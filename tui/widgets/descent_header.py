@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -11,6 +12,9 @@ from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
 from backprop_tui.core.training import DescentRun
+
+if TYPE_CHECKING:
+    from ..screens.descent_clock import RunClock
 
 
 def run_text(title: str, run: DescentRun) -> str:
@@ -71,6 +75,23 @@ class DescentStatus(Horizontal):
         yield Label(id="descent-message")
         yield ProgressBar(show_eta=False)
         yield Label(id="descent-speed")
+
+    def show_run(self, run: DescentRun, clock: RunClock, running: bool, diverged_at: int | None,
+                 iterations: int) -> None:
+        """Diverged, converged, running (with the progress toward the target), or waiting for a key."""
+        count = len(run.history)
+        speed = f"{clock.speed:g} it/s  [ ] speed"
+        if diverged_at is not None:
+            self.show(diverged_text(run, diverged_at), "diverged", "")
+        elif run.stopped == "converged":
+            self.show(f"converged after {count} iterations: ‖g‖ < {run.tolerance:g}", "finished", "")
+        elif running:
+            rate = clock.rate()
+            shown = f" · {rate:.0f} it/s" if rate is not None else ""
+            self.show(f"running: iteration {count} of {clock.target}{shown}", "running", speed, (count, clock.target))
+        else:
+            target = clock.next_target(count, iterations)
+            self.show(f"{'paused' if count else 'ready'} at iteration {count} · enter runs to {target}", "idle", speed)
 
     def show(self, message: str, kind: str, speed: str, progress: tuple[int, int] | None = None) -> None:
         """`kind` is one of idle, running, diverged, finished; `progress` is (done, target) while running."""

@@ -1,8 +1,8 @@
 """This iteration in numbers: each parameter with its gradient and step, and the run's scalars beside them.
 
-The gradient and the step are those of the iteration just taken (at the parameters before it);
-the values, the full loss and the accuracy are those of the parameters now. Text is set as
-`Content`, never markup.
+The gradient, the step and the batch loss (mini-batch only) are those of the iteration just taken,
+at the parameters before it; the values, the full loss and the accuracy are those of the parameters
+now. Text is set as `Content`, never markup.
 """
 
 from __future__ import annotations
@@ -67,8 +67,8 @@ def scalar_lines(run: DescentRun, plain_end: float | None = None, compact: bool 
     digits, gap = (COMPACT_DIGITS, " ") if compact else (DIGITS, "   ")
     name = "f(x)" if run.objective.data is None else "loss" if compact else "loss (full)"
     lines = [f"{name} {number(run.loss(), digits)}"]
-    if run.objective.data is not None:
-        lines[0] += f"{gap}batch {number(record.batch_loss, digits) if record else '·'}"
+    if record is not None and 0 < record.batch_rows < run.objective.rows:
+        lines[0] += f"{gap}batch {number(record.batch_loss, digits)}"
     lines.append(f"‖g‖ {number(record.grad_norm, 4) if record else '·'}{gap}η {run.optimizer.lr:g}")
     accuracy = run.accuracy()
     if accuracy is not None:
@@ -81,7 +81,7 @@ def scalar_lines(run: DescentRun, plain_end: float | None = None, compact: bool 
         lines.append(f"epoch {record.epoch} · all {record.batch_rows} rows{every}")
     else:
         total = batches_per_epoch(run.objective.rows, record.batch_rows)
-        rows = "" if compact else " rows"
+        rows = "" if compact else " row" if record.batch_rows == 1 else " rows"
         lines.append(f"epoch {record.epoch} · batch {record.batch + 1}/{total} ({record.batch_rows}{rows})")
     if run.objective.data is None:
         lines.append(basin_text(run.current.params[0]))

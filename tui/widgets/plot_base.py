@@ -14,7 +14,7 @@ from textual.content import Content
 from textual_plotext import PlotextPlot
 
 from backprop_tui.core.landscape import Curve, Landscape, thin
-from backprop_tui.core.training import DescentRun, DescentState
+from backprop_tui.core.training import DescentRun
 
 RGB = tuple[int, int, int]
 PATH_COLOR: RGB = (235, 235, 235)
@@ -42,7 +42,7 @@ def finite_pairs(x: Iterable[float], y: Iterable[float]) -> tuple[list[float], l
 
 def inside(x: list[float], y: list[float], xs: tuple[float, float], ys: tuple[float, float]
            ) -> tuple[list[float], list[float]]:
-    """The points within the plotted box: a path that leaves the landscape is drawn up to the edge."""
+    """The points within the plotted box (a path far outside would cost plotext a long line to clip)."""
     keep = [index for index, (a, b) in enumerate(zip(x, y, strict=True))
             if xs[0] <= a <= xs[1] and ys[0] <= b <= ys[1]]
     return [x[index] for index in keep], [y[index] for index in keep]
@@ -64,7 +64,6 @@ class DescentPlot(PlotextPlot):
         self.run: DescentRun | None = None
         self.landscape: Landscape | None = None
         self.curve: Curve | None = None
-        self.state: DescentState | None = None
         self.compact = False
         """Fewer labels, for an 80×24 terminal."""
 
@@ -72,9 +71,8 @@ class DescentPlot(PlotextPlot):
         """What the marks mean, shown in the bottom border."""
         return None
 
-    def show(self, state: DescentState | None) -> None:
-        """Draw the run as it stands at `state` (the screen calls this after every change)."""
-        self.state = state
+    def show(self) -> None:
+        """Draw the run as it stands now (the screen calls this after every change to it)."""
         self.redraw()
         self.border_subtitle = self.legend()
 

@@ -20,9 +20,12 @@ MAX_POINTS = 2000
 class FitPlot(DescentPlot):
     """Rows as dots at 0 and 1, the current batch lit, and the fitted probability curve."""
 
+    lit = False
+    """Whether the last iteration's mini-batch is lit."""
+
     def legend(self) -> Content:
-        return legend(key("⠉⠁", DATA_COLOR, "rows"), key("●", BATCH_COLOR, "this batch"),
-                      key("⠤⠤", LOSS_COLOR, "p = σ(β·x)"))
+        batch = [key("●", BATCH_COLOR, "this batch")] if self.lit else []
+        return legend(key("⠉⠁", DATA_COLOR, "rows"), *batch, key("⠤⠤", LOSS_COLOR, "p, the fit"))
 
     def draw(self) -> None:
         run, plt = self.run, self.plt
@@ -34,6 +37,7 @@ class FitPlot(DescentPlot):
         shown = thin(len(data), MAX_POINTS)
         plt.scatter(data.raw[shown, 0].tolist(), data.y[shown].tolist(), marker="braille", color=DATA_COLOR)
         batch = self.batch_rows()
+        self.lit = batch is not None
         if batch is not None:
             plt.scatter(data.raw[batch, 0].tolist(), data.y[batch].tolist(), marker="●", color=BATCH_COLOR)
         x, p = curve

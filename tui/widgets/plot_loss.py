@@ -18,11 +18,14 @@ from .plot_base import BATCH_COLOR, CURRENT_COLOR, LOSS_COLOR, DescentPlot, fini
 class LossPlot(DescentPlot):
     """Full loss L(θ_k) for k = 0 … now, and the batch losses of the mini-batch iterations."""
 
+    batches = False
+    """Whether the run so far has mini-batch iterations (whose batch losses are drawn as dots)."""
+
     def legend(self) -> Content:
         if self.run is not None and self.run.objective.data is None:
             return legend(key("⠤⠤", LOSS_COLOR, "f(x)"), key("●", CURRENT_COLOR, "now"))
-        return legend(key("⠤⠤", LOSS_COLOR, "full loss"), key("•", BATCH_COLOR, "batch loss"),
-                      key("●", CURRENT_COLOR, "now"))
+        batches = [key("•", BATCH_COLOR, "batch loss")] if self.batches else []
+        return legend(key("⠤⠤", LOSS_COLOR, "full loss"), *batches, key("●", CURRENT_COLOR, "now"))
 
     def draw(self) -> None:
         run, plt = self.run, self.plt
@@ -35,6 +38,7 @@ class LossPlot(DescentPlot):
         x, y = finite_pairs(x, y)
         batch_rows = history.column("batch_rows")
         partial = np.flatnonzero((batch_rows > 0) & (batch_rows < run.objective.rows))
+        self.batches = bool(len(partial))
         if len(partial):
             picked = partial[thin(len(partial), self.columns)]
             bx, by = finite_pairs(picked.tolist(), history.column("batch_loss")[picked].tolist())

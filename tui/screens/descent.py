@@ -105,7 +105,8 @@ class DescentScreen(Screen[None]):
             self._plain_end()
         else:
             data = self.setup.objective.data
-            fit = f"{data.target} against {data.features[0]}" if len(data.features) == 1 else "one feature only"
+            count = len(data.features)
+            fit = f"{data.target} against {data.features[0]}" if count == 1 else f"one feature only, not {count}"
             self.query_one(FitPlot).border_title = f"Data and fit: {fit}"
             self.query_one(LandscapePlot).border_title = f"Landscape L({names[0]}, {names[1]}): computing…"
             self.query_one(SlicePlot).border_title = f"L({names[1]}): computing…"
@@ -161,7 +162,7 @@ class DescentScreen(Screen[None]):
         self.query_one(DescentTable).show(run, self.plain_end)
         for plot in self.query(DescentPlot):
             if plot.display:
-                plot.show(run.current)
+                plot.show()
         slice_plot = self.query_one(SlicePlot)
         if not self.minima and self.landscape is not None and slice_plot.held is not None:
             first, second = self.landscape.names
@@ -169,20 +170,8 @@ class DescentScreen(Screen[None]):
         self.show_status()
 
     def show_status(self) -> None:
-        run, clock = self.run, self.clock
-        count = len(run.history)
-        speed = f"{clock.speed:g} it/s  [ ] speed"
-        status = self.query_one(DescentStatus)
-        if self.diverged_at is not None:
-            status.show(diverged_text(run, self.diverged_at), "diverged", "")
-        elif run.stopped == "converged":
-            status.show(f"converged after {count} iterations: ‖g‖ < {run.tolerance:g}", "finished", "")
-        elif self.running:
-            status.show(f"running: iteration {count} of {clock.target}", "running", speed, (count, clock.target))
-        else:
-            target = clock.next_target(count, self.setup.config.iters)
-            status.show(f"{'paused' if count else 'ready'} at iteration {count} · enter runs to {target}", "idle",
-                        speed)
+        self.query_one(DescentStatus).show_run(self.run, self.clock, self.running, self.diverged_at,
+                                               self.setup.config.iters)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move_start":
@@ -257,12 +246,18 @@ class DescentScreen(Screen[None]):
         self.show()
 
     def action_batch_mode(self) -> None:
+        if self.minima:
+            self.notify("the minima example has no data to batch: it is plain gradient descent")
+            return
         kind = KINDS[(KINDS.index(self.run.optimizer.kind) + 1) % len(KINDS)]
         self.run.set_optimizer(self.run.optimizer.with_changes(kind=kind))
         self.notify(f"{self.run.optimizer.label}: from the next iteration on", timeout=2)
         self.show()
 
     def action_move_start(self, direction: int) -> None:
+        if not self.minima:
+            self.notify("the start moves in the minima example (backprop-tui descent --tui --example minima)")
+            return
         low, high = minima.DOMAIN
         self.pause()
         self.start = (round(min(high, max(low, self.start[0] + direction * START_STEP)), 10),)

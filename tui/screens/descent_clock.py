@@ -28,6 +28,8 @@ class RunClock:
         self.target = 0
         self.tick = TICK
         self._owed = 0.0
+        self._started: tuple[float, int] | None = None
+        self._done = 0
 
     @property
     def speed(self) -> float:
@@ -44,6 +46,15 @@ class RunClock:
     def start(self, done: int, iterations: int) -> None:
         self.target = self.next_target(done, iterations)
         self._owed = 1.0
+        self._started = (time.perf_counter(), done)
+        self._done = done
+
+    def rate(self) -> float | None:
+        """Iterations per second actually taken since the run started (slower than asked when steps are slow)."""
+        if self._started is None:
+            return None
+        elapsed = time.perf_counter() - self._started[0]
+        return (self._done - self._started[1]) / elapsed if elapsed >= 0.5 else None
 
     def advance(self, run: DescentRun) -> int:
         """Take the iterations owed (at most up to the target, or until the run stops); how many were taken."""
@@ -59,4 +70,5 @@ class RunClock:
             if time.perf_counter() > deadline:
                 self._owed = min(self._owed, self.speed * self.tick)
                 break
+        self._done = len(run.history)
         return taken

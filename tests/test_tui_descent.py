@@ -17,6 +17,7 @@ from backprop_tui.tui.screens.descent_app import DescentApp
 from backprop_tui.tui.screens.descent_help import DescentHelpScreen
 from backprop_tui.tui.screens.descent_stepper import BatchStepperScreen
 from backprop_tui.tui.widgets.descent_header import DescentHeader
+from backprop_tui.tui.widgets.plot_base import DescentPlot
 from backprop_tui.tui.widgets.plot_landscape import LandscapePlot, SlicePlot
 
 SIZE = (120, 40)
@@ -185,6 +186,18 @@ class TestRunning:
             await pilot.press("left")  # undo past it
             assert "diverged" not in status(screen)
 
+    async def test_a_run_pauses_at_the_iterations_limit(self):
+        app = descent_app(iters=20)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press(*["right_square_bracket"] * 4, "enter")  # faster, then run
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if not screen.running:
+                    break
+            assert screen.run.current.iteration == 20
+            assert status(screen) == "paused at iteration 20 · enter runs to 40"
+
     async def test_keys_while_running_pause_first(self):
         app = descent_app()
         async with app.run_test(size=SIZE) as pilot:
@@ -193,6 +206,20 @@ class TestRunning:
             await pilot.pause(0.2)
             await pilot.press("space")  # pauses, then one iteration
             assert not screen.running
+
+
+class TestLongRuns:
+    async def test_plots_draw_a_long_run_thinned_to_their_width(self):
+        app = descent_app(optimizer="sgd")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            screen.run.run(20_000)  # as if run for a while
+            screen.show()
+            await pilot.pause()
+            for plot in screen.query(DescentPlot):
+                drawn = max((len(series) for series in plot.plt.monitor.x), default=0)
+                limit = max(screen.run.objective.rows, 2 * plot.size.width + 1, plot.size.width * plot.size.height)
+                assert drawn <= limit, type(plot).__name__
 
 
 class TestStepIntoBackprop:
@@ -253,6 +280,13 @@ class TestMinima:
             assert screen.query_one(SlicePlot).end == screen.plain_end
             await pilot.press(*["full_stop"] * 20)  # stops at the domain's edge
             assert screen.start == (1.0,)
+
+    async def test_the_start_keys_do_nothing_on_data(self):
+        app = descent_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await screen.run_action("move_start(1)")  # as the command palette would
+            assert screen.run.current.params == (0.0, 0.0)
 
     async def test_there_is_no_batch_mode_to_cycle(self):
         app = descent_app(example="minima")

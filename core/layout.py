@@ -282,11 +282,10 @@ def _channel(cells: dict, x0: int, left: list[Item], right: list[Item], succs: d
     targets = {source: succs[source] for source in left}
     bent = [source for source in left
             if targets[source] and {_port(t, tops) for t in targets[source]} != {_port(source, tops)}]
-    order = _track_order(bent, targets, right, tops)
-    tracks = len(order)
-    width = tracks + 3 if tracks else 2
+    tracks = _tracks(bent, targets, right, tops)
+    width = len(tracks) + 3 if tracks else 2
     arrow_x = x0 + width - 1
-    track_x = {source: x0 + 1 + index for index, source in enumerate(order)}
+    track_x = {source: x0 + 1 + index for index, track in enumerate(tracks) for source in track}
     for source in left:
         row = _port(source, tops)
         links = {target: carried[(source, target)] for target in targets[source]}
@@ -316,12 +315,15 @@ def _end(cells: dict, x: int, y: int, target: Item, edges: frozenset[Edge]) -> N
     _add(cells, x, y, LEFT | RIGHT, edges, arrow=isinstance(target, str))
 
 
-def _track_order(bent: list[Item], targets: dict[Item, list[Item]], right: list[Item],
-                 tops: dict[Item, int]) -> list[Item]:
-    """Order the vertical tracks so a source's stub never runs along another source's branch.
+def _tracks(bent: list[Item], targets: dict[Item, list[Item]], right: list[Item],
+            tops: dict[Item, int]) -> list[list[Item]]:
+    """The vertical tracks of a channel, left to right, each shared by sources whose rows do not meet.
 
     Source A's stub (row a, from the left edge to A's track) would overlap source B's branch to a
-    target on row a that A does not feed if B's track were left of A's; so A goes first there.
+    target on row a that A does not feed if B's track were left of A's; so A's track comes first
+    there. Within that order each track takes, top to bottom, every source whose span of rows
+    starts a blank row below the previous one's (the left-edge channel router): a layer's many
+    weights, each feeding one neuron, share a few tracks instead of taking one each.
     """
     at_row = {_port(item, tops): item for item in right}
     fed_by: dict[Item, list[Item]] = {}
@@ -334,13 +336,25 @@ def _track_order(bent: list[Item], targets: dict[Item, list[Item]], right: list[
         if foreign is not None and foreign not in targets[a]:
             for b in fed_by.get(foreign, []):
                 before[b].add(a)
-    order: list[Item] = []
+    span = {}
+    for source in bent:
+        rows = [_port(source, tops), *(_port(target, tops) for target in targets[source])]
+        span[source] = (min(rows), max(rows))
+    tracks: list[list[Item]] = []
     placed: set[Item] = set()
-    pending = sorted(bent, key=lambda item: _port(item, tops))
+    pending = sorted(bent, key=lambda item: span[item])
     while pending:
-        ready = next((item for item in pending if before[item] <= placed), pending[0])
-        order.append(ready)
-        placed.add(ready)
-        pending.remove(ready)
-    return order
-
+        track: list[Item] = []
+        bottom = -2
+        for item in pending:
+            top, end = span[item]
+            if top > bottom + 1 and before[item] <= placed:
+                track.append(item)
+                placed.add(item)
+                bottom = end
+        if not track:
+            track.append(pending[0])
+            placed.add(pending[0])
+        tracks.append(track)
+        pending = [item for item in pending if item not in placed]
+    return tracks

@@ -165,3 +165,22 @@ def test_taller_boxes_push_the_next_box_of_their_column_down_and_keep_their_port
     assert tall.height == plain.height + 8 - NODE_HEIGHT
     assert tall.boxes["a"].port == plain.boxes["a"].port
     assert tall.node_at(tall.boxes["a"].x, tall.boxes["a"].y + 7) == "a"
+
+
+def test_sources_whose_rows_never_meet_share_a_track():
+    drawing = lay_out(EXAMPLES["lecture-full"].graph())
+
+    def track(name: str) -> int:
+        box = drawing.boxes[name]
+        return next(x for x in range(box.x + box.width, drawing.width)
+                    if drawing.cells[(x, box.port)].directions & (UP | DOWN))
+
+    assert track("W") == track("y")
+    assert ("W", "ξ1") not in drawing.cells[(track("y"), drawing.boxes["y"].port)].edges
+
+
+def test_a_layers_weights_share_tracks_so_the_big_network_stays_narrow():
+    graph = EXAMPLES["mlp-16-16"].graph()
+    drawing = lay_out(graph, width=20)
+    assert len(drawing.boxes) == len(graph)
+    assert drawing.width < 300

@@ -17,6 +17,7 @@ from backprop_tui.tui.screens.descent_app import DescentApp
 from backprop_tui.tui.screens.descent_help import DescentHelpScreen
 from backprop_tui.tui.screens.descent_stepper import BatchStepperScreen
 from backprop_tui.tui.widgets.descent_header import DescentHeader
+from backprop_tui.tui.widgets.descent_table import DescentTable
 from backprop_tui.tui.widgets.plot_base import DescentPlot
 from backprop_tui.tui.widgets.plot_landscape import LandscapePlot, SlicePlot
 
@@ -67,6 +68,14 @@ class TestOpening:
             await pilot.press("t")  # back to the stepper
             await pilot.pause()
             assert isinstance(app.screen, StepperScreen)
+
+    async def test_opened_from_the_stepper_at_80_by_24_it_is_compact(self):
+        app = BackpropApp(build_problem("lecture"))
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.press("g")  # the descent screen, pushed onto an app already 80×24
+            screen = await ready(pilot)
+            assert screen.query_one(DescentTable).compact
+            assert all(plot.compact for plot in screen.query(DescentPlot))
 
     async def test_it_works_at_80_by_24(self):
         app = descent_app()

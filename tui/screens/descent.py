@@ -112,8 +112,13 @@ class DescentScreen(Screen[None]):
             self.query_one(SlicePlot).border_title = f"L({names[1]}): computing…"
             self.compute_landscape(self.start)
         self.show()
+        self.call_after_refresh(self.fit_to_size)
 
     def on_resize(self) -> None:
+        self.fit_to_size()
+
+    def fit_to_size(self) -> None:
+        """Fewer digits, labels and footer text in a small terminal (the breakpoint classes say which)."""
         compact = self.has_class("-narrow") or self.has_class("-short")
         self.query_one(Footer).compact = self.has_class("-narrow")
         table = self.query_one(DescentTable)

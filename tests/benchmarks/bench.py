@@ -48,6 +48,19 @@ def median_time(function: Callable[[], object], repeats: int) -> float:
     return statistics.median(samples)
 
 
+def paired_median_times(functions: list[Callable[[], object]], inner: int, rounds: int) -> list[float]:
+    """Median seconds per call of each function, timed in turns (`inner` calls each per round), so a
+    change in the machine's speed during the run hits all of them alike."""
+    samples: list[list[float]] = [[] for _ in functions]
+    for _ in range(rounds):
+        for function, times in zip(functions, samples, strict=True):
+            started = time.perf_counter()
+            for _ in range(inner):
+                function()
+            times.append((time.perf_counter() - started) / inner)
+    return [statistics.median(times) for times in samples]
+
+
 def ratio_figure(name: str, seconds: float, baseline_seconds: float, limit: float, strict: bool = False) -> Figure:
     """A time in milliseconds with its ratio to the baseline and whether the budget's limit holds."""
     ratio = seconds / baseline_seconds
@@ -160,6 +173,130 @@ def scalar_graphs(nodes: int, repeats: int) -> list[Figure]:
     return figures
 
 
+# 3. Engine ----------------------------------------------------------------------------------------------
+
+LEARNING_RATE = 0.5
+
+
+def _heart():
+    from backprop_tui.core.data import bundled, load_csv
+
+    return load_csv(bundled("heart"), ["MaxHR"], "AHD", standardize=True)
+
+
+def _synthetic(rows: int):
+    """`rows` of one standardised feature and a 0/1 target drawn from a logistic model (seeded)."""
+    import numpy as np
+
+    from backprop_tui.core.data import Dataset
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(rows, 1))
+    y = (rng.random(rows) < 1.0 / (1.0 + np.exp(-(0.3 - 0.8 * x[:, 0])))).astype(float)
+    return Dataset("synthetic", ("x",), "y", x, x, y, 0, None, ("0", "1"))
+
+
+def _hand_iteration(x, y) -> Callable[[], object]:
+    """The same iteration written out in numpy: forward, loss, gradient of the mean loss, update."""
+    import numpy as np
+
+    beta = [0.0, 0.0]
+
+    def iteration() -> float:
+        b0, b1 = beta
+        z = b0 + b1 * x
+        p = 1 / (1 + np.exp(-z))
+        loss = np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
+        g0 = np.mean(p - y)
+        g1 = np.mean((p - y) * x)
+        beta[0] = b0 - LEARNING_RATE * g0
+        beta[1] = b1 - LEARNING_RATE * g1
+        return float(loss)
+
+    return iteration
+
+
+def _torch_iteration(x, y) -> Callable[[], object] | None:
+    """The same iteration with torch autograd (float64 tensors), or None without torch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+    beta = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+
+    def iteration() -> float:
+        z = beta[0] + beta[1] * tx
+        p = 1 / (1 + torch.exp(-z))
+        loss = torch.mean(-(ty * torch.log(p) + (1 - ty) * torch.log(1 - p)))
+        loss.backward()
+        with torch.no_grad():
+            beta.sub_(LEARNING_RATE * beta.grad)
+        beta.grad = None
+        return float(loss)
+
+    return iteration
+
+
+def engine(rows: int, repeats: int) -> list[Figure]:
+    """One full-batch descent iteration of logistic regression, as `DescentRun.step()` does it: the
+    compiled forward and reverse pass over the batch (the gradient of the mean loss), the update, the
+    history row and the verdict; on full batch the loss comes with the gradient, nothing is recomputed."""
+    import numpy as np
+
+    from backprop_tui.core.models import neuron_model
+    from backprop_tui.core.objective import Objective
+    from backprop_tui.core.optimizers import Optimizer
+    from backprop_tui.core.training import DescentRun
+
+    figures = []
+    for label, data, limit, inner, rounds in (("heart_303", _heart(), 2.0, 200, 5 * repeats),
+                                               (f"synthetic_{rows}", _synthetic(rows), 1.3, 1, 3 * repeats)):
+        x, y = np.ascontiguousarray(data.X[:, 0]), data.y
+        run = DescentRun(Objective(neuron_model(1), data), Optimizer("gd", lr=LEARNING_RATE), tolerance=0.0)
+        functions = [run.step, _hand_iteration(x, y)]
+        torch_iteration = _torch_iteration(x, y)
+        if torch_iteration is not None:
+            functions.append(torch_iteration)
+        for function in functions:
+            function()  # warm up: first calls allocate and fill caches
+        ours, hand, *torch = paired_median_times(functions, inner, rounds)
+        figures.append(Figure(f"engine_numpy_by_hand_{label}", hand * 1000, "ms"))
+        figures.append(ratio_figure(f"engine_gd_iteration_{label}", ours, hand, limit))
+        if torch:
+            figures.append(Figure(f"engine_torch_autograd_{label}", torch[0] * 1000, "ms"))
+            figures.append(ratio_figure(f"engine_gd_vs_torch_{label}", ours, torch[0], 1.0, strict=True))
+        else:
+            print(f"engine_torch_autograd_{label} skipped: torch is not installed", file=sys.stderr)
+    return figures
+
+
+# 5. Memory ----------------------------------------------------------------------------------------------
+
+def memory(iterations: int) -> list[Figure]:
+    """Peak traced memory of a descent run from loading the data to its last iteration: full-batch
+    descent of figure 3's logistic regression on the Heart data, told never to stop (tolerance 0)."""
+    import tracemalloc
+
+    from backprop_tui.core.models import neuron_model
+    from backprop_tui.core.objective import Objective
+    from backprop_tui.core.optimizers import Optimizer
+    from backprop_tui.core.training import DescentRun
+
+    tracemalloc.start()
+    try:
+        data = _heart()
+        run = DescentRun(Objective(neuron_model(1), data), Optimizer("gd", lr=LEARNING_RATE), tolerance=0.0)
+        stopped = run.run(iterations)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    if stopped != "iterations" or len(run.history) != iterations:
+        raise RuntimeError(f"the memory run stopped early: {stopped} after {len(run.history)} iterations")
+    megabytes = peak / 2**20
+    return [Figure(f"memory_peak_{iterations}_iterations", megabytes, "MB", target="<50", met=megabytes < 50)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a fast smoke run (CI): fewer repeats, smaller sizes")
@@ -170,7 +307,9 @@ def main() -> int:
     figures: list[Figure] = []
     figures += startup(repeats=2 if quick else 7)
     figures += step_latency(presses=10 if quick else 60)
+    figures += engine(rows=100_000 if quick else 1_000_000, repeats=2 if quick else 5)
     figures += scalar_graphs(nodes=2_000 if quick else 10_000, repeats=2 if quick else 5)
+    figures += memory(iterations=2_000 if quick else 100_000)
     if arguments.json:
         print(json.dumps({"figures": [asdict(figure) for figure in figures],
                           "seconds": time.perf_counter() - started, "quick": quick}, indent=2))

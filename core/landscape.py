@@ -20,13 +20,13 @@ from .objective import Objective
 from .optimizers import Optimizer
 from .training import DescentRun
 
-GRID_ROWS = 61
-GRID_COLUMNS = 121
+GRID_ROWS = 41
+GRID_COLUMNS = 81
 SEARCH_POINTS = 25
 SEARCH_HALF_WIDTH = 6.0
 """The first, coarse look for the lowest point spans start ± this in both parameters."""
 MIN_PADDING = 1.0
-MAX_ROWS = 20_000
+MAX_ROWS = 5_000
 """A larger data set's landscape is computed on this many evenly spaced rows."""
 CHUNK_ELEMENTS = 2_000_000
 CURVE_POINTS = 301

@@ -81,3 +81,35 @@ class TestSmallTerminal:
 
     def test_smaller_than_80_by_24_asks_for_a_larger_window(self, snap_compare):
         assert snap_compare(lecture_app("lecture"), terminal_size=(70, 20))
+
+
+MLP_VALUES = 7
+"""Steps of the slides' 1-2-1 network's forward pass: z1, h1, z2, h2, q, p, L."""
+DEEP_VALUES = 67
+"""Steps of mlp-16-16's forward pass: 32 + 32 neurons' nodes, then q, p and L."""
+
+
+class TestScale:
+    def test_1_16_16_1_opens_collapsed_to_layers(self, snap_compare):
+        assert snap_compare(lecture_app("mlp-16-16"), terminal_size=SIZE)
+
+    def test_1_16_16_1_collapsed_inside_the_second_hidden_layer_going_back(self, snap_compare):
+        press = [
+            *["n"] * DEEP_VALUES,  # the forward pass, every layer's values stored
+            "n",  # seed ∂L/∂L = 1
+            "n", "n",  # ∂L/∂p, ∂L/∂q
+            *["n"] * 17,  # the 17 output parameters W3[1,16] … b3[1]
+            *["n"] * 18,  # h2[16], z2[16] … h2[8], z2[8]: the second hidden layer, two steps a neuron
+            "n",  # ∂L/∂h2[7] from q: the edge from layer 3 back into layer 2 is lit
+        ]
+        assert snap_compare(lecture_app("mlp-16-16"), press=press, terminal_size=SIZE)
+
+    def test_mlp_fan_out_sum_at_x_from_the_hidden_layer(self, snap_compare):
+        press = [
+            *["n"] * MLP_VALUES,  # the forward pass
+            "n",  # seed ∂L/∂L = 1
+            *["n"] * 14,  # adjoints of p, q, h2, z2, h1, z1, the six weights and y
+            "n",  # ∂L/∂X from z1: its first contribution
+            "n",  # ∂L/∂X += from z2: the sum -0.268941421 + 0.268941421 = 0
+        ]
+        assert snap_compare(lecture_app("mlp"), press=press, terminal_size=SIZE)

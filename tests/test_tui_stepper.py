@@ -265,3 +265,128 @@ async def test_a_hundred_node_mlp_steps_without_lag():
 def test_the_default_problem_is_the_lecture_example():
     problem = BackpropApp().problem
     assert (problem.source, problem.inputs, problem.mode) == (build_problem().source, build_problem().inputs, "reverse")
+
+
+def visible(canvas: GraphCanvas, name: str) -> bool:
+    """Whether the box showing node `name` lies wholly inside the canvas's scrolled window."""
+    box = canvas.box_of(name)
+    x, y = canvas.scroll_offset
+    size = canvas.scrollable_content_region.size
+    return x <= box.x and box.x + box.width <= x + size.width and y <= box.y and box.y + box.height <= y + size.height
+
+
+def box_line(canvas: GraphCanvas, key: str, line: int) -> str:
+    """The text painted on line `line` of box `key`, as the canvas renders it now."""
+    box = canvas.drawing.boxes[key]
+    text = canvas.render_line(box.y + line - canvas.scroll_offset.y).text
+    return text[box.x - canvas.scroll_offset.x:][:box.width]
+
+
+async def test_a_big_network_opens_collapsed_and_c_expands_and_collapses_it():
+    app = lecture_app("mlp-16-16")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        canvas = screen.query_one(GraphCanvas)
+        assert canvas.is_collapsed
+        assert list(canvas.drawing.boxes) == [group.key for group in canvas.grouping.groups]
+        assert screen.active_bindings["c"].binding.description == "Layers"
+        assert "layer 1: 16 tanh neurons" in box_line(canvas, "layer 1", 1)
+        await pilot.press("c")  # expand: every node gets its box
+        assert not canvas.is_collapsed
+        assert len(canvas.drawing.boxes) == len(screen.problem.graph)
+        await pilot.press("c")  # collapse again
+        assert canvas.is_collapsed and "layer 2" in canvas.drawing.boxes
+
+
+async def test_c_is_offered_only_for_a_graph_with_layers():
+    app = lecture_app("lecture")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        canvas = screen.query_one(GraphCanvas)
+        assert "c" not in screen.active_bindings
+        drawing = canvas.drawing
+        await pilot.press("c")
+        assert canvas.drawing is drawing and not canvas.is_collapsed
+
+
+async def test_a_small_network_opens_expanded_and_c_collapses_it():
+    app = lecture_app("mlp")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        canvas = screen.query_one(GraphCanvas)
+        assert not canvas.is_collapsed and "z1" in canvas.drawing.boxes
+        assert "c" in screen.active_bindings
+        await pilot.press("c")
+        assert canvas.is_collapsed
+        assert set(canvas.drawing.boxes) == {"X", "y", "parameters 1", "layer 1", "parameters 2", "layer 2", "L"}
+
+
+async def test_the_current_nodes_layer_is_lit_in_view_and_shows_the_node():
+    app = lecture_app("mlp-16-16")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        canvas = screen.query_one(GraphCanvas)
+        steps = screen.stepper.steps
+        from_q = next(i for i, step in enumerate(steps) if step.edge == ("h2[7]", "q"))
+        screen.index = from_q
+        await pilot.pause()
+        assert visible(canvas, "h2[7]")
+        assert box_line(canvas, "layer 2", 0).startswith("┏")
+        assert box_line(canvas, "layer 2", 3).strip("┃ ").startswith("h2[7] = ")
+        assert box_line(canvas, "layer 2", 4).strip("┃ ").startswith("∂L ")
+        layer3 = canvas.drawing.boxes["layer 3"]
+        cell = canvas.drawing.cells[(layer3.x - 2, layer3.port)]
+        assert ("layer 2", "layer 3") in cell.edges
+        x, y = canvas.scroll_offset
+        assert canvas.render_line(layer3.port - y).text[layer3.x - 2 - x] == "━"
+        await pilot.press("end")
+        assert visible(canvas, "X") and box_line(canvas, "layer 2", 0).startswith("┌")
+
+
+async def test_mode_switch_keeps_the_readers_choice_of_collapsed_or_expanded():
+    app = lecture_app("mlp")
+    async with app.run_test(size=SIZE) as pilot:
+        canvas = stepper_screen(app).query_one(GraphCanvas)
+        await pilot.press("c", "m")  # collapse, then forward mode: same graph
+        assert canvas.is_collapsed
+        assert "layer 1" in canvas.drawing.boxes
+
+
+async def test_clicking_a_layer_jumps_to_the_member_it_shows():
+    app = lecture_app("mlp-16-16")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        canvas = screen.query_one(GraphCanvas)
+        screen.index = step_of(screen.stepper, "z2[2]", backward=False)
+        await pilot.pause()
+        box = canvas.drawing.boxes["layer 1"]
+        await pilot.click(GraphCanvas, offset=(box.x + 2 - canvas.scroll_x, box.y + 2 - canvas.scroll_y))
+        assert_in_step(screen, step_of(screen.stepper, "h1[16]", backward=False))
+
+
+async def test_the_palette_collapses_and_expands_too():
+    app = lecture_app("mlp-16-16")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"Layers")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not stepper_screen(app).query_one(GraphCanvas).is_collapsed
+
+
+async def test_a_late_step_of_the_big_network_costs_what_an_early_one_does():
+    app = lecture_app("mlp-16-16")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+
+        async def cpu_per_press(start: int) -> float:
+            screen.index = start
+            await pilot.pause()
+            started = time.process_time()
+            await pilot.press(*["n"] * 15)
+            await pilot.pause()
+            return (time.process_time() - started) / 15
+
+        early, late = await cpu_per_press(1), await cpu_per_press(len(screen.stepper) - 20)
+        assert late < 2.5 * early + 0.01, f"{early * 1000:.0f} ms early, {late * 1000:.0f} ms late"
+        assert late < 0.25

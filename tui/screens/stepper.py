@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from backprop_tui.core.examples import EXAMPLES
+from backprop_tui.core.grouping import group_layers
 from backprop_tui.core.problem import Problem, ProblemError, build_problem
 from backprop_tui.core.steppers import Stepper
 
@@ -45,6 +46,8 @@ class StepperScreen(Screen[None]):
         Binding("home", "first", "First", show=False, tooltip="First step: only the inputs are known"),
         Binding("end", "last", "Last", show=False, tooltip="Last step: the table complete"),
         Binding("m", "mode", "Mode", tooltip="Switch between forward and reverse mode (keeps the inputs)"),
+        Binding("c", "collapse", "Layers",
+                tooltip="Collapse a network's graph to one box per layer, or expand it to every node"),
         Binding("w", "wrt", "Wrt", tooltip="Choose the input to differentiate with respect to (forward mode)"),
         Binding("e", "edit", "Edit", tooltip="Edit the expression and the input values"),
         Binding("x", "examples", "Examples", tooltip="Open one of the lecture's examples"),
@@ -92,7 +95,8 @@ class StepperScreen(Screen[None]):
             return False
         self.problem, self.stepper = problem, stepper
         final = stepper.final()
-        self.query_one(GraphCanvas).load(problem.graph, final)
+        self.query_one(GraphCanvas).load(problem.graph, final, group_layers(problem.graph), stepper.steps)
+        self.refresh_bindings()
         self.query_one(TraceTable).load(final)
         self.query_one(StepperHeader).problem = problem
         self.query_one(SweepCounter).stepper = stepper
@@ -143,6 +147,17 @@ class StepperScreen(Screen[None]):
 
     def action_last(self) -> None:
         self.index = len(self.stepper) - 1 if self.stepper is not None else 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`c` is offered only for a graph with layers to collapse."""
+        if action == "collapse":
+            groupings = [canvas.grouping for canvas in self.query(GraphCanvas)]
+            return any(grouping is not None and grouping.collapsible for grouping in groupings)
+        return True
+
+    def action_collapse(self) -> None:
+        canvas = self.query_one(GraphCanvas)
+        canvas.collapsed = not canvas.is_collapsed
 
     def action_mode(self) -> None:
         """Switch mode, staying on the node shown where the other mode has a step for it."""

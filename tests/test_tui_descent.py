@@ -121,6 +121,16 @@ class TestStepping:
             assert screen.run.current.params == (0.0, 0.0)
 
 
+class TestTable:
+    async def test_the_last_batch_of_an_epoch_shows_its_own_size(self):
+        app = descent_app(optimizer="minibatch")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press(*["space"] * 10)  # the tenth batch holds 303 − 9·32 = 15 rows
+            scalars = str(screen.query_one("#descent-scalars").render())
+            assert "epoch 1 · batch 10/10 (15 rows)" in scalars
+
+
 class TestSettings:
     async def test_plus_and_minus_double_and_halve_the_learning_rate(self):
         app = descent_app()

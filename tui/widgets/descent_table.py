@@ -81,8 +81,9 @@ def scalar_lines(run: DescentRun, plain_end: float | None = None, compact: bool 
         lines.append(f"epoch {record.epoch} · all {record.batch_rows} rows{every}")
     else:
         total = batches_per_epoch(run.objective.rows, record.batch_rows)
-        rows = "" if compact else " row" if record.batch_rows == 1 else " rows"
-        lines.append(f"epoch {record.epoch} · batch {record.batch + 1}/{total} ({record.batch_rows}{rows})")
+        size = min(record.batch_rows, run.objective.rows - record.batch * record.batch_rows)  # the last may be short
+        rows = "" if compact else " row" if size == 1 else " rows"
+        lines.append(f"epoch {record.epoch} · batch {record.batch + 1}/{total} ({size}{rows})")
     if run.objective.data is None:
         lines.append(basin_text(run.current.params[0]))
         if plain_end is not None:

@@ -12,12 +12,15 @@ to mini-batch or stochastic.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .descent_export import final_summary
 from .descent_setup import DescentSetup, build, resolve
-from .training import DescentRun
+from .numbers import format_scalar
+from .training import DescentRun, Stop
 
 DATA_EXAMPLE = "altered"
 ONE_NEURON = {"model": "neuron", "lr": 0.5, "iters": 1000}
@@ -46,6 +49,15 @@ class PartResult:
     accuracy: float
     loss: float
     curves: Curves
+
+    @property
+    def stopped(self) -> Stop:
+        """Why the run ended, as the descent command says it: converged, diverged or the iterations limit."""
+        return self.run.stopped or "iterations"
+
+    @property
+    def iterations(self) -> int:
+        return len(self.run.history)
 
 
 def setup_for(part: dict[str, object], seed: int = SEED) -> DescentSetup:
@@ -76,10 +88,175 @@ def curves(setup: DescentSetup, params: tuple[float, ...], points: int = CURVE_P
                   np.asarray(values["q"]))
 
 
-def train(part: dict[str, object], seed: int = SEED) -> PartResult:
-    """Run one part of the lesson to the end of its recipe."""
+Progress = Callable[[int, int], bool]
+"""Called after each iteration with (iterations done, the recipe's iterations); False stops the run."""
+
+
+def train(part: dict[str, object], seed: int = SEED, progress: Progress | None = None) -> PartResult:
+    """Run one part of the lesson to the end of its recipe (or until `progress` says stop)."""
     setup = setup_for(part, seed)
     run = setup.new_run()
-    run.run(setup.config.iters)
+    total = setup.config.iters
+    run.run(total, None if progress is None else lambda: progress(len(run.history), total))
     params = run.current.params
     return PartResult(setup, run, float(run.accuracy() or 0.0), float(run.loss()), curves(setup, params))
+
+
+EXAMPLE = "two-neurons"
+CLASS_NAMES = ("no disease", "disease")
+"""What AHD = 0 and AHD = 1 mean, in the lesson's words."""
+
+
+@dataclass(frozen=True)
+class IterationView:
+    """A trained part after `iteration` steps (0 is the start): what the screen shows at that point."""
+
+    iteration: int
+    params: tuple[float, ...]
+    raw_params: tuple[float, ...]
+    loss: float
+    accuracy: float
+    predicted_disease: int
+    """How many rows get p ≥ ½ (predicted "disease"); 0 means the model always says "no disease"."""
+    crossings: tuple[float, ...]
+    """The MaxHR where each first-layer sigmoid crosses ½: the one neuron's p, or h1 and h2."""
+    curves: Curves
+
+
+def params_at(run: DescentRun, iteration: int) -> tuple[float, ...]:
+    """The parameters after `iteration` steps: the history keeps each iteration's parameters before its step."""
+    if iteration >= len(run.history):
+        return run.current.params
+    return run.history[iteration].params
+
+
+def view(result: PartResult, iteration: int) -> IterationView:
+    """The part at `iteration` (clamped to 0 … the run's length), its curves recomputed from its parameters."""
+    run = result.run
+    iteration = max(0, min(iteration, len(run.history)))
+    params = params_at(run, iteration)
+    loss = run.history[iteration].loss if iteration < len(run.history) else run.loss()
+    p = run.objective.probabilities(params)
+    assert p is not None
+    raw = run.raw_params(params)
+    return IterationView(iteration, params, raw, loss, float(run.objective.accuracy(params) or 0.0),
+                         int(np.count_nonzero(p >= 0.5)), crossings(run, raw), curves(result.setup, params))
+
+
+def crossings(run: DescentRun, raw_params: Sequence[float]) -> tuple[float, ...]:
+    """Where each first-layer neuron's input b + w·MaxHR is 0, so its sigmoid is ½ (NaN when w = 0)."""
+    values = dict(zip(run.params, raw_params, strict=True))
+    found = []
+    for layer in run.objective.model.layers:
+        weight = values[layer.weights[0][0]]
+        found.append(-values[layer.bias] / weight if weight else float("nan"))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What the stepper is opened on: one row of the data (`row`, 0-based), or every row (None)."""
+
+    name: str
+    row: int | None
+
+
+def samples(setup: DescentSetup) -> tuple[Sample, ...]:
+    """A row in the band of disease, one below it and one above it, then every row (the whole batch).
+
+    The band's middle is the median MaxHR of the rows with disease; each choice is the first row of
+    the file that fits, so the choices are the same on every run.
+    """
+    data = setup.data
+    assert data is not None
+    x, y = data.raw[:, 0], data.y
+    positive = np.flatnonzero(y == 1.0)
+    middle = float(np.median(x[positive]))
+    below = np.flatnonzero((y == 0.0) & (x < middle))
+    above = np.flatnonzero((y == 0.0) & (x > middle))
+    chosen = [Sample("in the band", int(positive[0]))]
+    if len(below):
+        chosen.append(Sample("below the band", int(below[0])))
+    if len(above):
+        chosen.append(Sample("above the band", int(above[0])))
+    return (*chosen, Sample("every row", None))
+
+
+def describe_sample(setup: DescentSetup, sample: Sample, short: bool = False) -> str:
+    """`row 36 (in the band): MaxHR = 135.2, AHD = 1 (disease)`, or `every row (145 rows)`; `short` drops the class."""
+    data = setup.data
+    assert data is not None
+    if sample.row is None:
+        return f"every row ({len(data)} rows)"
+    maxhr, ahd = float(data.raw[sample.row, 0]), float(data.y[sample.row])
+    described = f"row {sample.row + 1} ({sample.name}): {data.features[0]} = {maxhr:.1f}, {data.target} = {ahd:g}"
+    return described if short else f"{described} ({CLASS_NAMES[int(ahd)]})"
+
+
+def sample_inputs(setup: DescentSetup, params: Sequence[float], sample: Sample) -> dict[str, object]:
+    """The graph's inputs for the stepper: the parameters and the sample's X (standardised) and y.
+
+    A single row goes in as plain numbers, so the stepper shows its own values rather than batch means.
+    """
+    rows = None if sample.row is None else np.array([sample.row])
+    inputs = setup.objective.inputs(params, rows)
+    if sample.row is None:
+        return inputs
+    return {name: float(np.asarray(value).reshape(-1)[0]) for name, value in inputs.items()}
+
+
+def part_document(result: PartResult) -> dict[str, object]:
+    """One part as JSON, with the descent command's own `config` and `final` objects."""
+    return {"config": result.setup.config.as_dict(), "final": final_summary(result.run),
+            "stopped": result.stopped, "iterations": result.iterations}
+
+
+def summary_document(one: PartResult, two: PartResult) -> dict[str, object]:
+    return {"example": EXAMPLE, "majority_accuracy": majority_accuracy(one.setup),
+            "parts": {"one_neuron": part_document(one), "two_neurons": part_document(two)}}
+
+
+def _assignments(names: Sequence[str], values: Sequence[float], digits: int = 6) -> str:
+    return ", ".join(f"{name} = {format_scalar(value, digits)}" for name, value in zip(names, values, strict=True))
+
+
+def recipe_text(result: PartResult) -> str:
+    """`full batch · η = 0.5 · up to 1000 iterations`: how the part was trained."""
+    config = result.setup.config
+    return f"{result.run.optimizer.label} · η = {config.lr:g} · up to {config.iters} iterations"
+
+
+def stopped_text(result: PartResult) -> str:
+    if result.stopped == "converged":
+        return f"converged after {result.iterations} iterations (‖g‖ < {result.run.tolerance:g})"
+    if result.stopped == "diverged":
+        return f"diverged at iteration {result.iterations}"
+    return f"after {result.iterations} iterations (the recipe's limit)"
+
+
+def summary_lines(one: PartResult, two: PartResult) -> list[str]:
+    """The headless summary: what each part reached, and why the first cannot pass the majority class."""
+    majority = majority_accuracy(one.setup)
+    common = CLASS_NAMES[int(np.mean(one.setup.data.y) > 0.5)]  # type: ignore[union-attr]
+    feature = one.setup.data.features[0]  # type: ignore[union-attr]
+    lines = [f"two neurons (slides 54-59) · {one.setup.title}",
+             f"always predicting \"{common}\": accuracy {100 * majority:.1f}%"]
+    for number, result in enumerate((one, two), start=1):
+        last = view(result, result.iterations)
+        model = result.run.objective.model
+        lines += ["",
+                  f"part {number} · {model.title} · {recipe_text(result)}",
+                  f"  start: {_assignments(model.params, model.start)}",
+                  f"  stopped: {stopped_text(result)}",
+                  f"  accuracy {100 * result.accuracy:.1f}% · loss {format_scalar(result.loss, 6)} · "
+                  f"predicts disease for {last.predicted_disease} of {len(result.setup.data)} rows",  # type: ignore[arg-type]
+                  f"  in {feature} units: {_assignments(model.params, last.raw_params)}"]
+        if len(last.crossings) == 1:
+            low, high = float(last.curves.maxhr[0]), float(last.curves.maxhr[-1])
+            where = "outside" if not low <= last.crossings[0] <= high else "inside"
+            lines.append(f"  p = ½ at {feature} ≈ {last.crossings[0]:.1f}, {where} the data ({low:.0f}–{high:.0f}): "
+                         f"one sigmoid steps once, so it cannot keep a band")
+        else:
+            lines.append(f"  h1 switches on above {feature} ≈ {last.crossings[0]:.1f}, h2 switches off above "
+                         f"≈ {last.crossings[1]:.1f}: the output keeps the band between them")
+    return lines

@@ -120,6 +120,8 @@ class IterationView:
     """How many rows get p ≥ ½ (predicted "disease"); 0 means the model always says "no disease"."""
     crossings: tuple[float, ...]
     """The MaxHR where each first-layer sigmoid crosses ½: the one neuron's p, or h1 and h2."""
+    rising: tuple[bool, ...]
+    """Whether each first-layer sigmoid steps up (its weight is positive) or down across MaxHR."""
     curves: Curves
 
 
@@ -139,18 +141,40 @@ def view(result: PartResult, iteration: int) -> IterationView:
     p = run.objective.probabilities(params)
     assert p is not None
     raw = run.raw_params(params)
+    weights = [(raw[run.params.index(layer.bias)], raw[run.params.index(layer.weights[0][0])])
+               for layer in run.objective.model.layers]
+    crossings = tuple(-bias / weight if weight else float("nan") for bias, weight in weights)
     return IterationView(iteration, params, raw, loss, float(run.objective.accuracy(params) or 0.0),
-                         int(np.count_nonzero(p >= 0.5)), crossings(run, raw), curves(result.setup, params))
+                         int(np.count_nonzero(p >= 0.5)), crossings, tuple(weight > 0 for _, weight in weights),
+                         curves(result.setup, params))
 
 
-def crossings(run: DescentRun, raw_params: Sequence[float]) -> tuple[float, ...]:
-    """Where each first-layer neuron's input b + w·MaxHR is 0, so its sigmoid is ½ (NaN when w = 0)."""
-    values = dict(zip(run.params, raw_params, strict=True))
-    found = []
-    for layer in run.objective.model.layers:
-        weight = values[layer.weights[0][0]]
-        found.append(-values[layer.bias] / weight if weight else float("nan"))
-    return tuple(found)
+def explain(result: PartResult, shown: IterationView) -> tuple[str, ...]:
+    """What the curves say at this iteration, in the lesson's words (lines of at most 34 characters)."""
+    feature = result.setup.data.features[0]  # type: ignore[union-attr]
+    low, high = float(shown.curves.maxhr[0]), float(shown.curves.maxhr[-1])
+    if len(shown.crossings) == 1:
+        where = shown.crossings[0]
+        if not np.isfinite(where):
+            first = ("p is the same for every row:", "β1 = 0, so MaxHR plays no part.")
+        elif low <= where <= high:
+            first = (f"p = ½ at {feature} ≈ {where:.0f}, inside", f"the data ({low:.0f}–{high:.0f}).")
+        else:
+            first = (f"p = ½ at {feature} ≈ {where:.0f}, outside", f"the data ({low:.0f}–{high:.0f}).")
+        return (*first, "One sigmoid steps only once: it", "cannot keep a band of MaxHR.")
+    names = [f"h{index}" for index in range(1, len(shown.crossings) + 1)]
+    lines = tuple(f"{name} steps {'up' if up else 'down'} at {feature} ≈ {where:.0f}"
+                  for name, where, up in zip(names, shown.crossings, shown.rising, strict=True))
+    values = dict(zip(result.run.params, shown.params, strict=True))
+    band = (shown.rising == (True, False) and shown.crossings[0] < shown.crossings[1]
+            and values["W31"] > 0 and values["W32"] > 0)
+    rows = len(result.setup.data)  # type: ignore[arg-type]
+    if band and 0 < shown.predicted_disease < rows:
+        return (*lines, "q = W30 + W31·h1 + W32·h2 is high", "in between; p = σ(q) is the band.")
+    if band:
+        sign = ">" if shown.predicted_disease else "<"
+        return (*lines, "q = W30 + W31·h1 + W32·h2 peaks", f"between them, but is {sign} 0 for all.")
+    return (*lines, "q = W30 + W31·h1 + W32·h2", "and p = σ(q).")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ screen uses the same), so a mistake is the same one-line message and exit code 2
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable, Sequence
 
 from backprop_tui.core.descent_export import FORMATS, export_lines
@@ -17,6 +18,8 @@ from backprop_tui.core.optimizers import KINDS
 from .cli import PROGRAM, OneLineParser, fail, write
 
 LINES_PER_WRITE = 1000
+TWO_NEURONS = "two-neurons"
+"""The guided example of slides 54-59: its own recipe, so only --seed, --format and --tui apply."""
 NUMBER_OPTIONS = ("--lr", "--momentum", "--start", "--iters", "--seed", "--batch-size")
 
 
@@ -61,9 +64,11 @@ def _number(kind: type[int] | type[float]) -> Callable[[str], int | float]:
 def descent_parser() -> OneLineParser:
     parser = OneLineParser(prog=f"{PROGRAM} descent", description=(
         "Run gradient descent headless and print every iteration. Examples: heart (AHD ~ MaxHR, "
-        "the maximum-likelihood fit), altered (try --model mlp), minima (f(x) = cos(3πx)/x, try --start)."))
+        "the maximum-likelihood fit), altered (try --model mlp), minima (f(x) = cos(3πx)/x, try --start), "
+        "two-neurons (slides 54-59: one neuron cannot fit the altered data, two hidden neurons can)."))
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--example", choices=tuple(EXAMPLES), help="a ready-made descent (default heart)")
+    source.add_argument("--example", choices=(*EXAMPLES, TWO_NEURONS),
+                        help="a ready-made descent (default heart); two-neurons is the guided example")
     source.add_argument("--data", metavar="CSV", help="your own CSV file (needs --x and --y)")
     parser.add_argument("--x", metavar="COL[,COL]", help="feature column(s)")
     parser.add_argument("--y", metavar="COL", help="target column: Yes/No, 1/0 or true/false")
@@ -87,6 +92,8 @@ def descent_parser() -> OneLineParser:
 
 def run_descent(argv: Sequence[str]) -> int:
     arguments = descent_parser().parse_args(glue_negative_numbers(argv))
+    if arguments.example == TWO_NEURONS:
+        return run_two_neurons(arguments)
     try:
         config = resolve(arguments.example, arguments.data, arguments.x, arguments.y, arguments.model,
                          arguments.optimizer, arguments.batch_size, arguments.lr, arguments.momentum,
@@ -108,4 +115,32 @@ def run_descent(argv: Sequence[str]) -> int:
             pending.clear()
     if pending:
         write("\n".join(pending))
+    return 0
+
+
+def run_two_neurons(arguments: argparse.Namespace) -> int:
+    """Both parts of the guided example with their fixed recipe: a summary, the JSON, or the screen."""
+    from backprop_tui.core import two_neurons
+
+    given = {"--x": arguments.x, "--y": arguments.y, "--model": arguments.model, "--optimizer": arguments.optimizer,
+             "--batch-size": arguments.batch_size, "--lr": arguments.lr, "--momentum": arguments.momentum,
+             "--iters": arguments.iters, "--standardize": arguments.standardize, "--start": arguments.start}
+    extra = [option for option, value in given.items() if value is not None]
+    if extra:
+        fail(f"the two-neurons example has its own recipe: {extra[0]} does not apply "
+             "(only --seed, --format and --tui do)")
+    if arguments.format == "csv" and not arguments.tui:
+        fail("the two-neurons example prints a summary: use --format text or json")
+    seed = two_neurons.SEED if arguments.seed is None else arguments.seed
+    if seed < 0:
+        fail(f"--seed must be at least 0, got {seed}")
+    if arguments.tui:
+        from .screens.two_neurons_app import run_two_neurons_app
+
+        return run_two_neurons_app(seed)
+    one, two = two_neurons.train(two_neurons.ONE_NEURON, seed), two_neurons.train(two_neurons.TWO_NEURONS, seed)
+    if arguments.format == "json":
+        write(json.dumps(two_neurons.summary_document(one, two), ensure_ascii=False, allow_nan=False, indent=2))
+    else:
+        write("\n".join(two_neurons.summary_lines(one, two)))
     return 0

@@ -281,6 +281,9 @@ def summary_lines(one: PartResult, two: PartResult) -> list[str]:
             lines.append(f"  p = ½ at {feature} ≈ {last.crossings[0]:.1f}, {where} the data ({low:.0f}–{high:.0f}): "
                          f"one sigmoid steps once, so it cannot keep a band")
         else:
-            lines.append(f"  h1 switches on above {feature} ≈ {last.crossings[0]:.1f}, h2 switches off above "
-                         f"≈ {last.crossings[1]:.1f}: the output keeps the band between them")
+            first, second = ("on" if up else "off" for up in last.rising)
+            band = last.rising == (True, False) and 0 < last.predicted_disease < len(result.setup.data)  # type: ignore[arg-type]
+            output = "the output keeps the band between them" if band else "the output neuron weighs the two"
+            lines.append(f"  h1 switches {first} above {feature} ≈ {last.crossings[0]:.1f}, h2 switches {second} "
+                         f"above ≈ {last.crossings[1]:.1f}: {output}")
     return lines

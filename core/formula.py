@@ -115,8 +115,10 @@ def times(a: Formula, b: Formula) -> Formula:
     right = wrap(b, MUL + 1)
     short_left = is_number(a) or (is_simple_name(a) and len(a.text) == 1)
     right_is_call = right[:1].isalpha() and not is_simple_name(b) and not right.startswith("e^")
+    # `3e^-9`, `2x`, `yξ5` as the slides write them; `0·ξ3`, `x·x`, `W11·X` where juxtaposition would blur.
+    right_is_short = right.startswith(("e^", "(")) or (is_simple_name(b) and len(b.text) == 1)
     juxtapose = (short_left and not right_is_call and a.text != b.text
-                 and (right[:1].isalpha() or right.startswith("(")))
+                 and (right_is_short or (not is_number(a) and right[:1].isalpha())))
     separator = "" if juxtapose else (" " if short_left and right_is_call else "·")
     precedence = UNARY if left.startswith(("-", MINUS)) and juxtapose else MUL
     return bounded(f"{left}{separator}{right}", min(precedence, MUL), a, b)

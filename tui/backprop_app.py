@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import App
+from textual.binding import Binding
 from textual.geometry import Size
 
 from backprop_tui.core.problem import Problem, build_problem
@@ -15,6 +16,8 @@ class BackpropApp(App[None]):
     """Step through the forward and backward pass of a computational graph."""
 
     CSS_PATH = ["styles/stepper.tcss", "styles/dialogs.tcss"]
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True,
+                        tooltip="Ctrl+C quits from any screen and gives the terminal back as it was")]
     TITLE = "backprop-tui"
 
     def __init__(self, problem: Problem | None = None) -> None:

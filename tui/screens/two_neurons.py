@@ -165,10 +165,10 @@ class TwoNeuronsScreen(Screen[None]):
 
     @property
     def data_title(self) -> str:
-        """`altered_heart_data.csv · 145 rows`."""
+        """The data's file name (the plot's axes say AHD against MaxHR)."""
         data = self.setup.data
         assert data is not None
-        return f"{data.name} · {len(data)} rows"
+        return data.name
 
     @property
     def result(self) -> two_neurons.PartResult | None:

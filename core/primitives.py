@@ -103,6 +103,9 @@ def _register_elementwise(prim: Primitive, vjp: VjpRule | None = None) -> None:
 # expression, which computes the same numbers.
 
 _F64 = np.dtype(np.float64)
+_ONE = np.array(1.0)
+"""1.0 as a float64 array: a ufunc takes it as is, where a Python 1.0 is converted on every call."""
+_ONE.flags.writeable = False
 
 
 def _same_or_scalar(a: object, like: np.ndarray) -> bool:
@@ -124,8 +127,8 @@ def _sigmoid(z: Value) -> Value:
     if type(z) is np.ndarray and z.dtype is _F64 and z.ndim:
         t = np.negative(z)
         np.exp(t, t)
-        np.add(t, 1.0, t)
-        return np.divide(1.0, t, t)
+        np.add(t, _ONE, t)
+        return np.divide(_ONE, t, t)
     return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
@@ -134,7 +137,7 @@ def _sigmoid_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs
     if needs is not None and not needs[0]:
         return (None,)
     if type(out) is np.ndarray and out.dtype is _F64 and out.ndim:
-        partial = np.subtract(1.0, out)
+        partial = np.subtract(_ONE, out)
         np.multiply(out, partial, partial)
         if type(adjoint) is not np.ndarray or adjoint.shape == partial.shape:
             return (np.multiply(adjoint, partial, partial),)
@@ -289,12 +292,13 @@ _register_elementwise(Primitive(
 
 def _bce(p: Value, y: Value) -> Value:
     """−(y·log p + (1−y)·log(1−p)); over a batch, in three arrays of its own instead of eight."""
-    if type(p) is np.ndarray and p.dtype is _F64 and p.ndim and type(y) is np.ndarray and y.shape == p.shape:
+    if (type(p) is np.ndarray and p.dtype is _F64 and p.ndim and type(y) is np.ndarray and y.dtype is _F64
+            and y.shape == p.shape):
         positive = np.log(p)
         np.multiply(y, positive, positive)
-        negative = np.subtract(1.0, p)
+        negative = np.subtract(_ONE, p)
         np.log(negative, negative)
-        np.multiply(np.subtract(1.0, y), negative, negative)
+        np.multiply(np.subtract(_ONE, y), negative, negative)
         np.add(positive, negative, positive)
         return np.negative(positive, positive)
     return -(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
@@ -312,12 +316,12 @@ def _bce_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = N
     piece_p = piece_y = None
     if need_p:
         piece_p = np.subtract(p, y)
-        spread = np.subtract(1.0, p)
+        spread = np.subtract(_ONE, p)
         np.multiply(p, spread, spread)
         np.divide(piece_p, spread, piece_p)
         np.multiply(adjoint, piece_p, piece_p)
     if need_y:
-        piece_y = np.subtract(1.0, p)
+        piece_y = np.subtract(_ONE, p)
         np.divide(piece_y, p, piece_y)
         np.log(piece_y, piece_y)
         np.multiply(adjoint, piece_y, piece_y)

@@ -77,9 +77,13 @@ class _Overlay(dict):
         return self.top[key] if key in self.top else self.base[key]
 
 
-def reverse_checks(graph: Graph, values: Mapping[str, Value],
-                   adjoints: Mapping[str, Value]) -> dict[str, FiniteDifference]:
-    """∂out/∂ξ for every node by nudging that node alone and recomputing everything downstream of it."""
+def reverse_checks(graph: Graph, values: Mapping[str, Value], adjoints: Mapping[str, Value],
+                   seed: Value = 1.0) -> dict[str, FiniteDifference]:
+    """∂out/∂ξ for every node by nudging that node alone and recomputing everything downstream of it.
+
+    The output's change is weighted by the same `seed` as the backward pass (1/n per row for a
+    batch's mean loss), so the estimate checks exactly what the adjoints claim.
+    """
     checks: dict[str, FiniteDifference] = {}
     with np.errstate(all="ignore"):
         for node in graph.nodes:
@@ -88,7 +92,7 @@ def reverse_checks(graph: Graph, values: Mapping[str, Value],
             h = step_size(values[node.name])
             above = _output_with(graph, values, node.name, values[node.name] + h)
             below = _output_with(graph, values, node.name, values[node.name] - h)
-            estimate = (above - below) / (2 * h)
+            estimate = seed * (above - below) / (2 * h)
             if np.ndim(values[node.name]) == 0 and np.ndim(estimate) > 0:
                 estimate = np.sum(estimate)
             checks[node.name] = _check(estimate, adjoints[node.name])

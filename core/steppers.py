@@ -177,13 +177,23 @@ class ReverseStepper(Stepper):
                                      for (p, f), (_, v) in zip(row.partial_formulas, row.partial_values, strict=False))
             self.steps.append(Step("value", name, None, f"{name} = {row.definition}",
                                    f"{self._value_explanation(name)}  (stored; {partial_text})"))
-        adjoints, edges = reverse_adjoints(graph, self.values)
-        self.adjoints = {name: scalar_or_array(value) for name, value in adjoints.items()}
-        self.checks = reverse_checks(graph, self.values, self.adjoints) if len(graph) <= FD_NODE_LIMIT else {}
         out = graph.output
+        rows = np.shape(self.values[out])
+        # Over a batch the loss is the mean of the rows' losses (what training descends), so every
+        # row's L is seeded with 1/n and a parameter's adjoint is the gradient of that mean.
+        self.seed: Value = np.full(rows, 1.0 / rows[0]) if rows else np.float64(1.0)
+        adjoints, edges = reverse_adjoints(graph, self.values, self.seed)
+        self.adjoints = {name: scalar_or_array(value) for name, value in adjoints.items()}
+        self.checks = (reverse_checks(graph, self.values, self.adjoints, self.seed)
+                       if len(graph) <= FD_NODE_LIMIT else {})
         self.seed_step = len(self.steps)
-        self.steps.append(Step("seed", out, None, f"∂{out}/∂{out} = 1",
-                               f"∂{out}/∂{out} = 1: the backward pass starts from the output with seed 1"))
+        if rows:
+            self.steps.append(Step("seed", out, None, f"∂(mean {out})/∂{out} = 1/{rows[0]}",
+                                   f"∂(mean {out})/∂{out} = 1/{rows[0]} on each of the {rows[0]} rows: the batch's "
+                                   f"loss is the mean of its rows' losses, so the backward pass starts with seed 1/n"))
+        else:
+            self.steps.append(Step("seed", out, None, f"∂{out}/∂{out} = 1",
+                                   f"∂{out}/∂{out} = 1: the backward pass starts from the output with seed 1"))
         self.contributions: dict[str, list[tuple[int, Contribution]]] = {}
         for edge in edges:
             done = self.contributions.setdefault(edge.parent, [])
@@ -212,7 +222,8 @@ class ReverseStepper(Stepper):
         if name == self.graph.output:
             if index < self.seed_step:
                 return row
-            return replace(row, accumulated=1.0, accumulated_closed="1", fd_check=self.checks.get(name))
+            closed = "1" if np.ndim(self.seed) == 0 else f"1/{np.shape(self.seed)[0]}"
+            return replace(row, accumulated=self.seed, accumulated_closed=closed, fd_check=self.checks.get(name))
         shown = tuple(contribution for step, contribution in self.contributions.get(name, []) if step <= index)
         if not shown:
             return row

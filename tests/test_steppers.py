@@ -84,7 +84,7 @@ def test_reverse_contributions_show_the_sum_being_built():
     assert "+=" in stepper.snapshot(steps_at_x[1]).step.formula
 
 
-def test_batched_values_give_summed_parameter_gradients():
+def test_a_batch_is_seeded_for_its_mean_loss():
     chosen = example("neuron")
     graph = chosen.graph()
     x = np.array([0.5, 1.5, -1.0, 2.0])
@@ -92,9 +92,12 @@ def test_batched_values_give_summed_parameter_gradients():
     inputs = {"X": x, "y": y, "β0": -0.3, "β1": 0.8}
     final = ReverseStepper(graph, inputs).final()
     p = 1 / (1 + np.exp(-(-0.3 + 0.8 * x)))
-    assert final.row("β1").accumulated == pytest.approx(np.sum((p - y) * x), rel=1e-12)
-    assert final.row("β0").accumulated == pytest.approx(np.sum(p - y), rel=1e-12)
-    np.testing.assert_allclose(final.row("X").accumulated, (p - y) * 0.8, rtol=1e-12)
+    assert final.row("β1").accumulated == pytest.approx(np.mean((p - y) * x), rel=1e-12)
+    assert final.row("β0").accumulated == pytest.approx(np.mean(p - y), rel=1e-12)
+    np.testing.assert_allclose(final.row("X").accumulated, (p - y) * 0.8 / 4, rtol=1e-12)
+    np.testing.assert_array_equal(final.row("L").accumulated, np.full(4, 0.25))
+    assert final.step.kind == "adjoint" and "1/4" in ReverseStepper(graph, inputs).snapshot(
+        len(graph.operations) + 1).step.formula
     assert final.row("β1").fd_check.ok
     forward = ForwardStepper(graph, inputs, "β1").final()
     np.testing.assert_allclose(forward.row("L").accumulated, (p - y) * x, rtol=1e-12)

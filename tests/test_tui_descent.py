@@ -265,7 +265,7 @@ class TestStepIntoBackprop:
             assert app.screen is screen
             assert screen.run.current.iteration == 3
 
-    async def test_the_stepper_gradient_is_the_batch_sum_of_the_descent_gradient(self):
+    async def test_the_stepper_gradient_is_the_descent_gradient(self):
         app = descent_app(optimizer="minibatch")
         async with app.run_test(size=SIZE) as pilot:
             screen = await ready(pilot)
@@ -274,7 +274,8 @@ class TestStepIntoBackprop:
             final = app.screen.stepper.final()
             adjoint = {row.name: row.accumulated for row in final.rows}
             grad = screen.run.last.grad
-            assert adjoint["β1"] == pytest.approx(32 * grad[1], rel=1e-12)
+            assert adjoint["β1"] == pytest.approx(grad[1], rel=1e-12)
+            assert adjoint["β0"] == pytest.approx(grad[0], rel=1e-12)
 
     async def test_before_the_first_step_it_opens_the_first_batch_at_the_start(self):
         app = descent_app()

@@ -58,8 +58,8 @@ def batch_problem(run: DescentRun) -> tuple[Problem, str]:
     count = rows if chosen is None else len(chosen)
     batch = "every row" if chosen is None else f"batch {record.batch + 1 if record else 1} of epoch " \
                                                f"{record.epoch if record else 1}"
-    return problem, (f"Gradient descent {which}: {batch} ({count} rows). Values are batch means; "
-                     f"∂L/∂{wrt} adds up the {count} rows (the descent's gradient is that sum ÷ {count}).")
+    return problem, (f"Gradient descent {which}: {batch} ({count} rows). Values are batch means; the loss is "
+                     f"the mean over the {count} rows, so ∂L/∂{wrt} is the descent's gradient.")
 
 
 class BatchStepperScreen(StepperScreen):

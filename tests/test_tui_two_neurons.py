@@ -226,6 +226,18 @@ class TestStepIntoBackprop:
             await pilot.pause()
             assert app.screen is screen
 
+    async def test_on_every_row_the_adjoints_are_the_descents_gradient(self):
+        app = TwoNeuronsApp()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("2", "home", *["right"] * 10, "x", "x", "x")  # iteration 10, every row
+            await pilot.press("s")
+            await pilot.pause()
+            final = {row.name: row.accumulated for row in app.screen.stepper.final().rows}
+            record = screen.results[2].run.history[10]  # iteration 11 steps from these parameters
+            names = screen.results[2].run.params
+            assert [final[name] for name in names] == pytest.approx(record.grad, rel=1e-9)
+
 
 class TestScreen:
     async def test_question_mark_opens_the_help(self):

@@ -31,8 +31,8 @@ def network_problem(part: int, result: two_neurons.PartResult, iteration: int,
     described = two_neurons.describe_sample(result.setup, sample, short=True)
     if sample.row is None:
         count = len(result.setup.data)  # type: ignore[arg-type]
-        rows = (f"{described}. Values are batch means; each ∂L/∂W adds up the {count} rows "
-                f"(the descent's gradient is that sum ÷ {count}).")
+        rows = (f"{described}. Values are batch means; the loss is the mean over the {count} rows, "
+                f"so the parameters' adjoints are the descent's gradient.")
     else:
         rows = f"{described}, X = {inputs['X']:.4g} standardised."
     fan_out = " Backward: X feeds z1 and z2, so ∂L/∂X adds two contributions." \

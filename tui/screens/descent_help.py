@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.widgets import Label, Static
-
-from .help import HelpScreen, key_lines
+from .help import HelpScreen
 
 MODES_TEXT = (
     "Full batch: every iteration's gradient is the mean over all rows, so the loss goes down smoothly. "
@@ -32,14 +27,5 @@ EXTRA_KEYS = (("^p", "Command palette: the same commands"), ("escape", "Close th
 class DescentHelpScreen(HelpScreen):
     """Keys and the ideas behind the descent screen; escape, q or ? closes it."""
 
-    def compose(self) -> ComposeResult:
-        lines = key_lines(self.bindings, self.app.get_key_display) + list(EXTRA_KEYS)
-        width = max(len(keys) for keys, _ in lines)
-        keys_text = "\n".join(f"{keys.rjust(width)}  {text}" for keys, text in lines)
-        with VerticalScroll(classes="dialog help"):
-            yield Label(Content("Keys"), classes="dialog-title")
-            yield Static(Content(keys_text))
-            yield Label(Content("Full batch, mini-batch, stochastic"), classes="dialog-title dialog-section")
-            yield Static(Content(MODES_TEXT))
-            yield Label(Content("The plots"), classes="dialog-title dialog-section")
-            yield Static(Content(PLOTS_TEXT))
+    EXTRA_KEYS = EXTRA_KEYS
+    SECTIONS = (("Full batch, mini-batch, stochastic", MODES_TEXT), ("The plots", PLOTS_TEXT))

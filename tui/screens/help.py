@@ -33,23 +33,30 @@ def key_lines(bindings: list[Binding], key_display) -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys and the idea of the two modes; any of escape, q or ? closes it."""
+    """A screen's keys, then the ideas behind it; any of escape, q or ? closes it.
+
+    Each screen's help is this class with its own `EXTRA_KEYS` and `SECTIONS` (title, text): the
+    stepper's explains forward against reverse mode.
+    """
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    EXTRA_KEYS: tuple[tuple[str, str], ...] = EXTRA_KEYS
+    SECTIONS: tuple[tuple[str, str], ...] = (("Forward and reverse mode", MODES_TEXT),)
 
     def __init__(self, bindings: list[Binding]) -> None:
         super().__init__()
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        lines = key_lines(self.bindings, self.app.get_key_display) + list(EXTRA_KEYS)
+        lines = key_lines(self.bindings, self.app.get_key_display) + list(self.EXTRA_KEYS)
         width = max(len(keys) for keys, _ in lines)
         keys_text = "\n".join(f"{keys.rjust(width)}  {text}" for keys, text in lines)
         with VerticalScroll(classes="dialog help"):
             yield Label(Content("Keys"), classes="dialog-title")
             yield Static(Content(keys_text))
-            yield Label(Content("Forward and reverse mode"), classes="dialog-title dialog-section")
-            yield Static(Content(MODES_TEXT))
+            for title, text in self.SECTIONS:
+                yield Label(Content(title), classes="dialog-title dialog-section")
+                yield Static(Content(text))
 
     def action_close(self) -> None:
         self.dismiss(None)

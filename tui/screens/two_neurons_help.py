@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.widgets import Label, Static
-
-from .help import HelpScreen, key_lines
+from .help import HelpScreen
 
 LESSON_TEXT = (
     "On the altered heart data, disease sits in a middle band of MaxHR. Part 1 trains one neuron, "
@@ -31,14 +26,5 @@ EXTRA_KEYS = (("click", "Click the iteration bar to jump there"), ("escape", "Cl
 class TwoNeuronsHelpScreen(HelpScreen):
     """Keys and the idea behind the two-neurons lesson; escape, q or ? closes it."""
 
-    def compose(self) -> ComposeResult:
-        lines = key_lines(self.bindings, self.app.get_key_display) + list(EXTRA_KEYS)
-        width = max(len(keys) for keys, _ in lines)
-        keys_text = "\n".join(f"{keys.rjust(width)}  {text}" for keys, text in lines)
-        with VerticalScroll(classes="dialog help"):
-            yield Label(Content("Keys"), classes="dialog-title")
-            yield Static(Content(keys_text))
-            yield Label(Content("Two neurons fit what one cannot"), classes="dialog-title dialog-section")
-            yield Static(Content(LESSON_TEXT))
-            yield Label(Content("The plot"), classes="dialog-title dialog-section")
-            yield Static(Content(PLOT_TEXT))
+    EXTRA_KEYS = EXTRA_KEYS
+    SECTIONS = (("Two neurons fit what one cannot", LESSON_TEXT), ("The plot", PLOT_TEXT))

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from collections.abc import Callable, Sequence
 
+from backprop_tui.core.data import LoadProgress
 from backprop_tui.core.descent_export import FORMATS, export_lines
 from backprop_tui.core.descent_setup import EXAMPLES, SetupError, build, resolve
 from backprop_tui.core.models import MODELS
@@ -90,6 +93,26 @@ def descent_parser() -> OneLineParser:
     return parser
 
 
+def terminal_progress(name: str | None) -> Callable[[LoadProgress], None] | None:
+    """A progress line on stderr while a file loads, when stderr is a terminal (never in pipes or logs)."""
+    if not sys.stderr.isatty():
+        return None
+    label = os.path.basename(str(name)) if name else "data"
+
+    def show(progress: LoadProgress) -> None:
+        share = f"{progress.fraction:4.0%} · " if progress.fraction is not None else ""
+        sys.stderr.write(f"\rloading {label}: {share}{progress.rows:,} rows")
+        sys.stderr.flush()
+
+    return show
+
+
+def clear_progress() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\x1b[2K")
+        sys.stderr.flush()
+
+
 def run_descent(argv: Sequence[str]) -> int:
     arguments = descent_parser().parse_args(glue_negative_numbers(argv))
     if arguments.example == TWO_NEURONS:
@@ -98,9 +121,11 @@ def run_descent(argv: Sequence[str]) -> int:
         config = resolve(arguments.example, arguments.data, arguments.x, arguments.y, arguments.model,
                          arguments.optimizer, arguments.batch_size, arguments.lr, arguments.momentum,
                          arguments.iters, arguments.seed, arguments.standardize, arguments.start)
-        setup = build(config)
+        setup = build(config, progress=terminal_progress(config.data))
     except SetupError as error:
         fail(str(error))
+    finally:
+        clear_progress()
     if arguments.tui:
         from .screens.descent_app import run_descent_app
 

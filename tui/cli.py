@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from backprop_tui.core.examples import EXAMPLES
@@ -62,15 +62,20 @@ def table_parser() -> OneLineParser:
 VALUE_OPTIONS = ("--expr", "--at", "--start")
 
 
-def glue_option_values(argv: Sequence[str]) -> list[str]:
-    """`--expr -y*log(p)` → `--expr=-y*log(p)`: argparse would take a value starting with `-` for an option."""
+def glue_option_values(argv: Sequence[str], options: Sequence[str] = VALUE_OPTIONS,
+                       accepts: Callable[[str], bool] = lambda value: True) -> list[str]:
+    """`--expr -y*log(p)` → `--expr=-y*log(p)`: argparse would take a value starting with `-` for an option.
+
+    Only `options` are glued, and only to a following value that `accepts` takes.
+    """
     glued: list[str] = []
     arguments = list(argv)
     index = 0
     while index < len(arguments):
         argument = arguments[index]
-        if argument in VALUE_OPTIONS and index + 1 < len(arguments) and arguments[index + 1].startswith("-"):
-            glued.append(f"{argument}={arguments[index + 1]}")
+        following = arguments[index + 1] if index + 1 < len(arguments) else ""
+        if argument in options and following.startswith("-") and accepts(following):
+            glued.append(f"{argument}={following}")
             index += 2
             continue
         glued.append(argument)

@@ -18,7 +18,7 @@ from backprop_tui.core.descent_setup import EXAMPLES, SetupError, build, resolve
 from backprop_tui.core.models import MODELS
 from backprop_tui.core.optimizers import KINDS
 
-from .cli import PROGRAM, OneLineParser, fail, write
+from .cli import PROGRAM, OneLineParser, fail, glue_option_values, write
 
 LINES_PER_WRITE = 1000
 TWO_NEURONS = "two-neurons"
@@ -28,19 +28,7 @@ NUMBER_OPTIONS = ("--lr", "--momentum", "--start", "--iters", "--seed", "--batch
 
 def glue_negative_numbers(argv: Sequence[str]) -> list[str]:
     """`--lr -1e-3` → `--lr=-1e-3`, so argparse reads it as a value (and it is refused as such), not an option."""
-    glued: list[str] = []
-    arguments = list(argv)
-    index = 0
-    while index < len(arguments):
-        argument = arguments[index]
-        following = arguments[index + 1] if index + 1 < len(arguments) else ""
-        if argument in NUMBER_OPTIONS and following.startswith("-") and _looks_numeric(following):
-            glued.append(f"{argument}={following}")
-            index += 2
-            continue
-        glued.append(argument)
-        index += 1
-    return glued
+    return glue_option_values(argv, NUMBER_OPTIONS, _looks_numeric)
 
 
 def _looks_numeric(text: str) -> bool:

@@ -7,7 +7,7 @@ worker) and clears the notifications first, so nothing in a snapshot depends on 
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
+from tui_fixtures import pressing
 
 from backprop_tui.core.descent_setup import build, resolve
 from backprop_tui.tui.screens.descent_app import DescentApp
@@ -18,21 +18,6 @@ SMALL = (80, 24)
 
 def descent_app(**options: object) -> DescentApp:
     return DescentApp(build(resolve(**options)))  # type: ignore[arg-type]
-
-
-def pressing(*keys: str):
-    """A `run_before` that waits for the screen and its landscape, presses `keys`, and clears the toasts."""
-
-    async def run_before(pilot: Pilot) -> None:
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        for key in keys:
-            await pilot.press(key)
-        pilot.app.clear_notifications()
-        await pilot.pause()
-
-    return run_before
 
 
 class TestStart:

@@ -8,27 +8,12 @@ depends on timing. The recipe is deterministic, so the runs are the same every t
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
+from tui_fixtures import pressing
 
 from backprop_tui.tui.screens.two_neurons_app import TwoNeuronsApp
 
 SIZE = (120, 40)
 SMALL = (80, 24)
-
-
-def pressing(*keys: str):
-    """A `run_before` that waits until both parts are trained, presses `keys`, and clears the toasts."""
-
-    async def run_before(pilot: Pilot) -> None:
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        for key in keys:
-            await pilot.press(key)
-        pilot.app.clear_notifications()
-        await pilot.pause()
-
-    return run_before
 
 
 class TestPartOne:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from textual.widgets import Label
+from tui_fixtures import settle
 
 from backprop_tui.core.descent_setup import build, resolve
 from backprop_tui.core.minima import GLOBAL_MINIMUM, LOCAL_MINIMUM
@@ -32,9 +33,7 @@ def descent_app(**options: object) -> DescentApp:
 
 async def ready(pilot) -> DescentScreen:
     """The descent screen once it is up and its landscape is computed."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, DescentScreen)
     return screen

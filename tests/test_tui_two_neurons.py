@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from textual.widgets import Label
+from tui_fixtures import settle
 
 from backprop_tui.core import two_neurons
 from backprop_tui.core.examples import mlp_graph
@@ -25,9 +26,7 @@ SMALL = (80, 24)
 
 async def ready(pilot) -> TwoNeuronsScreen:
     """The lesson once both parts are trained (the worker done and its messages handled)."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, TwoNeuronsScreen)
     return screen

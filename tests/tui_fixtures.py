@@ -40,3 +40,23 @@ def mlp_problem(hidden: tuple[int, int] = (16, 16)) -> Problem:
     for i in range(hidden[0]):
         inputs[f"b{i}"], inputs[f"w{i}"] = 0.1 * (i % 3 - 1), 0.3 * (i % 5 - 2)
     return Problem(TableSource("expr", "1-16-16-1 MLP"), graph, inputs, "w0", "reverse")
+
+
+async def settle(pilot) -> None:
+    """Wait until the app has mounted and every worker (landscape, training) has finished and reported."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def pressing(*keys: str):
+    """A snapshot `run_before`: let the workers finish, press `keys`, and clear the toasts."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before

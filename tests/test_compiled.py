@@ -7,12 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_tui.core.autodiff import reverse_adjoints
-from backprop_tui.core.compiled import CompiledGraph
-from backprop_tui.core.examples import EXAMPLES, lecture_full_graph, lecture_graph, mlp_graph, neuron_graph
-from backprop_tui.core.graph import Graph, GraphError
-from backprop_tui.core.minima import minima_graph
-from backprop_tui.core.parser import graph_from_expression
+from backprop_tui.core.engine.autodiff import reverse_adjoints
+from backprop_tui.core.engine.compiled import CompiledGraph
+from backprop_tui.core.engine.graph import Graph, GraphError
+from backprop_tui.core.engine.parser import graph_from_expression
+from backprop_tui.core.stepping.examples import (
+    GRAPH_EXAMPLES,
+    lecture_full_graph,
+    lecture_graph,
+    mlp_graph,
+    neuron_graph,
+)
+from backprop_tui.core.training.minima import minima_graph
 
 MLP_PARAMS = ("W10", "W11", "W20", "W21", "W30", "W31", "W32")
 
@@ -42,7 +48,7 @@ class TestEqualsReverseAdjoints:
 
     def test_mlp_over_a_batch(self) -> None:
         x, y = batch(50, seed=1)
-        inputs = {**EXAMPLES["mlp"].defaults, "X": x, "y": y}
+        inputs = {**GRAPH_EXAMPLES["mlp"].defaults, "X": x, "y": y}
         assert_same_as_engine(mlp_graph(), MLP_PARAMS, ("X", "y"), inputs, np.full(50, 1 / 50))
 
     def test_a_batch_of_one_row(self) -> None:

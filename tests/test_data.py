@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_tui.core import data as data_module
-from backprop_tui.core.data import DataError, LoadProgress, bundled, load_csv
+from backprop_tui.core.training import data as data_module
+from backprop_tui.core.training.data import DataError, LoadProgress, bundled, load_csv
 
 SHA256 = {
     "Heart.csv": "8d2f18114152427beb57b7a4df4ab71fd41c010136fdaeaf6f168770f865b368",

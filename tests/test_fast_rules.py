@@ -8,15 +8,15 @@ import warnings
 import numpy as np
 import pytest
 
-from backprop_tui.core import primitives as prims
-from backprop_tui.core.compiled import CompiledGraph
-from backprop_tui.core.data import bundled, load_csv
-from backprop_tui.core.examples import mlp_graph, neuron_graph
-from backprop_tui.core.models import neuron_model
-from backprop_tui.core.objective import Objective
-from backprop_tui.core.optimizers import Optimizer
-from backprop_tui.core.primitives import PRIMITIVES, derived_vjp_rule, vjp_rule
-from backprop_tui.core.training import DescentRun
+from backprop_tui.core.engine import primitives as prims
+from backprop_tui.core.engine.compiled import CompiledGraph
+from backprop_tui.core.engine.primitives import PRIMITIVES, derived_vjp_rule, vjp_rule
+from backprop_tui.core.stepping.examples import mlp_graph, neuron_graph
+from backprop_tui.core.training.data import bundled, load_csv
+from backprop_tui.core.training.models import neuron_model
+from backprop_tui.core.training.objective import Objective
+from backprop_tui.core.training.optimizers import Optimizer
+from backprop_tui.core.training.run import DescentRun
 
 HAND_WRITTEN = ("add", "mul", "affine", "sigmoid", "bce")
 ROWS = 7

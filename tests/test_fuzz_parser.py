@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_tui.core.parser import ParseError, graph_from_expression
-from backprop_tui.core.steppers import ReverseStepper
+from backprop_tui.core.engine.parser import ParseError, graph_from_expression
+from backprop_tui.core.stepping.steppers import ReverseStepper
 
 ALPHABET = "xyW0123456789.eE+-*/^()  ,$λξσ−_abcdefghijklmnopqrstuvwxyz"
 TOKENS = ["x", "y", "W", "1", "2.5", "1e-3", "+", "-", "*", "/", "**", "^", "(", ")", "exp(", "log(", "sin(",

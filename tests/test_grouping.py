@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_tui.core.examples import EXAMPLES
-from backprop_tui.core.graph import GraphBuilder
-from backprop_tui.core.grouping import (
+from backprop_tui.core.engine.graph import GraphBuilder
+from backprop_tui.core.engine.mlp import build_mlp
+from backprop_tui.core.layout.grouping import (
     COLLAPSE_ABOVE,
     GroupFocus,
     collapsed_layout,
     group_layers,
     infer_layers,
 )
-from backprop_tui.core.layout import NODE_HEIGHT
-from backprop_tui.core.mlp import build_mlp
-from backprop_tui.core.problem import build_problem
+from backprop_tui.core.layout.placement import NODE_HEIGHT
+from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
+from backprop_tui.core.stepping.problem import build_problem
 
 
 def deep_grouping():
-    return group_layers(EXAMPLES["mlp-16-16"].graph())
+    return group_layers(GRAPH_EXAMPLES["mlp-16-16"].graph())
 
 
 @pytest.mark.parametrize(("sizes", "activations"), [((1, 16, 16, 1), "tanh"), ((2, 3, 1), "sigmoid"),
@@ -48,7 +48,7 @@ def test_a_1_16_16_1_network_collapses_to_three_layers_their_parameters_and_the_
 
 
 def test_the_slides_network_names_its_parameters_one_by_one_and_opens_expanded():
-    grouping = group_layers(EXAMPLES["mlp"].graph())
+    grouping = group_layers(GRAPH_EXAMPLES["mlp"].graph())
     titles = {group.key: group.title for group in grouping.groups}
     assert titles["parameters 1"] == "W10, W11, W20, W21 (4 params)"
     assert titles["parameters 2"] == "W30, W31, W32 (3 params)"
@@ -60,7 +60,7 @@ def test_the_slides_network_names_its_parameters_one_by_one_and_opens_expanded()
 
 @pytest.mark.parametrize("name", ["lecture", "lecture-full"])
 def test_graphs_without_neurons_have_nothing_to_collapse(name):
-    graph = EXAMPLES[name].graph()
+    graph = GRAPH_EXAMPLES[name].graph()
     grouping = group_layers(graph)
     assert not grouping.collapsible and not grouping.collapsed_by_default
     assert [group.key for group in grouping.groups] == [node.name for node in graph.nodes]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_tui.core import landscape as ls
-from backprop_tui.core.data import bundled, load_csv
-from backprop_tui.core.minima import GLOBAL_MINIMUM, LOCAL_MINIMUM, nearest_minimum
-from backprop_tui.core.models import minima_model, mlp_model, neuron_model
-from backprop_tui.core.objective import Objective
-from backprop_tui.core.optimizers import Optimizer
-from backprop_tui.core.training import DescentRun
+from backprop_tui.core.training import landscape as ls
+from backprop_tui.core.training.data import bundled, load_csv
+from backprop_tui.core.training.minima import GLOBAL_MINIMUM, LOCAL_MINIMUM, nearest_minimum
+from backprop_tui.core.training.models import minima_model, mlp_model, neuron_model
+from backprop_tui.core.training.objective import Objective
+from backprop_tui.core.training.optimizers import Optimizer
+from backprop_tui.core.training.run import DescentRun
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_tui.core.examples import EXAMPLES
-from backprop_tui.core.graph import Graph, GraphBuilder, Node
-from backprop_tui.core.layout import (
-    ARROW,
+from backprop_tui.core.engine.graph import Graph, GraphBuilder, Node
+from backprop_tui.core.engine.parser import graph_from_expression
+from backprop_tui.core.layout.placement import (
     DOWN,
     LEFT,
     NODE_HEIGHT,
@@ -15,13 +14,13 @@ from backprop_tui.core.layout import (
     UP,
     GraphLayout,
     dag_levels,
-    glyph,
     graph_dag,
     layout_dag,
     layout_graph,
     levels,
 )
-from backprop_tui.core.parser import graph_from_expression
+from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
+from backprop_tui.tui.widgets.graph_glyphs import ARROW, glyph
 
 
 def sketch(layout: GraphLayout) -> list[str]:
@@ -46,14 +45,14 @@ def lay_out(graph, width=7):
 
 
 def test_levels_put_operations_right_of_their_parents_and_inputs_next_to_their_first_use():
-    graph = EXAMPLES["lecture"].graph()
+    graph = GRAPH_EXAMPLES["lecture"].graph()
     level = levels(graph)
     assert [level[name] for name in ("X", "W", "ξ1", "ξ2", "ξ3", "ξ4", "ξ5", "L")] == [0, 0, 1, 2, 3, 4, 5, 6]
     assert level["y"] == 5
 
 
 def test_lecture_chain_is_one_straight_row_from_x_to_the_loss():
-    drawing = lay_out(EXAMPLES["lecture"].graph())
+    drawing = lay_out(GRAPH_EXAMPLES["lecture"].graph())
     boxes = drawing.boxes
     chain = ["X", "ξ1", "ξ2", "ξ3", "ξ4", "ξ5", "L"]
     assert {boxes[name].port for name in chain} == {boxes["X"].port}
@@ -63,15 +62,15 @@ def test_lecture_chain_is_one_straight_row_from_x_to_the_loss():
 
 
 def test_sketch_of_the_lecture_graph():
-    assert sketch(lay_out(EXAMPLES["lecture"].graph()))[:2] == [
+    assert sketch(lay_out(GRAPH_EXAMPLES["lecture"].graph()))[:2] == [
         "┌─────┐    ┌─────┐  ┌─────┐  ┌─────┐  ┌─────┐  ┌─────┐    ┌─────┐",
         "│X    │─┬─▶│ξ1   │─▶│ξ2   │─▶│ξ3   │─▶│ξ4   │─▶│ξ5   │─┬─▶│L    │",
     ]
 
 
-@pytest.mark.parametrize("name", list(EXAMPLES))
+@pytest.mark.parametrize("name", list(GRAPH_EXAMPLES))
 def test_boxes_never_overlap_and_lines_never_cross_a_box(name):
-    drawing = lay_out(EXAMPLES[name].graph())
+    drawing = lay_out(GRAPH_EXAMPLES[name].graph())
     boxes = list(drawing.boxes.values())
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
@@ -81,9 +80,9 @@ def test_boxes_never_overlap_and_lines_never_cross_a_box(name):
         assert 0 <= x < drawing.width and 0 <= y < drawing.height
 
 
-@pytest.mark.parametrize("name", list(EXAMPLES))
+@pytest.mark.parametrize("name", list(GRAPH_EXAMPLES))
 def test_every_edge_has_cells_and_ends_in_an_arrow_at_its_child(name):
-    graph = EXAMPLES[name].graph()
+    graph = GRAPH_EXAMPLES[name].graph()
     drawing = lay_out(graph)
     for node in graph.nodes:
         for parent in node.parents:
@@ -98,7 +97,7 @@ def test_every_edge_has_cells_and_ends_in_an_arrow_at_its_child(name):
 
 
 def test_fan_out_branches_from_one_track():
-    drawing = lay_out(EXAMPLES["lecture-full"].graph())
+    drawing = lay_out(GRAPH_EXAMPLES["lecture-full"].graph())
     ξ4 = drawing.boxes["ξ4"]
     exit_x = ξ4.x + ξ4.width
     track = next(x for x in range(exit_x, drawing.width) if drawing.cells[(x, ξ4.port)].directions & (UP | DOWN))
@@ -119,7 +118,7 @@ def test_an_edge_that_skips_columns_passes_through_them():
 
 
 def test_node_at_finds_the_box_under_a_cell():
-    drawing = lay_out(EXAMPLES["lecture"].graph())
+    drawing = lay_out(GRAPH_EXAMPLES["lecture"].graph())
     box = drawing.boxes["ξ3"]
     assert drawing.node_at(box.x + 1, box.y + 2) == "ξ3"
     assert drawing.node_at(box.x - 1, box.port) is None
@@ -149,9 +148,9 @@ def test_single_input_graph():
     assert list(drawing.boxes) == ["x"] and not drawing.cells
 
 
-@pytest.mark.parametrize("name", list(EXAMPLES))
+@pytest.mark.parametrize("name", list(GRAPH_EXAMPLES))
 def test_a_graph_laid_out_as_a_dag_is_the_same_drawing(name):
-    graph = EXAMPLES[name].graph()
+    graph = GRAPH_EXAMPLES[name].graph()
     assert dag_levels(graph_dag(graph)) == levels(graph)
     assert layout_dag(graph_dag(graph), {node.name: 7 for node in graph.nodes}) == lay_out(graph)
 
@@ -168,7 +167,7 @@ def test_taller_boxes_push_the_next_box_of_their_column_down_and_keep_their_port
 
 
 def test_sources_whose_rows_never_meet_share_a_track():
-    drawing = lay_out(EXAMPLES["lecture-full"].graph())
+    drawing = lay_out(GRAPH_EXAMPLES["lecture-full"].graph())
 
     def track(name: str) -> int:
         box = drawing.boxes[name]
@@ -180,7 +179,7 @@ def test_sources_whose_rows_never_meet_share_a_track():
 
 
 def test_a_layers_weights_share_tracks_so_the_big_network_stays_narrow():
-    graph = EXAMPLES["mlp-16-16"].graph()
+    graph = GRAPH_EXAMPLES["mlp-16-16"].graph()
     drawing = lay_out(graph, width=20)
     assert len(drawing.boxes) == len(graph)
     assert drawing.width < 300

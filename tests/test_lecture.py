@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from backprop_tui.core.examples import EXAMPLES, example
-from backprop_tui.core.steppers import ForwardStepper, ReverseStepper
+from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES, example
+from backprop_tui.core.stepping.steppers import ForwardStepper, ReverseStepper
 
 E9 = math.exp(-9)
 XI = {
@@ -109,7 +109,7 @@ def test_fan_out_in_lecture_full_adds_both_branches():
     assert all(row.fd_check.ok for row in final.rows if row.fd_check is not None)
 
 
-@pytest.mark.parametrize("name", sorted(EXAMPLES))
+@pytest.mark.parametrize("name", sorted(GRAPH_EXAMPLES))
 def test_every_example_agrees_across_modes_and_with_finite_differences(name):
     chosen = example(name)
     graph = chosen.graph()

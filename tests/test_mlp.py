@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_tui.core.autodiff import forward_tangents, reverse_adjoints
-from backprop_tui.core.graph import GraphError
-from backprop_tui.core.mlp import build_mlp, network_inputs
+from backprop_tui.core.engine.autodiff import forward_tangents, reverse_adjoints
+from backprop_tui.core.engine.graph import GraphError
+from backprop_tui.core.engine.mlp import build_mlp, network_inputs
 
 
 def test_a_1_2_1_network_has_one_affine_and_one_activation_node_per_neuron():

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from backprop_tui.core.parser import MAX_EXPRESSION_CHARS, ParseError, graph_from_expression, parse_expression
-from backprop_tui.core.steppers import ReverseStepper
+from backprop_tui.core.engine.parser import MAX_EXPRESSION_CHARS, ParseError, graph_from_expression, parse_expression
+from backprop_tui.core.stepping.steppers import ReverseStepper
 
 
 def test_the_lecture_loss_parses_into_one_node_per_basic_function():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_tui.core.primitives import PRIMITIVES, MissingRuleError, jvp_rule, vjp_rule
+from backprop_tui.core.engine.primitives import PRIMITIVES, MissingRuleError, jvp_rule, vjp_rule
 
 # Points inside each primitive's smooth domain (relu away from its kink, log/sqrt/div positive).
 SAMPLE_ARGS: dict[str, tuple[float, ...]] = {
@@ -98,7 +98,7 @@ def test_dot_with_vector_weights_over_a_batch():
 
 
 def test_partial_formula_text_reads_like_the_lecture():
-    from backprop_tui.core import formula as fm
+    from backprop_tui.core.engine import formula as fm
 
     xi3, xi4 = fm.atom("ξ3"), fm.atom("ξ4")
     assert str(PRIMITIVES["reciprocal"].partial_texts([xi3], xi4)[0]) == "−1/ξ3²"

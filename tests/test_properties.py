@@ -8,10 +8,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_tui.core.autodiff import forward_tangents, reverse_adjoints
-from backprop_tui.core.graph import Const
-from backprop_tui.core.parser import graph_from_expression
-from backprop_tui.core.primitives import jvp_rule
+from backprop_tui.core.engine.autodiff import forward_tangents, reverse_adjoints
+from backprop_tui.core.engine.graph import Const
+from backprop_tui.core.engine.parser import graph_from_expression
+from backprop_tui.core.engine.primitives import jvp_rule
 
 NAMES = ("a", "b", "c")
 VARIABLE = re.compile(r"\b[abc]\b")

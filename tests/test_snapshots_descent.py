@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tui_fixtures import pressing
 
-from backprop_tui.core.descent_setup import build, resolve
+from backprop_tui.core.training.setup import build, resolve
 from backprop_tui.tui.screens.descent_app import DescentApp
 
 SIZE = (120, 40)

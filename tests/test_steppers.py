@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_tui.core.examples import example
-from backprop_tui.core.graph import GraphError
-from backprop_tui.core.parser import graph_from_expression
-from backprop_tui.core.steppers import ForwardStepper, ReverseStepper, make_stepper
+from backprop_tui.core.engine.graph import GraphError
+from backprop_tui.core.engine.parser import graph_from_expression
+from backprop_tui.core.stepping.examples import example
+from backprop_tui.core.stepping.steppers import ForwardStepper, ReverseStepper, make_stepper
 
 
 def lecture_stepper(mode: str):
@@ -148,7 +148,7 @@ def test_the_explanation_names_the_operation_that_produced_a_non_finite_value():
 
 
 def test_a_scalar_seed_covers_every_row_of_a_batched_output():
-    from backprop_tui.core.autodiff import gradient
+    from backprop_tui.core.engine.autodiff import gradient
 
     graph = graph_from_expression("w + X")
     _, grads = gradient(graph, {"w": 1.0, "X": np.arange(4.0)}, ("w",), 1.0)

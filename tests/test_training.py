@@ -8,14 +8,14 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from backprop_tui.core.autodiff import gradient
-from backprop_tui.core.data import Dataset, bundled, load_csv
-from backprop_tui.core.history import History
-from backprop_tui.core.minima import GLOBAL_MINIMUM, LOCAL_MINIMUM, nearest_minimum
-from backprop_tui.core.models import ModelError, minima_model, mlp_model, model_for, neuron_model
-from backprop_tui.core.objective import Objective
-from backprop_tui.core.optimizers import Optimizer, OptimizerError, batches_per_epoch
-from backprop_tui.core.training import DescentRun, DescentState
+from backprop_tui.core.engine.autodiff import gradient
+from backprop_tui.core.training.data import Dataset, bundled, load_csv
+from backprop_tui.core.training.history import History
+from backprop_tui.core.training.minima import GLOBAL_MINIMUM, LOCAL_MINIMUM, nearest_minimum
+from backprop_tui.core.training.models import ModelError, minima_model, mlp_model, model_for, neuron_model
+from backprop_tui.core.training.objective import Objective
+from backprop_tui.core.training.optimizers import Optimizer, OptimizerError, batches_per_epoch
+from backprop_tui.core.training.run import DescentRun, DescentState
 
 HEART_LOSS = 0.595548
 HEART_BETA0 = 6.32494975

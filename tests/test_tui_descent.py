@@ -7,9 +7,9 @@ import pytest
 from textual.widgets import Label
 from tui_fixtures import settle
 
-from backprop_tui.core.descent_setup import build, resolve
-from backprop_tui.core.minima import GLOBAL_MINIMUM, LOCAL_MINIMUM
-from backprop_tui.core.problem import build_problem
+from backprop_tui.core.stepping.problem import build_problem
+from backprop_tui.core.training.minima import GLOBAL_MINIMUM, LOCAL_MINIMUM
+from backprop_tui.core.training.setup import build, resolve
 from backprop_tui.tui import descent_cli
 from backprop_tui.tui.backprop_app import BackpropApp
 from backprop_tui.tui.screens import StepperScreen

@@ -9,9 +9,9 @@ import pytest
 from textual.widgets import Input
 from tui_fixtures import SIZE, lecture_app, mlp_problem
 
-from backprop_tui.core.problem import build_problem
-from backprop_tui.core.steppers import ForwardStepper, ReverseStepper
-from backprop_tui.core.table import accumulated_text
+from backprop_tui.core.stepping.problem import build_problem
+from backprop_tui.core.stepping.steppers import ForwardStepper, ReverseStepper
+from backprop_tui.core.stepping.table import accumulated_text
 from backprop_tui.tui.backprop_app import BackpropApp
 from backprop_tui.tui.screens import ChoiceScreen, EditScreen, HelpScreen, StepperScreen, TooSmallScreen, step_of
 from backprop_tui.tui.widgets import GraphCanvas, StepExplanation, StepperHeader, TraceTable

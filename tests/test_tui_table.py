@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_tui.core.problem import build_problem
+from backprop_tui.core.stepping.problem import build_problem
 from backprop_tui.tui.widgets.trace_table import fit_cell, fit_widths, row_cells, row_stage
 
 

@@ -9,9 +9,9 @@ import pytest
 from textual.widgets import Label
 from tui_fixtures import settle
 
-from backprop_tui.core import two_neurons
-from backprop_tui.core.examples import mlp_graph
-from backprop_tui.core.models import MLP_START
+from backprop_tui.core.lessons import two_neurons
+from backprop_tui.core.stepping.examples import mlp_graph
+from backprop_tui.core.training.models import MLP_START
 from backprop_tui.tui.screens import StepperScreen
 from backprop_tui.tui.screens.two_neurons import TwoNeuronsScreen
 from backprop_tui.tui.screens.two_neurons_app import TwoNeuronsApp

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_tui.core import two_neurons
+from backprop_tui.core.lessons import two_neurons
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from backprop_tui.core.graph import GraphBuilder
-from backprop_tui.core.problem import Problem, build_problem
-from backprop_tui.core.table import TableSource
+from backprop_tui.core.engine.graph import GraphBuilder
+from backprop_tui.core.stepping.problem import Problem, build_problem
+from backprop_tui.core.stepping.table import TableSource
 from backprop_tui.tui.backprop_app import BackpropApp
 
 SIZE = (120, 40)

@@ -7,7 +7,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Size
 
-from backprop_tui.core.problem import Problem, build_problem
+from backprop_tui.core.stepping.problem import Problem, build_problem
 
 from .screens import MIN_SIZE, StepperScreen, TooSmallScreen
 

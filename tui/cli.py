@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from backprop_tui.core.examples import EXAMPLES
-from backprop_tui.core.export import FORMATS, export_table
-from backprop_tui.core.problem import Problem, ProblemError, build_problem
+from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
+from backprop_tui.core.stepping.export import TABLE_FORMATS, export_table
+from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 
 PROGRAM = "backprop-tui"
 USAGE_ERROR = 2
@@ -35,7 +35,7 @@ def fail(message: str) -> NoReturn:
 def add_graph_options(parser: argparse.ArgumentParser) -> None:
     """The options that choose a graph; the same names for the TUI and `table`."""
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--example", metavar="NAME", help=f"a lecture graph: {', '.join(EXAMPLES)}")
+    source.add_argument("--example", metavar="NAME", help=f"a lecture graph: {', '.join(GRAPH_EXAMPLES)}")
     source.add_argument("--expr", metavar="EXPR", help="your own graph, e.g. '-y*log(1/(1+exp(-W*X)))'")
     parser.add_argument("--at", metavar="NAME=VALUE,...", help="input values, e.g. X=3,y=1,W=3")
     parser.add_argument("--wrt", metavar="NAME", help="the input to differentiate with respect to (forward mode)")
@@ -54,7 +54,7 @@ def app_parser() -> OneLineParser:
 def table_parser() -> OneLineParser:
     parser = OneLineParser(prog=f"{PROGRAM} table", description="Print the lecture's completed table.")
     add_graph_options(parser)
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    parser.add_argument("--format", choices=TABLE_FORMATS, default="text", help="output format (default text)")
     parser.add_argument("--list-examples", action="store_true", help="list the examples and exit")
     return parser
 
@@ -102,8 +102,8 @@ def write(text: str) -> None:
 
 
 def list_examples() -> str:
-    width = max(len(name) for name in EXAMPLES)
-    return "\n".join(f"{name.ljust(width)}  {item.title} ({item.slides})" for name, item in EXAMPLES.items())
+    width = max(len(name) for name in GRAPH_EXAMPLES)
+    return "\n".join(f"{name.ljust(width)}  {item.title} ({item.slides})" for name, item in GRAPH_EXAMPLES.items())
 
 
 def run_table(argv: Sequence[str]) -> int:

@@ -12,11 +12,11 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from backprop_tui.core.data import LoadProgress
-from backprop_tui.core.descent_export import FORMATS, export_lines
-from backprop_tui.core.descent_setup import EXAMPLES, SetupError, build, resolve
-from backprop_tui.core.models import MODELS
-from backprop_tui.core.optimizers import KINDS
+from backprop_tui.core.training.data import LoadProgress
+from backprop_tui.core.training.models import MODELS
+from backprop_tui.core.training.optimizers import KINDS
+from backprop_tui.core.training.report import REPORT_FORMATS, export_lines
+from backprop_tui.core.training.setup import DESCENT_EXAMPLES, SetupError, build, resolve
 
 from .cli import PROGRAM, OneLineParser, fail, glue_option_values, write
 
@@ -58,7 +58,7 @@ def descent_parser() -> OneLineParser:
         "the maximum-likelihood fit), altered (try --model mlp), minima (f(x) = cos(3πx)/x, try --start), "
         "two-neurons (slides 54-59: one neuron cannot fit the altered data, two hidden neurons can)."))
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--example", choices=(*EXAMPLES, TWO_NEURONS),
+    source.add_argument("--example", choices=(*DESCENT_EXAMPLES, TWO_NEURONS),
                         help="a ready-made descent (default heart); two-neurons is the guided example")
     source.add_argument("--data", metavar="CSV", help="your own CSV file (needs --x and --y)")
     parser.add_argument("--x", metavar="COL[,COL]", help="feature column(s)")
@@ -75,7 +75,7 @@ def descent_parser() -> OneLineParser:
                         help="standardise the features (default on for the examples, off for --data)")
     parser.add_argument("--start", type=_number(float), metavar="X",
                         help="starting x for --example minima, in [0.1, 1] (default 0.9)")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    parser.add_argument("--format", choices=REPORT_FORMATS, default="text", help="output format (default text)")
     parser.add_argument("--tui", action="store_true",
                         help="open the descent screen with these options instead of printing the history")
     return parser
@@ -133,7 +133,7 @@ def run_descent(argv: Sequence[str]) -> int:
 
 def run_two_neurons(arguments: argparse.Namespace) -> int:
     """Both parts of the guided example with their fixed recipe: a summary, the JSON, or the screen."""
-    from backprop_tui.core import two_neurons
+    from backprop_tui.core.lessons import two_neurons
 
     given = {"--x": arguments.x, "--y": arguments.y, "--model": arguments.model, "--optimizer": arguments.optimizer,
              "--batch-size": arguments.batch_size, "--lr": arguments.lr, "--momentum": arguments.momentum,

@@ -126,7 +126,7 @@ def _baseline_app():
 
 
 def _stepper_app(example_name: str):
-    from backprop_tui.core.problem import build_problem
+    from backprop_tui.core.stepping.problem import build_problem
     from backprop_tui.tui.backprop_app import BackpropApp
 
     return BackpropApp(build_problem(example_name))
@@ -144,9 +144,9 @@ def step_latency(presses: int) -> list[Figure]:
 # 4. Scalar graphs -------------------------------------------------------------------------------------
 
 def scalar_graphs(nodes: int, repeats: int) -> list[Figure]:
-    from backprop_tui.core.autodiff import forward_tangents, reverse_adjoints
-    from backprop_tui.core.graph import GraphBuilder
-    from backprop_tui.core.parser import graph_from_expression
+    from backprop_tui.core.engine.autodiff import forward_tangents, reverse_adjoints
+    from backprop_tui.core.engine.graph import GraphBuilder
+    from backprop_tui.core.engine.parser import graph_from_expression
 
     builder = GraphBuilder()
     current = builder.input("x")
@@ -179,7 +179,7 @@ LEARNING_RATE = 0.5
 
 
 def _heart():
-    from backprop_tui.core.data import bundled, load_csv
+    from backprop_tui.core.training.data import bundled, load_csv
 
     return load_csv(bundled("heart"), ["MaxHR"], "AHD", standardize=True)
 
@@ -188,7 +188,7 @@ def _synthetic(rows: int):
     """`rows` of one standardised feature and a 0/1 target drawn from a logistic model (seeded)."""
     import numpy as np
 
-    from backprop_tui.core.data import Dataset
+    from backprop_tui.core.training.data import Dataset
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(rows, 1))
@@ -244,10 +244,10 @@ def engine(rows: int, repeats: int) -> list[Figure]:
     history row and the verdict; on full batch the loss comes with the gradient, nothing is recomputed."""
     import numpy as np
 
-    from backprop_tui.core.models import neuron_model
-    from backprop_tui.core.objective import Objective
-    from backprop_tui.core.optimizers import Optimizer
-    from backprop_tui.core.training import DescentRun
+    from backprop_tui.core.training.models import neuron_model
+    from backprop_tui.core.training.objective import Objective
+    from backprop_tui.core.training.optimizers import Optimizer
+    from backprop_tui.core.training.run import DescentRun
 
     figures = []
     for label, data, limit, inner, rounds in (("heart_303", _heart(), 2.0, 200, 5 * repeats),
@@ -278,10 +278,10 @@ def memory(iterations: int) -> list[Figure]:
     descent of figure 3's logistic regression on the Heart data, told never to stop (tolerance 0)."""
     import tracemalloc
 
-    from backprop_tui.core.models import neuron_model
-    from backprop_tui.core.objective import Objective
-    from backprop_tui.core.optimizers import Optimizer
-    from backprop_tui.core.training import DescentRun
+    from backprop_tui.core.training.models import neuron_model
+    from backprop_tui.core.training.objective import Objective
+    from backprop_tui.core.training.optimizers import Optimizer
+    from backprop_tui.core.training.run import DescentRun
 
     tracemalloc.start()
     try:

@@ -15,11 +15,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from backprop_tui.core import minima
-from backprop_tui.core.descent_setup import DescentSetup, build, resolve
-from backprop_tui.core.landscape import Landscape, landscape, minima_curve, plain_descent_end
-from backprop_tui.core.optimizers import KINDS, OptimizerError
-from backprop_tui.core.problem import build_problem
+from backprop_tui.core.stepping.problem import build_problem
+from backprop_tui.core.training import minima
+from backprop_tui.core.training.landscape import Landscape, landscape, minima_curve, plain_descent_end
+from backprop_tui.core.training.optimizers import KINDS, OptimizerError
+from backprop_tui.core.training.setup import DescentSetup, build, resolve
 
 from ..widgets.descent_header import DescentHeader, DescentStatus, diverged_text
 from ..widgets.descent_table import DescentTable

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backprop_tui.core.descent_setup import DescentSetup
+from backprop_tui.core.training.setup import DescentSetup
 
 from ..backprop_app import BackpropApp
 from .descent import DescentScreen

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from backprop_tui.core.training import DescentRun
+from backprop_tui.core.training.run import DescentRun
 
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0)
 """Iterations per second, from one at a time to as fast as the steps allow."""

@@ -12,10 +12,10 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Label
 
-from backprop_tui.core.minima import EXPRESSION
-from backprop_tui.core.problem import Problem
-from backprop_tui.core.table import TableSource
-from backprop_tui.core.training import DescentRun
+from backprop_tui.core.stepping.problem import Problem
+from backprop_tui.core.stepping.table import TableSource
+from backprop_tui.core.training.minima import EXPRESSION
+from backprop_tui.core.training.run import DescentRun
 
 from .stepper import StepperScreen
 

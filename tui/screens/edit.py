@@ -15,8 +15,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from backprop_tui.core.numbers import format_value
-from backprop_tui.core.problem import Problem, ProblemError, build_problem
+from backprop_tui.core.engine.numbers import format_value
+from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 
 
 class EditScreen(ModalScreen[Problem | None]):

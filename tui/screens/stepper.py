@@ -13,10 +13,10 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from backprop_tui.core.examples import EXAMPLES
-from backprop_tui.core.grouping import group_layers
-from backprop_tui.core.problem import Problem, ProblemError, build_problem
-from backprop_tui.core.steppers import Stepper
+from backprop_tui.core.layout.grouping import group_layers
+from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
+from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
+from backprop_tui.core.stepping.steppers import Stepper
 
 from ..widgets import GraphCanvas, StepExplanation, StepperHeader, SweepCounter, TraceTable
 from .choice import ChoiceScreen
@@ -188,7 +188,7 @@ class StepperScreen(Screen[None]):
             self.load(problem)
 
     def action_examples(self) -> None:
-        options = [(name, f"{name} · {item.title} ({item.slides})") for name, item in EXAMPLES.items()]
+        options = [(name, f"{name} · {item.title} ({item.slides})") for name, item in GRAPH_EXAMPLES.items()]
         current = self.problem.source.text if self.problem.source.kind == "example" else None
         self.app.push_screen(ChoiceScreen("Open an example", options, current), self._chose_example)
 

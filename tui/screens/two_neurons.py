@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label
 from textual.worker import get_current_worker
 
-from backprop_tui.core import two_neurons
-from backprop_tui.core.problem import build_problem
+from backprop_tui.core.lessons import two_neurons
+from backprop_tui.core.stepping.problem import build_problem
 
 from ..widgets.neurons_panel import PART_TITLES, IterationSlider, NeuronsHeader, RecipePanel
 from ..widgets.plot_neurons import LessonPlot, NeuronsPlot, RunLossPlot
@@ -72,7 +72,7 @@ class TwoNeuronsScreen(Screen[None]):
     sample: var[int] = var(0)
     """Which of `two_neurons.samples()` the stepper opens on."""
 
-    class Progress(Message):
+    class TrainingProgress(Message):
         """The worker has taken `done` of the part's `total` iterations."""
 
         def __init__(self, part: int, done: int, total: int) -> None:
@@ -137,7 +137,7 @@ class TwoNeuronsScreen(Screen[None]):
         for part, recipe in PARTS.items():
             def progress(done: int, total: int, part: int = part) -> bool:
                 if done % PROGRESS_EVERY == 0:
-                    self.post_message(self.Progress(part, done, total))
+                    self.post_message(self.TrainingProgress(part, done, total))
                 return not worker.is_cancelled
 
             result = two_neurons.train(recipe, self.seed, progress)
@@ -145,8 +145,8 @@ class TwoNeuronsScreen(Screen[None]):
                 return
             self.post_message(self.Trained(part, result))
 
-    @on(Progress)
-    def training_progress(self, message: Progress) -> None:
+    @on(TrainingProgress)
+    def training_progress(self, message: TrainingProgress) -> None:
         self.progress[message.part] = (message.done, message.total)
         if message.part == self.part:
             self.show_status()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from backprop_tui.core import two_neurons
-from backprop_tui.core.problem import build_problem
+from backprop_tui.core.lessons import two_neurons
+from backprop_tui.core.stepping.problem import build_problem
 
 from ..backprop_app import BackpropApp
 from .too_small import TooSmallScreen

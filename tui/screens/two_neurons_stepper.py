@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from backprop_tui.core import two_neurons
-from backprop_tui.core.problem import Problem
-from backprop_tui.core.table import TableSource
+from backprop_tui.core.lessons import two_neurons
+from backprop_tui.core.stepping.problem import Problem
+from backprop_tui.core.stepping.table import TableSource
 
 from .descent_stepper import BatchStepperScreen
 

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
-from backprop_tui.core.training import DescentRun
+from backprop_tui.core.training.run import DescentRun
 
 if TYPE_CHECKING:
     from ..screens.descent_clock import RunClock

@@ -14,10 +14,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from backprop_tui.core import minima
-from backprop_tui.core.numbers import format_scalar
-from backprop_tui.core.optimizers import batches_per_epoch
-from backprop_tui.core.training import DescentRun
+from backprop_tui.core.engine.numbers import format_scalar
+from backprop_tui.core.training import minima
+from backprop_tui.core.training.optimizers import batches_per_epoch
+from backprop_tui.core.training.run import DescentRun
 
 DIGITS = 6
 WIDTH = 11

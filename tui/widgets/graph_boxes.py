@@ -9,11 +9,11 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from operator import itemgetter
 
-from backprop_tui.core.graph import Graph
-from backprop_tui.core.grouping import Group
-from backprop_tui.core.layout import NODE_HEIGHT, Box, GraphLayout, LineCell
-from backprop_tui.core.numbers import format_value
-from backprop_tui.core.snapshot import Row, Snapshot
+from backprop_tui.core.engine.graph import Graph
+from backprop_tui.core.engine.numbers import format_value
+from backprop_tui.core.layout.grouping import Group
+from backprop_tui.core.layout.placement import NODE_HEIGHT, Box, GraphLayout, LineCell
+from backprop_tui.core.stepping.snapshot import Row, Snapshot
 
 DIGITS = 6
 """Significant digits in a box: enough to recognise the table's number, short enough to fit."""

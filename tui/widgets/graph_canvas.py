@@ -19,10 +19,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from backprop_tui.core.graph import Graph
-from backprop_tui.core.grouping import GroupFocus, Grouping, collapsed_layout, group_layers
-from backprop_tui.core.layout import ARROW, Box, GraphLayout, glyph, layout_graph
-from backprop_tui.core.snapshot import Row, Snapshot, Step
+from backprop_tui.core.engine.graph import Graph
+from backprop_tui.core.layout.grouping import GroupFocus, Grouping, collapsed_layout, group_layers
+from backprop_tui.core.layout.placement import Box, GraphLayout, layout_graph
+from backprop_tui.core.stepping.snapshot import Row, Snapshot, Step
 
 from .graph_boxes import (
     GROUP_HEIGHT,
@@ -35,12 +35,11 @@ from .graph_boxes import (
     group_texts,
     group_width,
 )
+from .graph_glyphs import ARROW, HEAVY_BOX, LIGHT_BOX, glyph
 from .trace_table import row_stage
 
 KINDS = ("pending", "computed", "derived", "current", "edge", "lit")
 """How a cell is painted: a box's state, or an edge lit or not; each a component class."""
-LIGHT_BOX = "┌─┐│└┘"
-HEAVY_BOX = "┏━┓┃┗┛"
 
 
 def lit_edges(snapshot: Snapshot, graph: Graph) -> frozenset[tuple[str, str]]:

@@ -15,8 +15,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from backprop_tui.core.numbers import format_scalar
-from backprop_tui.core.two_neurons import CLASS_NAMES, IterationView, PartResult, explain
+from backprop_tui.core.engine.numbers import format_scalar
+from backprop_tui.core.lessons.two_neurons import CLASS_NAMES, IterationView, PartResult, explain
 
 PART_TITLES = {1: "one neuron", 2: "two hidden neurons"}
 DIGITS = 6

@@ -13,8 +13,8 @@ import numpy as np
 from textual.content import Content
 from textual_plotext import PlotextPlot
 
-from backprop_tui.core.landscape import Curve, Landscape, thin
-from backprop_tui.core.training import DescentRun
+from backprop_tui.core.training.landscape import Curve, Landscape, thin
+from backprop_tui.core.training.run import DescentRun
 
 RGB = tuple[int, int, int]
 PATH_COLOR: RGB = (235, 235, 235)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from backprop_tui.core.landscape import fit_curve, thin
+from backprop_tui.core.training.landscape import fit_curve, thin
 
 from .plot_base import BATCH_COLOR, DATA_COLOR, LOSS_COLOR, DescentPlot, key, legend
 

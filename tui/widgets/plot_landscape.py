@@ -11,7 +11,7 @@ import math
 import numpy as np
 from textual.content import Content
 
-from backprop_tui.core.landscape import thin
+from backprop_tui.core.training.landscape import thin
 
 from .plot_base import (
     CURRENT_COLOR,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from textual.content import Content
 
-from backprop_tui.core.landscape import thin
+from backprop_tui.core.training.landscape import thin
 
 from .plot_base import BATCH_COLOR, CURRENT_COLOR, LOSS_COLOR, DescentPlot, finite_pairs, key, legend
 

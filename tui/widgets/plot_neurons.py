@@ -12,10 +12,10 @@ from __future__ import annotations
 from textual.content import Content
 from textual_plotext import PlotextPlot
 
-from backprop_tui.core.data import Dataset
-from backprop_tui.core.landscape import thin
-from backprop_tui.core.training import DescentRun
-from backprop_tui.core.two_neurons import CLASS_NAMES, IterationView
+from backprop_tui.core.lessons.two_neurons import CLASS_NAMES, IterationView
+from backprop_tui.core.training.data import Dataset
+from backprop_tui.core.training.landscape import thin
+from backprop_tui.core.training.run import DescentRun
 
 from .plot_base import CURRENT_COLOR, DATA_COLOR, LOSS_COLOR, RGB, key, legend
 

@@ -12,10 +12,10 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Label, Static
 
-from backprop_tui.core.numbers import format_value
-from backprop_tui.core.problem import Problem
-from backprop_tui.core.snapshot import Snapshot
-from backprop_tui.core.steppers import Stepper
+from backprop_tui.core.engine.numbers import format_value
+from backprop_tui.core.stepping.problem import Problem
+from backprop_tui.core.stepping.snapshot import Snapshot
+from backprop_tui.core.stepping.steppers import Stepper
 
 
 def problem_text(problem: Problem) -> str:

@@ -16,8 +16,14 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable
 
-from backprop_tui.core.snapshot import Row, Snapshot
-from backprop_tui.core.table import accumulated_header, accumulated_text, partial_text, partial_value_text, value_text
+from backprop_tui.core.stepping.snapshot import Row, Snapshot
+from backprop_tui.core.stepping.table import (
+    accumulated_header,
+    accumulated_text,
+    partial_text,
+    partial_value_text,
+    value_text,
+)
 
 COLUMNS = ("var", "definition", "partial", "value", "partial_value", "accumulated")
 """Column keys, in the lecture's order."""

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .graph import Graph
+from ..engine.graph import Graph
 
 NODE_HEIGHT = 5
 """Rows of a node box: border, label, value, derivative, border."""
@@ -25,23 +25,13 @@ GAP = 1
 """Blank rows between two items of a column."""
 
 UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
-
-_SHAPES = (UP | DOWN, LEFT | RIGHT, DOWN | RIGHT, DOWN | LEFT, UP | RIGHT, UP | LEFT, UP | DOWN | RIGHT,
-           UP | DOWN | LEFT, LEFT | RIGHT | DOWN, LEFT | RIGHT | UP, UP | DOWN | LEFT | RIGHT, UP, DOWN, LEFT, RIGHT)
-LIGHT_GLYPHS = dict(zip(_SHAPES, "│─┌┐└┘├┤┬┴┼││──", strict=True))
-HEAVY_GLYPHS = dict(zip(_SHAPES, "┃━┏┓┗┛┣┫┳┻╋┃┃━━", strict=True))
-ARROW = "▶"
+"""Which way a line cell's lines go, as a bitmask: the TUI picks the glyph that joins them."""
 
 Edge = tuple[str, str]
 Item = str | tuple[str, int]
 """A node name, or a dummy lane `(source, level)` carrying the source's long edges through a column."""
 Dag = Sequence[tuple[str, Sequence[str]]]
 """Names in a topological order, each with its parents: what `layout_dag` lays out."""
-
-
-def glyph(directions: int, heavy: bool = False) -> str:
-    """The box-drawing character joining the given directions (a bitmask of UP, DOWN, LEFT, RIGHT)."""
-    return (HEAVY_GLYPHS if heavy else LIGHT_GLYPHS).get(directions, " ")
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from . import formula as fm
-from .formula import Formula
-from .graph import Const, Graph
-from .numbers import Value
+from ..engine import formula as fm
+from ..engine.formula import Formula
+from ..engine.graph import Const, Graph
+from ..engine.numbers import Value
 
 MAX_CLOSED_FORM_CHARS = 22
 

@@ -9,14 +9,14 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .examples import EXAMPLES, example
-from .graph import Graph, GraphError
-from .parser import ParseError, graph_from_expression
+from ..engine.graph import Graph, GraphError
+from ..engine.parser import ParseError, graph_from_expression
+from .examples import GRAPH_EXAMPLES, example
 from .snapshot import Mode
 from .steppers import Stepper, make_stepper
 from .table import TableSource
 
-DEFAULT_EXAMPLE = "lecture"
+DEFAULT_GRAPH_EXAMPLE = "lecture"
 MODES: tuple[Mode, ...] = ("reverse", "forward")
 
 
@@ -40,7 +40,7 @@ class Problem:
     @property
     def title(self) -> str:
         if self.source.kind == "example":
-            chosen = EXAMPLES[self.source.text]
+            chosen = GRAPH_EXAMPLES[self.source.text]
             return f"{chosen.name} ({chosen.slides})"
         return self.source.text
 
@@ -95,7 +95,7 @@ def build_problem(example_name: str | None = None, expression: str | None = None
             source = TableSource("expr", expression)
             default_wrt = "W" if "W" in graph.inputs else graph.inputs[0]
         else:
-            chosen = example(example_name or DEFAULT_EXAMPLE)
+            chosen = example(example_name or DEFAULT_GRAPH_EXAMPLE)
             graph = chosen.graph()
             source = TableSource("example", chosen.name)
             defaults, default_wrt = dict(chosen.defaults), chosen.wrt

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..stepping.snapshot import FiniteDifference
 from .graph import Graph
 from .numbers import Value
-from .snapshot import FiniteDifference
 
 FD_NODE_LIMIT = 400
 """Reverse-mode checks re-evaluate the graph once per node; above this size they are skipped."""

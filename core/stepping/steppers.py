@@ -13,11 +13,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..engine.autodiff import forward_tangents, reverse_adjoints
+from ..engine.finite_differences import FD_NODE_LIMIT, forward_checks, reverse_checks
+from ..engine.graph import Graph, GraphError
+from ..engine.numbers import Value, format_sum, format_value, is_finite, scalar_or_array
 from . import closed_form
-from .autodiff import forward_tangents, reverse_adjoints
-from .finite_differences import FD_NODE_LIMIT, forward_checks, reverse_checks
-from .graph import Graph, GraphError
-from .numbers import Value, format_sum, format_value, is_finite, scalar_or_array
 from .snapshot import Contribution, Mode, Row, Snapshot, Step
 
 

@@ -9,6 +9,7 @@ undoing steps back across an epoch boundary needs no saved generator state.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -21,6 +22,23 @@ DEFAULT_BATCH_SIZE = 32
 
 class OptimizerError(ValueError):
     """A learning rate, momentum, batch size or seed that cannot be used."""
+
+
+def learning_rate_problem(lr: float) -> str | None:
+    """What is wrong with a learning rate η (None when it can be used): the one rule for η everywhere."""
+    return None if math.isfinite(lr) and lr > 0 else f"must be a positive number, got {lr!r}"
+
+
+def momentum_problem(momentum: float) -> str | None:
+    """What is wrong with a momentum μ (None when it can be used)."""
+    return None if math.isfinite(momentum) and 0 <= momentum < 1 else f"must be in [0, 1), got {momentum!r}"
+
+
+def momentum_step(velocity: Sequence[float], grad: Sequence[float], lr: float, momentum: float) -> tuple[float, ...]:
+    """The update rule, v ← μv − ηg (θ then moves by v): plain gradient descent, −ηg, when μ = 0.
+
+    Training applies it, and a recorded iteration replays it to say what its step was."""
+    return tuple([momentum * v - lr * g for v, g in zip(velocity, grad, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -39,10 +57,10 @@ class Optimizer:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise OptimizerError(f"unknown optimizer {self.kind!r}: choose one of {', '.join(KINDS)}")
-        if not (math.isfinite(self.lr) and self.lr > 0):
-            raise OptimizerError(f"the learning rate must be a positive number, got {self.lr!r}")
-        if not (math.isfinite(self.momentum) and 0 <= self.momentum < 1):
-            raise OptimizerError(f"the momentum must be in [0, 1), got {self.momentum!r}")
+        for name, problem in (("the learning rate", learning_rate_problem(self.lr)),
+                              ("the momentum", momentum_problem(self.momentum))):
+            if problem is not None:
+                raise OptimizerError(f"{name} {problem}")
         if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
             raise OptimizerError(f"the batch size must be a whole number of at least 1, got {self.batch_size!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
@@ -70,10 +88,6 @@ class Optimizer:
             return None
         return np.random.default_rng((self.seed, epoch)).permutation(rows)
 
-    def update(self, params: np.ndarray, velocity: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The parameters and velocity after one step along −gradient."""
-        velocity = self.momentum * velocity - self.lr * grad
-        return params + velocity, velocity
 
 
 def batches_per_epoch(rows: int, batch_rows: int) -> int:

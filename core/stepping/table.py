@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .numbers import format_sum, format_value, is_finite, to_json_number
+from ..engine.numbers import format_sum, format_value, is_finite, to_json_number
 from .snapshot import Row, Snapshot
 from .steppers import Stepper
 

@@ -8,16 +8,22 @@ student gives overrides them.
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import asdict, dataclass, field
 
 from . import minima
-from .data import BUNDLED, DataError, Dataset, Progress, Source, bundled, load_csv
+from .data import BUNDLED, DataError, Dataset, LoadCallback, Source, bundled, load_csv
 from .models import MODELS, ModelError, minima_model, model_for
 from .objective import Objective
-from .optimizers import DEFAULT_BATCH_SIZE, KINDS, Optimizer, OptimizerError
-from .training import DEFAULT_TOLERANCE, DescentRun
+from .optimizers import (
+    DEFAULT_BATCH_SIZE,
+    KINDS,
+    Optimizer,
+    OptimizerError,
+    learning_rate_problem,
+    momentum_problem,
+)
+from .run import DEFAULT_TOLERANCE, DescentRun
 
 
 class SetupError(ValueError):
@@ -38,7 +44,7 @@ class DescentExample:
     iters: dict[str, int] = field(default_factory=dict)
 
 
-EXAMPLES: dict[str, DescentExample] = {
+DESCENT_EXAMPLES: dict[str, DescentExample] = {
     example.name: example for example in (
         DescentExample("heart", "Heart", "heart", ("MaxHR",), "AHD", True,
                        {"neuron": 0.5, "mlp": 1.0}, {"neuron": 1000, "mlp": 2000}),
@@ -47,7 +53,7 @@ EXAMPLES: dict[str, DescentExample] = {
         DescentExample("minima", "local minima", None, (), None, False, {"minima": 0.002}, {"minima": 1000}),
     )
 }
-DEFAULT_EXAMPLE = "heart"
+DEFAULT_DESCENT_EXAMPLE = "heart"
 DATA_LR = {"neuron": 0.5, "mlp": 1.0}
 DATA_ITERS = {"neuron": 1000, "mlp": 2000}
 MINIMA_START = 0.9
@@ -86,10 +92,10 @@ def resolve(example: str | None = None, data: str | None = None, x: str | None =
     if example is not None and data is not None:
         raise SetupError("give either --example or --data, not both")
     if data is None and example is None:
-        example = DEFAULT_EXAMPLE
-    chosen = EXAMPLES.get(example) if example is not None else None
+        example = DEFAULT_DESCENT_EXAMPLE
+    chosen = DESCENT_EXAMPLES.get(example) if example is not None else None
     if example is not None and chosen is None:
-        raise SetupError(f"unknown example {example!r}: choose one of {', '.join(EXAMPLES)}")
+        raise SetupError(f"unknown example {example!r}: choose one of {', '.join(DESCENT_EXAMPLES)}")
     if chosen is not None and chosen.name == "minima":
         return _resolve_minima(data, x, y, model, optimizer, batch_size, lr, momentum, iters, seed, standardize, start)
     if start is not None:
@@ -127,7 +133,7 @@ def _resolve_minima(data: str | None, x: str | None, y: str | None, model: str |
         raise SetupError("the minima example has its own function: --model does not apply")
     if optimizer not in (None, "gd"):
         raise SetupError("the minima example has no data to batch: use --optimizer gd")
-    example = EXAMPLES["minima"]
+    example = DESCENT_EXAMPLES["minima"]
     try:
         start = minima.check_start(MINIMA_START if start is None else start)
     except minima.StartError as error:
@@ -166,10 +172,10 @@ def _batching(optimizer: str | None, batch_size: int | None) -> tuple[str, int |
 
 
 def _check_numbers(config: DescentConfig) -> None:
-    if not (math.isfinite(config.lr) and config.lr > 0):
-        raise SetupError(f"--lr must be a positive number, got {config.lr!r}")
-    if not (math.isfinite(config.momentum) and 0 <= config.momentum < 1):
-        raise SetupError(f"--momentum must be in [0, 1), got {config.momentum!r}")
+    checks = (("--lr", learning_rate_problem(config.lr)), ("--momentum", momentum_problem(config.momentum)))
+    for option, problem in checks:
+        if problem is not None:
+            raise SetupError(f"{option} {problem}")
     if config.iters < 1:
         raise SetupError(f"--iters must be at least 1, got {config.iters}")
     if config.seed < 0:
@@ -206,12 +212,12 @@ class DescentSetup:
         return f"{data.name}: {data.target} ~ {' + '.join(data.features)} ({len(data)} rows{scaled}{dropped})"
 
 
-def build(config: DescentConfig, progress: Progress | None = None) -> DescentSetup:
+def build(config: DescentConfig, progress: LoadCallback | None = None) -> DescentSetup:
     """Load the data (if any) and build the model's objective; refusals become SetupError."""
     try:
         if config.model == "minima":
             return DescentSetup(config, Objective(minima_model(config.start)))  # type: ignore[arg-type]
-        example = EXAMPLES[config.example] if config.example else None
+        example = DESCENT_EXAMPLES[config.example] if config.example else None
         source: Source = bundled(example.data) if example and example.data else os.fspath(config.data)  # type: ignore[arg-type]
         data = load_csv(source, config.x, config.y, standardize=config.standardize,  # type: ignore[arg-type]
                         progress=progress)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .numbers import Value
+from ..engine.numbers import Value
 
 Mode = Literal["forward", "reverse"]
 StepKind = Literal["start", "value", "seed", "adjoint"]

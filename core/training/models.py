@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..engine.graph import Graph, GraphBuilder
+from ..stepping.examples import mlp_graph, neuron_graph
 from . import minima
 from .data import Scaling
-from .examples import mlp_graph, neuron_graph
-from .graph import Graph, GraphBuilder
 
 ModelName = Literal["neuron", "mlp", "minima"]
 MODELS: tuple[ModelName, ...] = ("neuron", "mlp")

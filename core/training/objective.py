@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .compiled import CompiledGraph
+from ..engine.compiled import CompiledGraph
 from .data import Dataset
 from .models import Model
 

@@ -49,7 +49,7 @@ class LoadProgress:
     fraction: float | None
 
 
-Progress = Callable[[LoadProgress], None]
+LoadCallback = Callable[[LoadProgress], None]
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def bundled(name: str) -> Traversable:
 
 
 def load_csv(source: Source, features: Sequence[str], target: str, *, standardize: bool = False,
-             progress: Progress | None = None) -> Dataset:
+             progress: LoadCallback | None = None) -> Dataset:
     """Read `features` and the binary `target` from a CSV file; rows missing any of them are dropped."""
     features = tuple(features)
     if not features:
@@ -157,7 +157,7 @@ class _Table:
         self.missing: list[np.ndarray] = []
         self.meaning: dict[str, float] = {}
 
-    def read(self, handle: TextIO, size: int | None, progress: Progress | None) -> None:
+    def read(self, handle: TextIO, size: int | None, progress: LoadCallback | None) -> None:
         reader = csv.reader(handle)
         position = _position(handle)
         try:

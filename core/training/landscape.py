@@ -18,7 +18,7 @@ import numpy as np
 from . import minima
 from .objective import Objective
 from .optimizers import Optimizer
-from .training import DescentRun
+from .run import DescentRun
 
 GRID_ROWS = 41
 GRID_COLUMNS = 81

@@ -17,7 +17,7 @@ import numpy as np
 
 from .history import History, IterationRecord
 from .objective import Objective
-from .optimizers import Optimizer, batches_per_epoch
+from .optimizers import Optimizer, batches_per_epoch, momentum_step
 
 Stop = Literal["converged", "diverged", "iterations"]
 DEFAULT_TOLERANCE = 1e-8
@@ -100,7 +100,7 @@ class DescentRun:
         loss = batch_loss if chosen is None else self._loss(state.params)
         grad_norm = math.hypot(*grad)
         momentum, lr = optimizer.momentum, optimizer.lr
-        velocity = tuple([momentum * v - lr * g for v, g in zip(state.velocity, grad, strict=True)])
+        velocity = momentum_step(state.velocity, grad, lr, momentum)
         params = tuple([p + v for p, v in zip(state.params, velocity, strict=True)])
         self.history.append(epoch, batch, batch_rows, lr, momentum, loss, batch_loss, grad_norm,
                             state.params, grad, state.velocity)

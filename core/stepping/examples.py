@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .graph import Graph, GraphBuilder, GraphError
-from .mlp import build_mlp
+from ..engine.graph import Graph, GraphBuilder, GraphError
+from ..engine.mlp import build_mlp
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ DEEP_MLP_SIZES = (1, 16, 16, 1)
 DEEP_MLP_ACTIVATIONS = ("tanh", "tanh")
 
 
-EXAMPLES: dict[str, Example] = {
+GRAPH_EXAMPLES: dict[str, Example] = {
     example.name: example
     for example in (
         Example("lecture", "logistic loss, one branch", "slides 65-72", lecture_graph,
@@ -118,6 +118,6 @@ EXAMPLES: dict[str, Example] = {
 
 def example(name: str) -> Example:
     try:
-        return EXAMPLES[name]
+        return GRAPH_EXAMPLES[name]
     except KeyError:
-        raise GraphError(f"unknown example {name!r}: choose one of {', '.join(EXAMPLES)}") from None
+        raise GraphError(f"unknown example {name!r}: choose one of {', '.join(GRAPH_EXAMPLES)}") from None

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from .steppers import Stepper
 from .table import TableSource, table_json, text_columns
 
-FORMATS = ("text", "csv", "markdown", "latex", "json")
+TABLE_FORMATS = ("text", "csv", "markdown", "latex", "json")
 
 
 def _text(header: list[str], rows: list[list[str]]) -> str:
@@ -89,10 +89,10 @@ _LAYOUTS: dict[str, Callable[[list[str], list[list[str]]], str]] = {
 
 
 def export_table(stepper: Stepper, source: TableSource, fmt: str) -> str:
-    """The completed table of `stepper` in format `fmt` (one of FORMATS)."""
+    """The completed table of `stepper` in format `fmt` (one of TABLE_FORMATS)."""
     if fmt == "json":
         return json.dumps(table_json(stepper, source), ensure_ascii=False, indent=2, allow_nan=False)
     if fmt not in _LAYOUTS:
-        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(TABLE_FORMATS)}")
     header, rows = text_columns(stepper.final())
     return _LAYOUTS[fmt](header, rows)

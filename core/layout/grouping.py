@@ -15,10 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .graph import Graph, GraphError, topological_order
-from .layout import Dag, GraphLayout, layout_dag
-from .mlp import ACTIVATIONS, Layer
-from .snapshot import Step
+from ..engine.graph import Graph, GraphError, topological_order
+from ..engine.mlp import ACTIVATIONS, Layer
+from ..stepping.snapshot import Step
+from .placement import Dag, Edge, GraphLayout, layout_dag
 
 COLLAPSE_ABOVE = 40
 """A graph with more nodes than this opens collapsed to layers (when it has layers)."""
@@ -26,7 +26,6 @@ MAX_STEMS = 4
 """Parameter names listed in a parameter box's title before they are shortened."""
 
 GroupKind = Literal["node", "layer", "parameters"]
-Edge = tuple[str, str]
 
 
 @dataclass(frozen=True)

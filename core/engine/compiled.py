@@ -189,4 +189,3 @@ class CompiledGraph:
                 value = values[self._wrt_slots[index]]
                 grads[index] = unbroadcast(0.0 * np.asarray(value), value)
         return values[self.output], tuple(grads)
-        return values[self.output], grads

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .optimizers import momentum_step
+
 BLOCK_ROWS = 4096
 STAGED_ROWS = 256
 SCALARS = ("epoch", "batch", "batch_rows", "lr", "momentum", "loss", "batch_loss", "grad_norm")
@@ -44,7 +46,7 @@ class IterationRecord:
     @property
     def step(self) -> tuple[float, ...]:
         """The change this iteration made to each parameter: μ·v − η·g (−η·g without momentum)."""
-        return tuple(self.momentum * v - self.lr * g for v, g in zip(self.velocity, self.grad, strict=True))
+        return momentum_step(self.velocity, self.grad, self.lr, self.momentum)
 
     @property
     def params_after(self) -> tuple[float, ...]:

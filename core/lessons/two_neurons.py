@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .descent_export import final_summary
-from .descent_setup import DescentSetup, build, resolve
-from .numbers import format_scalar
-from .training import DescentRun, Stop
+from ..engine.numbers import format_scalar
+from ..training.report import final_summary
+from ..training.run import DescentRun, Stop
+from ..training.setup import DescentSetup, build, resolve
 
 DATA_EXAMPLE = "altered"
 ONE_NEURON = {"model": "neuron", "lr": 0.5, "iters": 1000}
@@ -88,11 +88,11 @@ def curves(setup: DescentSetup, params: tuple[float, ...], points: int = CURVE_P
                   np.asarray(values["q"]))
 
 
-Progress = Callable[[int, int], bool]
+TrainingCallback = Callable[[int, int], bool]
 """Called after each iteration with (iterations done, the recipe's iterations); False stops the run."""
 
 
-def train(part: dict[str, object], seed: int = SEED, progress: Progress | None = None) -> PartResult:
+def train(part: dict[str, object], seed: int = SEED, progress: TrainingCallback | None = None) -> PartResult:
     """Run one part of the lesson to the end of its recipe (or until `progress` says stop)."""
     setup = setup_for(part, seed)
     run = setup.new_run()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from .graph import Graph
-from .parser import graph_from_expression
+from ..engine.graph import Graph
+from ..engine.parser import graph_from_expression
 
 EXPRESSION = "cos(3*3.141592653589793*x)/x"
 PARAMETER = "x"

@@ -13,12 +13,12 @@ import json
 import math
 from collections.abc import Iterator, Sequence
 
+from ..engine.numbers import format_scalar
 from . import minima
-from .descent_setup import DescentSetup
-from .numbers import format_scalar
-from .training import DescentRun, Stop
+from .run import DescentRun, Stop
+from .setup import DescentSetup
 
-FORMATS = ("text", "csv", "json")
+REPORT_FORMATS = ("text", "csv", "json")
 
 
 def _number(value: float) -> float | None:
@@ -138,4 +138,4 @@ def export_lines(fmt: str, setup: DescentSetup, run: DescentRun, stopped: Stop) 
         return csv_lines(run)
     if fmt == "text":
         return text_lines(setup, run, stopped)
-    raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(REPORT_FORMATS)}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -23,6 +25,22 @@ class BackpropApp(App[None]):
     def __init__(self, problem: Problem | None = None) -> None:
         super().__init__()
         self.problem = problem if problem is not None else build_problem()
+
+    def open_stepper(self, problem: Problem, note: str | None = None) -> None:
+        """See `navigation.open_stepper` (provisional: the one-app navigation replaces this)."""
+        from .screens.descent_stepper import BatchStepperScreen
+
+        self.push_screen(BatchStepperScreen(problem, note or ""))
+
+    def open_descent(self, start: Mapping[str, float] | None = None) -> None:
+        """See `navigation.open_descent` (provisional)."""
+        from .screens.descent import DescentScreen
+
+        self.push_screen(DescentScreen())
+
+    def open_lesson(self, lesson_id: str) -> None:
+        """See `navigation.open_lesson` (provisional)."""
+        self.notify(f"lesson {lesson_id}")
 
     def on_mount(self) -> None:
         self.push_screen(StepperScreen(self.problem))

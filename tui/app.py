@@ -25,17 +25,29 @@ def run_descent(argv: Sequence[str]) -> int:
     return descent(argv)
 
 
-SUBCOMMANDS = {"table": run_table, "descent": run_descent}
+def run_lessons(argv: Sequence[str]) -> int:
+    from .cli import run_lessons as lessons
+
+    return lessons(argv)
+
+
+SUBCOMMANDS = {"table": run_table, "descent": run_descent, "lessons": run_lessons}
 """Each subcommand imports its own modules when it runs, so the app's start-up pays for none of them."""
 
 
 def launch(argv: Sequence[str], **run_options: Any) -> int:
-    """Parse the app's options and run the stepper; `run_options` go to `App.run` (headless, auto_pilot)."""
-    problem = problem_from(app_parser().parse_args(glue_option_values(argv)))
+    """Parse the app's options and run it; `run_options` go to `App.run` (headless, auto_pilot)."""
+    arguments = app_parser().parse_args(glue_option_values(argv))
+    problem = problem_from(arguments)
     from .backprop_app import BackpropApp
 
-    BackpropApp(problem).run(**run_options)
-    return 0
+    return run_app(BackpropApp(problem, lesson=arguments.lesson), **run_options)
+
+
+def run_app(app: Any, **run_options: Any) -> int:
+    """Run the app; a crash inside it exits non-zero (Textual has printed what went wrong)."""
+    app.run(**run_options)
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,10 @@
-"""The Textual app: thin by design. It pushes the stepper screen and guards the minimum size."""
+"""The one app: the stepper, the descent screens and every lesson of the map, each lesson a mode.
+
+A Textual mode keeps its own stack of screens, so switching lessons leaves each one exactly where
+the student left it: the same run, iteration, part and row. What several screens share (the
+lessons visited, the hand-set parameters) is the app-held `Session`. `escape` goes back one screen
+everywhere: off a screen pushed inside a lesson, or back to the lesson the student came from.
+"""
 
 from __future__ import annotations
 
@@ -9,45 +15,126 @@ from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Size
 
+from backprop_tui.core.lessons import two_neurons
+from backprop_tui.core.lessons.catalog import LESSON_IDS
+from backprop_tui.core.lessons.session import Session
 from backprop_tui.core.stepping.problem import Problem, build_problem
 
-from .screens import MIN_SIZE, StepperScreen, TooSmallScreen
+from .lesson_screens import BUILDERS, WORKBENCH
+from .screens.too_small import MIN_SIZE, TooSmallScreen
 
 
 class BackpropApp(App[None]):
-    """Step through the forward and backward pass of a computational graph."""
+    """Step through backpropagation, and the whole lecture around it, lesson by lesson."""
 
     CSS_PATH = ["styles/stepper.tcss", "styles/dialogs.tcss"]
-    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True,
-                        tooltip="Ctrl+C quits from any screen and gives the terminal back as it was")]
+    BINDINGS = [
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True,
+                tooltip="Ctrl+C quits from any screen and gives the terminal back as it was"),
+        Binding("escape", "back", "Back", show=False, tooltip="Back one screen, or to the lesson you came from"),
+    ]
     TITLE = "backprop-tui"
+    DEFAULT_MODE = WORKBENCH
 
-    def __init__(self, problem: Problem | None = None) -> None:
+    def __init__(self, problem: Problem | None = None, *, lesson: str | None = None,
+                 descent_setup: object | None = None, two_neurons_seed: int = two_neurons.SEED) -> None:
         super().__init__()
         self.problem = problem if problem is not None else build_problem()
-
-    def open_stepper(self, problem: Problem, note: str | None = None) -> None:
-        """See `navigation.open_stepper` (provisional: the one-app navigation replaces this)."""
-        from .screens.descent_stepper import BatchStepperScreen
-
-        self.push_screen(BatchStepperScreen(problem, note or ""))
-
-    def open_descent(self, start: Mapping[str, float] | None = None) -> None:
-        """See `navigation.open_descent` (provisional)."""
-        from .screens.descent import DescentScreen
-
-        self.push_screen(DescentScreen())
-
-    def open_lesson(self, lesson_id: str) -> None:
-        """See `navigation.open_lesson` (provisional)."""
-        self.notify(f"lesson {lesson_id}")
+        self.session = Session()
+        self.first_lesson = lesson
+        self.two_neurons_seed = two_neurons_seed
+        self.descent_setups: dict[str, object] = {}
+        """Set-ups given on the command line (`descent --tui …`), taken by their lesson when it is built."""
+        if descent_setup is not None:
+            self.descent_setups[lesson or "descent"] = descent_setup
+        self.came_from: list[str] = []
+        """The modes the student left to reach this one, most recent last: where `escape` returns."""
+        for mode, builder in BUILDERS.items():
+            self.add_mode(mode, lambda mode=mode, builder=builder: builder(self, mode))
 
     def on_mount(self) -> None:
-        self.push_screen(StepperScreen(self.problem))
+        if self.first_lesson is not None and self.first_lesson != WORKBENCH:
+            self.session.visited.add(self.first_lesson)
+            self.switch_mode(self.first_lesson)
         self.guard_size(self.size)
+
+    @property
+    def lesson(self) -> str | None:
+        """The lesson being shown (None on the stepper the app opened on)."""
+        return self.current_mode if self.current_mode in LESSON_IDS else None
+
+    def open_mode(self, mode: str) -> None:
+        """Show `mode` where it was left, remembering where the student came from."""
+        if mode == self.current_mode or not self.screen_stack:
+            return
+        self._uncover()
+        self.came_from.append(self.current_mode)
+        if mode in LESSON_IDS:
+            self.session.visited.add(mode)
+        self.switch_mode(mode)
+        self.call_next(self.guard_size, self.size)
+
+    def open_lesson(self, lesson_id: str) -> None:
+        """See `navigation.open_lesson`."""
+        if lesson_id not in BUILDERS:
+            self.notify(f"no lesson {lesson_id!r}", severity="error")
+            return
+        self.open_mode(lesson_id)
+
+    def open_workbench(self) -> None:
+        """See `navigation.open_workbench`."""
+        self.open_mode(WORKBENCH)
+
+    def open_stepper(self, problem: Problem, note: str | None = None) -> None:
+        """See `navigation.open_stepper`: pushed in the current mode, so escape comes back here."""
+        from .screens.stepper import StepperScreen
+
+        self._uncover()
+        self.push_screen(StepperScreen(problem, note=note, pushed=True))
+        self.call_next(self.guard_size, self.size)
+
+    def open_descent(self, start: Mapping[str, float] | None = None) -> None:
+        """See `navigation.open_descent`: the descent lesson, restarted from `start` when given."""
+        self.open_mode("descent")
+        if start is not None:
+            self.call_next(self._start_descent_from, dict(start))
+
+    def _start_descent_from(self, start: dict[str, float]) -> None:
+        from .screens.descent import DescentScreen
+
+        base = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(base, DescentScreen):
+            base.restart_from(start)
+
+    def action_lessons(self) -> None:
+        """The lesson map over whatever is shown; choosing a lesson opens it where it was left."""
+        from .dialogs.lesson_map import LessonMapScreen
+
+        if isinstance(self.screen, (LessonMapScreen, TooSmallScreen)):
+            return
+        self.push_screen(LessonMapScreen(self.session.visited, self.lesson), self._chose_lesson)
+
+    def _chose_lesson(self, lesson_id: str | None) -> None:
+        # Textual calls this after the map has been popped, so the switch leaves the old mode's stack whole.
+        if lesson_id is not None:
+            self.call_after_refresh(self.open_lesson, lesson_id)
+
+    def action_back(self) -> None:
+        """Off a screen pushed inside this lesson, or back to the lesson the student came from."""
+        if isinstance(self.screen, TooSmallScreen):
+            return
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self.came_from:
+            self.switch_mode(self.came_from.pop())
+            self.call_next(self.guard_size, self.size)
 
     def on_resize(self, event: events.Resize) -> None:
         self.guard_size(event.size)
+
+    def _uncover(self) -> None:
+        if isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
 
     def guard_size(self, size: Size) -> None:
         """Cover everything with a "make the window larger" message while the terminal is too small."""

@@ -7,11 +7,13 @@ one line on stderr and exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
+from backprop_tui.core.lessons.catalog import LESSON_IDS, lessons_document, lessons_text
 from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
 from backprop_tui.core.stepping.export import TABLE_FORMATS, export_table
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
@@ -45,9 +47,12 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
 
 def app_parser() -> OneLineParser:
     parser = OneLineParser(prog=PROGRAM, description=(
-        "Step through the forward and backward pass of a computational graph. Subcommands: "
-        "`table` prints the completed table; `descent` runs gradient descent headless."))
+        "Step through the forward and backward pass of a computational graph, and the whole lecture around it "
+        "(l opens the lesson map). Subcommands: `table` prints the completed table; `descent` runs gradient "
+        "descent headless; `lessons` lists the lessons."))
     add_graph_options(parser)
+    parser.add_argument("--lesson", metavar="ID", choices=LESSON_IDS,
+                        help=f"open on a lesson of the map: {', '.join(LESSON_IDS)}")
     return parser
 
 
@@ -113,4 +118,20 @@ def run_table(argv: Sequence[str]) -> int:
         return 0
     problem = problem_from(arguments)
     write(export_table(problem.stepper(), problem.source, arguments.format))
+    return 0
+
+
+def lessons_parser() -> OneLineParser:
+    parser = OneLineParser(prog=f"{PROGRAM} lessons", description=(
+        "List the lessons of the map in the lecture's order; open one with backprop-tui --lesson ID."))
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    return parser
+
+
+def run_lessons(argv: Sequence[str]) -> int:
+    arguments = lessons_parser().parse_args(list(argv))
+    if arguments.format == "json":
+        write(json.dumps(lessons_document(), ensure_ascii=False, indent=2))
+    else:
+        write(lessons_text())
     return 0

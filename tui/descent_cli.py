@@ -115,9 +115,11 @@ def run_descent(argv: Sequence[str]) -> int:
     finally:
         clear_progress()
     if arguments.tui:
-        from .screens.descent_app import run_descent_app
+        from .app import run_app
+        from .backprop_app import BackpropApp
 
-        return run_descent_app(setup)
+        lesson = "minima" if setup.config.example == "minima" else "descent"
+        return run_app(BackpropApp(lesson=lesson, descent_setup=setup))
     run = setup.new_run()
     stopped = run.run(config.iters)
     pending: list[str] = []
@@ -148,9 +150,10 @@ def run_two_neurons(arguments: argparse.Namespace) -> int:
     if seed < 0:
         fail(f"--seed must be at least 0, got {seed}")
     if arguments.tui:
-        from .screens.two_neurons_app import run_two_neurons_app
+        from .app import run_app
+        from .backprop_app import BackpropApp
 
-        return run_two_neurons_app(seed)
+        return run_app(BackpropApp(lesson="two-neurons", two_neurons_seed=seed))
     one, two = two_neurons.train(two_neurons.ONE_NEURON, seed), two_neurons.train(two_neurons.TWO_NEURONS, seed)
     if arguments.format == "json":
         write(json.dumps(two_neurons.summary_document(one, two), ensure_ascii=False, allow_nan=False, indent=2))

@@ -27,6 +27,11 @@ def open_descent(app: App, start: Mapping[str, float] | None = None) -> None:
     app.open_descent(start)  # type: ignore[attr-defined]
 
 
+def open_workbench(app: App) -> None:
+    """The stepper the app opened on (the student's own graph); escape comes back to where they were."""
+    app.open_workbench()  # type: ignore[attr-defined]
+
+
 def open_lesson(app: App, lesson_id: str) -> None:
     """Open a lesson of the map where the student left it (or fresh, the first time)."""
     app.open_lesson(lesson_id)  # type: ignore[attr-defined]

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.numbers import format_scalar
+from ..stepping.problem import Problem
+from ..stepping.table import TableSource
+from ..training.landscape import thin
 from ..training.report import final_summary
 from ..training.run import DescentRun, Stop
 from ..training.setup import DescentSetup, build, resolve
@@ -123,6 +126,8 @@ class IterationView:
     rising: tuple[bool, ...]
     """Whether each first-layer sigmoid steps up (its weight is positive) or down across MaxHR."""
     curves: Curves
+    loss_series: tuple[np.ndarray, np.ndarray]
+    """The whole run's full loss after each iteration (thinned to SERIES_POINTS): the plot's line."""
 
 
 def params_at(run: DescentRun, iteration: int) -> tuple[float, ...]:
@@ -146,7 +151,18 @@ def view(result: PartResult, iteration: int) -> IterationView:
     crossings = tuple(-bias / weight if weight else float("nan") for bias, weight in weights)
     return IterationView(iteration, params, raw, loss, float(run.objective.accuracy(params) or 0.0),
                          int(np.count_nonzero(p >= 0.5)), crossings, tuple(weight > 0 for _, weight in weights),
-                         curves(result.setup, params))
+                         curves(result.setup, params), loss_series(run))
+
+
+SERIES_POINTS = 1024
+
+
+def loss_series(run: DescentRun) -> tuple[np.ndarray, np.ndarray]:
+    """(iteration, full loss) before each iteration and at the end, thinned to SERIES_POINTS."""
+    count = len(run.history)
+    chosen = thin(count, SERIES_POINTS)
+    losses = np.append(run.history.column("loss")[chosen], run.loss()) if count else np.array([run.loss()])
+    return np.append(chosen, count).astype(float), losses
 
 
 def explain(result: PartResult, shown: IterationView) -> tuple[str, ...]:
@@ -227,6 +243,31 @@ def sample_inputs(setup: DescentSetup, params: Sequence[float], sample: Sample) 
     if sample.row is None:
         return inputs
     return {name: float(np.asarray(value).reshape(-1)[0]) for name, value in inputs.items()}
+
+
+STEPPER_WRT = {"neuron": "β1", "mlp": "W11"}
+"""The parameter forward mode differentiates with respect to (the stepper examples' own choice)."""
+
+
+def stepper_problem(part: int, result: PartResult, iteration: int, sample: Sample) -> tuple[Problem, str]:
+    """The part's graph at the parameters after `iteration` steps, on `sample`, and the stepper's note.
+
+    For the network the point is X: it fans out into z1 and z2, so in the backward pass dL/dX is the
+    sum of the two hidden neurons' contributions."""
+    model = result.run.objective.model
+    params = params_at(result.run, iteration)
+    inputs = sample_inputs(result.setup, params, sample)
+    problem = Problem(TableSource("example", model.name), model.graph, inputs, STEPPER_WRT[model.name], "reverse")
+    which = f"Two neurons, part {part}, after {iteration} of {result.iterations} iterations"
+    described = describe_sample(result.setup, sample, short=True)
+    if sample.row is None:
+        count = len(result.setup.data)  # type: ignore[arg-type]
+        rows = (f"{described}. Values are batch means; the loss is the mean over the {count} rows, "
+                f"so the parameters' adjoints are the descent's gradient.")
+    else:
+        rows = f"{described}, X = {inputs['X']:.4g} standardised."
+    fan_out = " Backward: X feeds z1 and z2, so dL/dX adds two contributions." if model.name == "mlp" else ""
+    return problem, f"{which}: {rows}{fan_out}"
 
 
 def part_document(result: PartResult) -> dict[str, object]:

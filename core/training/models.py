@@ -70,6 +70,21 @@ class Model:
                 values[weight] /= std
         return tuple(values[name] for name in self.params)
 
+    def trained_params(self, raw: Sequence[float], scaling: Scaling | None) -> tuple[float, ...]:
+        """The inverse of `raw_params`: parameters in file units as training sees them on standardised data.
+
+        From b + w·x = b + w·(m + s·z): the weight becomes w·s and the bias b + w·m.
+        """
+        values = dict(zip(self.params, (float(value) for value in raw), strict=True))
+        if scaling is None:
+            return tuple(values[name] for name in self.params)
+        for layer in self.layers:
+            for weight, feature in layer.weights:
+                mean, std = scaling.mean[feature], scaling.std[feature]
+                values[layer.bias] += values[weight] * mean
+                values[weight] *= std
+        return tuple(values[name] for name in self.params)
+
 
 def logistic_graph(features: int) -> Graph:
     """One neuron over `features` inputs; with one feature it is the stepper's `neuron_graph()`."""

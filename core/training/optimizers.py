@@ -86,8 +86,13 @@ class Optimizer:
         """The rows of `epoch` (1-based) in the order they are visited; None means all rows, unshuffled."""
         if self.kind == "gd":
             return None
-        return np.random.default_rng((self.seed, epoch)).permutation(rows)
+        return shuffle(rows, self.seed, epoch)
 
+
+
+def shuffle(rows: int, seed: int, epoch: int) -> np.ndarray:
+    """The rows of `epoch` (1-based) in a shuffled order drawn from (seed, epoch): the same every time."""
+    return np.random.default_rng((seed, epoch)).permutation(rows)
 
 
 def batches_per_epoch(rows: int, batch_rows: int) -> int:

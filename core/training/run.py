@@ -17,7 +17,7 @@ import numpy as np
 
 from .history import History, IterationRecord
 from .objective import Objective
-from .optimizers import Optimizer, batches_per_epoch, momentum_step
+from .optimizers import Optimizer, batches_per_epoch, momentum_step, shuffle
 
 Stop = Literal["converged", "diverged", "iterations"]
 DEFAULT_TOLERANCE = 1e-8
@@ -53,7 +53,7 @@ class DescentRun:
         self.params = objective.model.params
         self.history = History(len(self.params))
         self.stopped: Stop | None = None
-        self._order: tuple[tuple[str, int, int], np.ndarray | None] | None = None
+        self._order: tuple[tuple[int, int], np.ndarray] | None = None
         self._loss_cache: tuple[tuple[float, ...], float] | None = None
         self._first_loss = math.nan
         self.reset(start)
@@ -136,17 +136,20 @@ class DescentRun:
         return "iterations"
 
     def batch_indices(self, epoch: int, batch: int, batch_rows: int) -> np.ndarray | None:
-        """The row indices of a batch (None for all rows in file order), rebuilt from the current seed."""
-        rows = self.objective.rows
-        if not rows:
+        """The row indices of a batch for the optimizer as it is now (None: full batch, every row in file order)."""
+        if not self.objective.rows or self.optimizer.kind == "gd":
             return None
-        key = (self.optimizer.kind, self.optimizer.seed, epoch)
+        return self.shuffled(epoch)[batch * batch_rows:(batch + 1) * batch_rows]
+
+    def shuffled(self, epoch: int) -> np.ndarray:
+        """Every row in the order the mini-batch and stochastic steps of `epoch` visit them.
+
+        Rebuilt from the seed, so any past iteration's batch can be found again (and undo needs no saved state).
+        """
+        key = (self.optimizer.seed, epoch)
         if self._order is None or self._order[0] != key:
-            self._order = (key, self.optimizer.order(rows, epoch))
-        order = self._order[1]
-        if order is None:
-            return None
-        return order[batch * batch_rows:(batch + 1) * batch_rows]
+            self._order = (key, shuffle(self.objective.rows, self.optimizer.seed, epoch))
+        return self._order[1]
 
     def loss(self) -> float:
         """The full-data loss at the current parameters."""

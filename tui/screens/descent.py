@@ -1,41 +1,51 @@
 """The descent screen: one gradient-descent run seen three ways, moving together on every key.
 
 The loss curve, the fit through the data and the point on the landscape all show the same
-iteration. The screen owns the run (a core `DescentRun`) and hands it down to the widgets; a long
-run is stepped by a timer in small slices, so the screen keeps answering keys while it runs.
+iteration, rendered from one immutable `IterationView` that core computes. The run itself lives in
+a core `DescentDriver`; every change to it (a step, a run, undo, η, the batch mode) happens in a
+worker thread and comes back as a new view, so the screen keeps answering keys whatever the data.
 """
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
+from textual.content import Content
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Label
+from textual.worker import get_current_worker
 
-from backprop_tui.core.stepping.problem import build_problem
 from backprop_tui.core.training import minima
-from backprop_tui.core.training.landscape import Landscape, landscape, minima_curve, plain_descent_end
-from backprop_tui.core.training.optimizers import KINDS, OptimizerError
+from backprop_tui.core.training.driver import DescentDriver
+from backprop_tui.core.training.landscape import Landscape, landscape, minima_curve
+from backprop_tui.core.training.optimizers import OptimizerError
 from backprop_tui.core.training.setup import DescentSetup, build, resolve
+from backprop_tui.core.training.view import IterationView
 
+from .. import navigation
 from ..widgets.descent_header import DescentHeader, DescentStatus, diverged_text
 from ..widgets.descent_table import DescentTable
 from ..widgets.plot_base import DescentPlot
 from ..widgets.plot_fit import FitPlot
 from ..widgets.plot_landscape import LandscapePlot, SlicePlot
 from ..widgets.plot_loss import LossPlot
-from .descent_clock import SPEEDS, RunClock
-from .descent_help import DescentHelpScreen
-from .descent_stepper import BatchStepperScreen, batch_problem
-from .stepper import StepperScreen
+from .descent_clock import BUDGET, SPEEDS, RunClock
 from .stepper_commands import StepperCommands
 
-START_STEP = 0.05
-"""How far `,` and `.` move the minima example's start."""
 FUNCTION = "f(x) = cos(3πx)/x"
+RUN_GROUP = "descent-run"
+CHANGE_GROUP = "descent-change"
+NOTE_ID = "descent-note"
+
+
+def in_time(deadline: float, worker) -> Callable[[], bool]:  # noqa: ANN001 (a Textual Worker)
+    """Whether a tick may take another step: its time slice is not used up and the run was not paused."""
+    return lambda: time.perf_counter() < deadline and not worker.is_cancelled
 
 
 class DescentScreen(Screen[None]):
@@ -55,7 +65,8 @@ class DescentScreen(Screen[None]):
         Binding("s", "stepper", "Into backprop", tooltip="Open this iteration's batch in the stepper, node by node"),
         Binding("left_square_bracket", "speed(-1)", "Slower", show=False, tooltip="Run slower"),
         Binding("right_square_bracket", "speed(1)", "Faster", show=False, tooltip="Run faster"),
-        Binding("t", "back", "Stepper", tooltip="Back to the stepper"),
+        Binding("t", "workbench", "Stepper", tooltip="The stepper (escape comes back here)"),
+        Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
         Binding("question_mark", "help", "Help", tooltip="Keys, the three batch modes and how to read the plots"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
@@ -63,25 +74,26 @@ class DescentScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    def __init__(self, setup: DescentSetup | None = None) -> None:
-        self.setup = setup if setup is not None else build(resolve())
-        self.minima = self.setup.objective.data is None
+    def __init__(self, setup: DescentSetup | None = None, *, note: str | None = None) -> None:
+        self.driver = DescentDriver(setup if setup is not None else build(resolve()))
+        self.setup = self.driver.setup
+        self.minima = self.driver.minima
         super().__init__(classes="-minima" if self.minima else None)
-        self.run = self.setup.new_run()
-        self.start = tuple(self.run.current.params)
+        self.note = note
         self.landscape: Landscape | None = None
-        self.plain_end: float | None = None
         self.clock = RunClock()
-        self._timer: Timer | None = None
-        self.diverged_at: int | None = None
-        """The iteration the run diverged at, until it is undone past it or reset."""
+        self.running = False
+        self.view = self.driver.view()
+        self.shown_version = -1
 
     @property
-    def running(self) -> bool:
-        return self._timer is not None
+    def run(self):  # noqa: ANN201 (the run, for tests and the stepper's questions)
+        return self.driver.run
 
     def compose(self) -> ComposeResult:
         yield DescentHeader()
+        if self.note:
+            yield Label(Content(self.note), id=NOTE_ID)
         with Grid(id="descent-plots"):
             yield LossPlot(id="loss-plot")
             yield FitPlot(id="fit-plot")
@@ -95,23 +107,23 @@ class DescentScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for plot in self.query(DescentPlot):
-            plot.run = self.run
-        names = self.run.params
+        names = self.view.names
         self.query_one(LossPlot).border_title = "f(x) per iteration" if self.minima else "Loss per iteration"
         if self.minima:
-            self.query_one(SlicePlot).curve = minima_curve(self.setup.objective)
-            self.query_one(SlicePlot).border_title = f"{FUNCTION} on [{minima.DOMAIN[0]:g}, {minima.DOMAIN[1]:g}]"
-            self._plain_end()
+            slice_plot = self.query_one(SlicePlot)
+            slice_plot.curve = minima_curve(self.setup.objective)
+            slice_plot.border_title = f"{FUNCTION} on [{minima.DOMAIN[0]:g}, {minima.DOMAIN[1]:g}]"
         else:
             data = self.setup.objective.data
+            assert data is not None
+            self.query_one(FitPlot).data = data
             count = len(data.features)
             fit = f"{data.target} against {data.features[0]}" if count == 1 else f"one feature only, not {count}"
             self.query_one(FitPlot).border_title = f"Data and fit: {fit}"
             self.query_one(LandscapePlot).border_title = f"Landscape L({names[0]}, {names[1]}): computing…"
             self.query_one(SlicePlot).border_title = f"L({names[1]}): computing…"
-            self.compute_landscape(self.start)
-        self.show()
+            self.compute_landscape(self.driver.start)
+        self.show_view(self.view, force=True)
         self.call_after_refresh(self.fit_to_size)
 
     def on_resize(self) -> None:
@@ -124,7 +136,7 @@ class DescentScreen(Screen[None]):
         table = self.query_one(DescentTable)
         if table.compact != self.has_class("-narrow"):
             table.compact = self.has_class("-narrow")
-            table.show(self.run, self.plain_end)
+            table.show(self.view)
         for plot in self.query(DescentPlot):
             if plot.compact != compact:
                 plot.compact = compact
@@ -146,37 +158,35 @@ class DescentScreen(Screen[None]):
     def _landscape_ready(self, found: Landscape) -> None:
         self.landscape = found
         names = ", ".join(found.names)
-        held = " (others at the start)" if len(self.run.params) > 2 else ""
-        total = self.run.objective.rows
+        held = " (others at the start)" if len(self.view.names) > 2 else ""
+        total = self.view.rows
         rows = f" on {found.rows_used:,} of {total:,} rows" if found.rows_used < total else ""
         self.query_one(LandscapePlot).border_title = f"Landscape L({names}){held}{rows}"
         for plot in (self.query_one(LandscapePlot), self.query_one(SlicePlot)):
             plot.landscape = found
-        self.show()
+        self.show_view(self.view, force=True)
 
-    def _plain_end(self) -> None:
-        end = plain_descent_end(self.setup.objective, self.run.optimizer, self.start, self.setup.config.iters)
-        self.plain_end = end[0]
-        self.query_one(SlicePlot).end = self.plain_end
-
-    def show(self) -> None:
-        """Hand the run's current state to every region."""
-        run = self.run
-        title = f"{FUNCTION} from x = {self.start[0]:g}" if self.minima else self.setup.title
-        self.query_one(DescentHeader).show(title, run)
-        self.query_one(DescentTable).show(run, self.plain_end)
+    def show_view(self, view: IterationView, force: bool = False) -> None:
+        """Hand a view to every region, unless a newer one is already shown (workers may finish out of order)."""
+        if not force and view.version < self.shown_version:
+            return
+        self.shown_version, self.view = view.version, view
+        title = f"{FUNCTION} from x = {view.start[0]:g}" if self.minima else self.setup.title
+        self.query_one(DescentHeader).show(title, view)
+        self.query_one(DescentTable).show(view)
+        slice_plot = self.query_one(SlicePlot)
+        slice_plot.end = view.plain_end
         for plot in self.query(DescentPlot):
+            plot.view = view
             if plot.display:
                 plot.show()
-        slice_plot = self.query_one(SlicePlot)
         if not self.minima and self.landscape is not None and slice_plot.held is not None:
             first, second = self.landscape.names
             slice_plot.border_title = f"L({second}) at {first} = {slice_plot.held:.3g}"
         self.show_status()
 
     def show_status(self) -> None:
-        self.query_one(DescentStatus).show_run(self.run, self.clock, self.running, self.diverged_at,
-                                               self.setup.config.iters)
+        self.query_one(DescentStatus).show_run(self.view, self.clock, self.running, self.setup.config.iters)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move_start":
@@ -185,26 +195,35 @@ class DescentScreen(Screen[None]):
             return not self.minima
         return True
 
+    @work(thread=True, group=CHANGE_GROUP, exit_on_error=False)
+    def change(self, operation: Callable[[], IterationView | None], refused: str | None = None,
+               announce: Callable[[IterationView], str] | None = None) -> None:
+        """Apply one change to the run off the UI thread; the view it returns is shown (or `refused` said),
+        and `announce` says what changed."""
+        try:
+            view = operation()
+        except OptimizerError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        if view is None:
+            if refused:
+                self.app.call_from_thread(self.notify, refused)
+            return
+        self.app.call_from_thread(self.show_view, view)
+        if announce is not None:
+            self.app.call_from_thread(self.notify, announce(view), timeout=2)
+
     def blocked(self) -> bool:
-        """A diverged run takes no more steps until it is undone or reset; a converged one does not run on."""
-        if self.diverged_at is not None:
-            self.notify(diverged_text(self.run, self.diverged_at), severity="warning")
+        """A diverged run takes no more steps until it is undone or reset."""
+        if self.driver.blocked:
+            self.notify(diverged_text(self.view), severity="warning")
             return True
         return False
-
-    def note_divergence(self) -> None:
-        """Remember where the run diverged: changing η clears the run's verdict, not the NaN it left."""
-        if self.run.stopped == "diverged" and self.diverged_at is None:
-            self.diverged_at = len(self.run.history)
-        elif self.diverged_at is not None and len(self.run.history) < self.diverged_at:
-            self.diverged_at = None
 
     def action_step(self) -> None:
         self.pause()
         if not self.blocked():
-            self.run.step()
-            self.note_divergence()
-            self.show()
+            self.change(self.driver.step)
 
     def action_run(self) -> None:
         if self.running:
@@ -213,69 +232,79 @@ class DescentScreen(Screen[None]):
             return
         if self.blocked():
             return
-        if self.run.stopped == "converged":
+        if self.view.converged:
             self.notify("converged: the gradient is (almost) zero; space still steps, r resets")
             return
-        self.clock.start(len(self.run.history), self.setup.config.iters)
-        self._timer = self.set_interval(self.clock.tick, self._tick)
+        self.clock.start(self.view.iteration, self.setup.config.iters)
+        self.running = True
+        self.run_worker_loop()
         self.show_status()
 
-    def _tick(self) -> None:
-        stepped = self.clock.advance(self.run)
-        self.note_divergence()
-        if self.run.stopped is not None or len(self.run.history) >= self.clock.target:
-            self.pause()
-        if stepped or not self.running:
-            self.show()
+    @work(thread=True, exclusive=True, group=RUN_GROUP, exit_on_error=False)
+    def run_worker_loop(self) -> None:
+        """Step as fast as the speed asks, within a time slice per tick, and show each tick's view."""
+        worker = get_current_worker()
+        clock = self.clock
+        done = self.view.iteration
+        while not worker.is_cancelled:
+            time.sleep(clock.tick)
+            owed = clock.owed(done)
+            view = self.driver.step(owed, in_time(time.perf_counter() + BUDGET, worker)) if owed else self.driver.view()
+            clock.took(view.iteration - done, view.iteration)
+            done = view.iteration
+            finished = view.stopped is not None or view.diverged_at is not None or done >= clock.target
+            if worker.is_cancelled:
+                break
+            self.app.call_from_thread(self.show_view, view)
+            if finished:
+                self.app.call_from_thread(self._run_ended)
+                break
+
+    def _run_ended(self) -> None:
+        self.running = False
+        self.show_status()
 
     def pause(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        if self.running:
+            self.running = False
+            self.workers.cancel_group(self, RUN_GROUP)
 
     def action_undo(self) -> None:
         self.pause()
-        if self.run.undo() is None:
-            self.notify("nothing to undo: this is the start")
-        self.note_divergence()
-        self.show()
+        self.change(self.driver.undo, "nothing to undo: this is the start")
 
     def action_scale_lr(self, factor: float) -> None:
-        try:
-            self.run.set_optimizer(self.run.optimizer.with_changes(lr=self.run.optimizer.lr * factor))
-        except OptimizerError as error:
-            self.notify(str(error), severity="error")
-            return
-        if self.minima:
-            self._plain_end()
-        self.show()
+        self.change(lambda: self.driver.scale_lr(factor))
 
     def action_batch_mode(self) -> None:
         if self.minima:
             self.notify("the minima example has no data to batch: it is plain gradient descent")
             return
-        kind = KINDS[(KINDS.index(self.run.optimizer.kind) + 1) % len(KINDS)]
-        self.run.set_optimizer(self.run.optimizer.with_changes(kind=kind))
-        self.notify(f"{self.run.optimizer.label}: from the next iteration on", timeout=2)
-        self.show()
+        self.change(self.driver.next_batch_mode, announce=lambda view: f"{view.optimizer}: from the next iteration on")
 
     def action_move_start(self, direction: int) -> None:
         if not self.minima:
-            self.notify("the start moves in the minima example (backprop-tui descent --tui --example minima)")
+            self.notify("the start moves in the minima lesson (l, then minima)")
             return
-        low, high = minima.DOMAIN
         self.pause()
-        self.start = (round(min(high, max(low, self.start[0] + direction * START_STEP)), 10),)
-        self.run.reset(self.start)
-        self.diverged_at = None
-        self._plain_end()
-        self.show()
+        self.change(lambda: self.driver.move_start(direction))
 
     def action_reset(self) -> None:
         self.pause()
-        self.run.reset(self.start)
-        self.diverged_at = None
-        self.show()
+        self.change(self.driver.reset)
+
+    def restart_from(self, start: Mapping[str, float]) -> None:
+        """Start the run again from parameters in the data's own units (handed over by another lesson)."""
+        self.pause()
+        try:
+            self.view = self.driver.restart_from(start)
+        except ValueError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.compute_landscape(self.driver.start)
+        named = ", ".join(f"{name} = {value:.4g}" for name, value in start.items())
+        self.notify(f"gradient descent starts from your {named}", timeout=4)
+        self.show_view(self.view, force=True)
 
     def action_speed(self, direction: int) -> None:
         self.clock.change_speed(direction)
@@ -285,18 +314,16 @@ class DescentScreen(Screen[None]):
 
     def action_stepper(self) -> None:
         self.pause()
-        problem, label = batch_problem(self.run)
-        self.app.push_screen(BatchStepperScreen(problem, label))
+        problem, note = self.driver.stepper_problem()
+        navigation.open_stepper(self.app, problem, note)  # type: ignore[arg-type]
 
-    def action_back(self) -> None:
-        """Back to the stepper under this screen (or a fresh one, if this screen is the only one)."""
+    def action_workbench(self) -> None:
         self.pause()
-        if any(isinstance(screen, StepperScreen) for screen in self.app.screen_stack):
-            self.dismiss()
-        else:
-            self.app.switch_screen(StepperScreen(build_problem()))
+        navigation.open_workbench(self.app)
 
     def action_help(self) -> None:
+        from ..dialogs.descent_help import DescentHelpScreen
+
         self.app.push_screen(DescentHelpScreen(self.BINDINGS))
 
     def action_quit(self) -> None:

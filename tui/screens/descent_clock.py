@@ -1,15 +1,14 @@
 """The pace of an animated run: how many iterations each timer tick takes, within a time budget.
 
-The descent screen's timer calls `advance` a few times a second; each call takes the iterations
-the speed has earned since the last one, but stops early when its time slice is used up, so a
-slow step (a large data set) never freezes the screen: the run just goes slower than asked.
+The descent screen's run worker wakes a few times a second and asks `owed()` how many iterations
+the speed has earned since the last tick; it steps within a time slice (`BUDGET`) and tells the
+clock how far it got (`took`), so a slow step (a large data set) only makes the run slower than
+asked, and the screen redraws once per tick whatever the speed.
 """
 
 from __future__ import annotations
 
 import time
-
-from backprop_tui.core.training.run import DescentRun
 
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0)
 """Iterations per second, from one at a time to as fast as the steps allow."""
@@ -56,19 +55,12 @@ class RunClock:
         elapsed = time.perf_counter() - self._started[0]
         return (self._done - self._started[1]) / elapsed if elapsed >= 0.5 else None
 
-    def advance(self, run: DescentRun) -> int:
-        """Take the iterations owed (at most up to the target, or until the run stops); how many were taken."""
-        self._owed += self.speed * self.tick
-        deadline = time.perf_counter() + BUDGET
-        taken = 0
-        while self._owed >= 1.0 and len(run.history) < self.target:
-            run.step()
-            taken += 1
-            self._owed -= 1.0
-            if run.stopped is not None:
-                break
-            if time.perf_counter() > deadline:
-                self._owed = min(self._owed, self.speed * self.tick)
-                break
-        self._done = len(run.history)
-        return taken
+    def owed(self, done: int) -> int:
+        """Whole iterations earned by one more tick, at most up to the target."""
+        self._owed = min(self._owed + self.speed * self.tick, self.speed * self.tick + 1.0)
+        return max(0, min(int(self._owed), self.target - done))
+
+    def took(self, count: int, done: int) -> None:
+        """The worker took `count` of the owed iterations and the run has `done` in all."""
+        self._owed = max(0.0, self._owed - count)
+        self._done = done

@@ -9,23 +9,24 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Label
 
 from backprop_tui.core.layout.grouping import group_layers
 from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 from backprop_tui.core.stepping.steppers import Stepper
 
+from .. import navigation
 from ..widgets import GraphCanvas, StepExplanation, StepperHeader, SweepCounter, TraceTable
-from .choice import ChoiceScreen
-from .edit import EditScreen
-from .help import HelpScreen
 from .stepper_commands import StepperCommands
 
 GRAPH_TITLE = "Computational graph"
 TABLE_TITLE = "The lecture's table"
+NOTE_ID = "stepper-note"
+"""The line under the header that says where this graph came from (a lesson, an iteration, a patient)."""
 
 
 def step_of(stepper: Stepper, name: str, backward: bool) -> int:
@@ -51,7 +52,9 @@ class StepperScreen(Screen[None]):
         Binding("w", "wrt", "Wrt", tooltip="Choose the input to differentiate with respect to (forward mode)"),
         Binding("e", "edit", "Edit", tooltip="Edit the expression and the input values"),
         Binding("x", "examples", "Examples", tooltip="Open one of the lecture's examples"),
-        Binding("g", "descent", "Descent", tooltip="Gradient descent on a data set"),
+        Binding("g", "descent", "Descent", tooltip="Gradient descent on a data set (where you left it)"),
+        Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
+        Binding("escape", "back", "Back", tooltip="Back to where this graph was opened from"),
         Binding("question_mark", "help", "Help", tooltip="Keys, and forward against reverse mode"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
@@ -62,13 +65,18 @@ class StepperScreen(Screen[None]):
     index: var[int] = var(0)
     """The step shown, 0 (inputs only) to len(stepper) - 1 (table complete)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, *, note: str | None = None, pushed: bool = False) -> None:
         super().__init__()
         self.problem = problem
+        self.note = note
+        self.pushed = pushed
+        """Whether this stepper was opened over another screen (escape goes back to it)."""
         self.stepper: Stepper | None = None
 
     def compose(self) -> ComposeResult:
         yield StepperHeader()
+        if self.note:
+            yield Label(Content(self.note), id=NOTE_ID)
         canvas = GraphCanvas()
         canvas.border_title = GRAPH_TITLE
         yield canvas
@@ -149,7 +157,9 @@ class StepperScreen(Screen[None]):
         self.index = len(self.stepper) - 1 if self.stepper is not None else 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`c` is offered only for a graph with layers to collapse."""
+        """`c` is offered only for a graph with layers to collapse, escape only where there is a way back."""
+        if action == "back":
+            return self.pushed or bool(getattr(self.app, "came_from", ()))
         if action == "collapse":
             groupings = [canvas.grouping for canvas in self.query(GraphCanvas)]
             return any(grouping is not None and grouping.collapsible for grouping in groupings)
@@ -167,6 +177,8 @@ class StepperScreen(Screen[None]):
             self.index = step_of(self.stepper, node, backward=False)
 
     def action_wrt(self) -> None:
+        from ..dialogs.choice import ChoiceScreen
+
         options = [(name, name) for name in self.problem.graph.inputs]
         self.app.push_screen(ChoiceScreen("Differentiate with respect to", options, self.problem.wrt), self._chose_wrt)
 
@@ -181,6 +193,8 @@ class StepperScreen(Screen[None]):
         self.load(problem)
 
     def action_edit(self) -> None:
+        from ..dialogs.edit import EditScreen
+
         self.app.push_screen(EditScreen(self.problem), self._edited)
 
     def _edited(self, problem: Problem | None) -> None:
@@ -188,6 +202,8 @@ class StepperScreen(Screen[None]):
             self.load(problem)
 
     def action_examples(self) -> None:
+        from ..dialogs.choice import ChoiceScreen
+
         options = [(name, f"{name} · {item.title} ({item.slides})") for name, item in GRAPH_EXAMPLES.items()]
         current = self.problem.source.text if self.problem.source.kind == "example" else None
         self.app.push_screen(ChoiceScreen("Open an example", options, current), self._chose_example)
@@ -201,15 +217,15 @@ class StepperScreen(Screen[None]):
             self.notify(str(error), title="Cannot open the example", severity="error")
 
     def action_help(self) -> None:
+        from ..dialogs.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.BINDINGS))
 
     def action_descent(self) -> None:
-        try:
-            from .descent import DescentScreen
-        except ImportError:
-            self.notify("gradient descent screen not available", severity="warning")
-            return
-        self.app.push_screen(DescentScreen())
+        navigation.open_lesson(self.app, "descent")
+
+    def action_back(self) -> None:
+        self.app.action_back()  # type: ignore[attr-defined]
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -20,13 +20,10 @@ from textual.widgets import Footer, Label
 from textual.worker import get_current_worker
 
 from backprop_tui.core.lessons import two_neurons
-from backprop_tui.core.stepping.problem import build_problem
 
+from .. import navigation
 from ..widgets.neurons_panel import PART_TITLES, IterationSlider, NeuronsHeader, RecipePanel
 from ..widgets.plot_neurons import LessonPlot, NeuronsPlot, RunLossPlot
-from .stepper import StepperScreen
-from .two_neurons_help import TwoNeuronsHelpScreen
-from .two_neurons_stepper import NetworkStepperScreen, network_problem
 
 PARTS = {1: two_neurons.ONE_NEURON, 2: two_neurons.TWO_NEURONS}
 PROGRESS_EVERY = 100
@@ -57,8 +54,8 @@ class TwoNeuronsScreen(Screen[None]):
         Binding("end", "last", "End", show=False, tooltip="The end of the run"),
         Binding("x", "sample", "Row", tooltip="The row the stepper opens on: in, below or above the band, or all"),
         Binding("s", "stepper", "Into backprop", tooltip="Open the stepper on this iteration's network and row"),
-        Binding("t,escape", "back", "Back", show=False,
-                tooltip="Back to the screen this one was opened from (or the stepper)"),
+        Binding("t", "workbench", "Stepper", show=False, tooltip="The stepper (escape comes back here)"),
+        Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
         Binding("question_mark", "help", "Help", tooltip="Keys, the lesson and how to read the plot"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
@@ -201,7 +198,7 @@ class TwoNeuronsScreen(Screen[None]):
         plot = self.query_one(NeuronsPlot)
         plot.border_title = (COMPACT_PLOT_TITLES if plot.compact else PLOT_TITLES)[self.part]
         plot.show(self.setup.data, view, row)
-        self.query_one(RunLossPlot).show(result.run if result is not None else None, view)
+        self.query_one(RunLossPlot).show(view)
         self.query_one(RecipePanel).show(result, view, self.majority)
         slider = self.query_one(IterationSlider)
         slider.total, slider.iteration = total, self.iteration
@@ -249,18 +246,15 @@ class TwoNeuronsScreen(Screen[None]):
         if result is None:
             self.notify(f"part {self.part} is still training: the stepper opens once it is done", timeout=3)
             return
-        problem, label = network_problem(self.part, result, self.iteration, self.samples[self.sample])
-        self.app.push_screen(NetworkStepperScreen(problem, label))
+        problem, note = two_neurons.stepper_problem(self.part, result, self.iteration, self.samples[self.sample])
+        navigation.open_stepper(self.app, problem, note)
 
-    def action_back(self) -> None:
-        """Back to the screen under this one, or to the stepper on the lesson's network if there is none."""
-        below = self.app.screen_stack[:-1]
-        if any(isinstance(screen, StepperScreen) for screen in below) or len(below) > 1:
-            self.dismiss()
-        else:
-            self.app.switch_screen(StepperScreen(build_problem("mlp")))
+    def action_workbench(self) -> None:
+        navigation.open_workbench(self.app)
 
     def action_help(self) -> None:
+        from ..dialogs.two_neurons_help import TwoNeuronsHelpScreen
+
         self.app.push_screen(TwoNeuronsHelpScreen(self.BINDINGS))
 
     def action_quit(self) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -11,25 +10,22 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
-from backprop_tui.core.training.run import DescentRun
+from backprop_tui.core.training.view import IterationView
 
 if TYPE_CHECKING:
     from ..screens.descent_clock import RunClock
 
 
-def run_text(title: str, run: DescentRun) -> str:
+def run_text(title: str, view: IterationView) -> str:
     """`full batch · η = 0.5 · Heart.csv: AHD ~ MaxHR (303 rows, standardised)`: what changes first."""
-    optimizer = run.optimizer
-    mode = "plain gradient descent" if run.objective.data is None else optimizer.label
-    momentum = f" · μ = {optimizer.momentum:g}" if optimizer.momentum else ""
-    return f"{mode} · η = {optimizer.lr:g}{momentum} · {title}"
+    mode = view.optimizer if view.has_data else "plain gradient descent"
+    momentum = f" · μ = {view.momentum:g}" if view.momentum else ""
+    return f"{mode} · η = {view.lr:g}{momentum} · {title}"
 
 
-def diverged_text(run: DescentRun, iteration: int) -> str:
-    """`diverged at iteration 5: the loss is no longer finite. …`, and what to do about it."""
-    loss = run.history[iteration - 1].loss
-    why = "grew without bound" if math.isfinite(loss) else "is no longer finite"
-    return f"diverged at iteration {iteration}: the loss {why}. Lower η (−) and reset (r), or undo (←)."
+def diverged_text(view: IterationView) -> str:
+    """`diverged at iteration 5: the numbers are no longer finite. …`, and the keys that help."""
+    return f"diverged at iteration {view.diverged_at}: {view.diverged_why}. Lower η (−) and reset (r), or undo (←)."
 
 
 class DescentHeader(Horizontal):
@@ -50,9 +46,9 @@ class DescentHeader(Horizontal):
         yield Label(id="descent-title")
         yield Label(id="descent-iteration")
 
-    def show(self, title: str, run: DescentRun) -> None:
-        self.query_one("#descent-title", Label).update(Content(run_text(title, run)))
-        self.query_one("#descent-iteration", Label).update(Content(f"iter {run.current.iteration}"))
+    def show(self, title: str, view: IterationView) -> None:
+        self.query_one("#descent-title", Label).update(Content(run_text(title, view)))
+        self.query_one("#descent-iteration", Label).update(Content(f"iter {view.iteration}"))
 
 
 class DescentStatus(Horizontal):
@@ -76,15 +72,14 @@ class DescentStatus(Horizontal):
         yield ProgressBar(show_eta=False)
         yield Label(id="descent-speed")
 
-    def show_run(self, run: DescentRun, clock: RunClock, running: bool, diverged_at: int | None,
-                 iterations: int) -> None:
+    def show_run(self, view: IterationView, clock: RunClock, running: bool, iterations: int) -> None:
         """Diverged, converged, running (with the progress toward the target), or waiting for a key."""
-        count = len(run.history)
+        count = view.iteration
         speed = f"{clock.speed:g} it/s  [ ] speed"
-        if diverged_at is not None:
-            self.show(diverged_text(run, diverged_at), "diverged", "")
-        elif run.stopped == "converged":
-            self.show(f"converged after {count} iterations: ‖g‖ < {run.tolerance:g}", "finished", "")
+        if view.diverged_at is not None:
+            self.show(diverged_text(view), "diverged", "")
+        elif view.converged:
+            self.show(f"converged after {count} iterations: ‖g‖ < {view.tolerance:g}", "finished", "")
         elif running:
             rate = clock.rate()
             shown = f" · {rate:.0f} it/s" if rate is not None else ""

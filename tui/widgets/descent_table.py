@@ -16,8 +16,7 @@ from textual.widgets import Static
 
 from backprop_tui.core.engine.numbers import format_scalar
 from backprop_tui.core.training import minima
-from backprop_tui.core.training.optimizers import batches_per_epoch
-from backprop_tui.core.training.run import DescentRun
+from backprop_tui.core.training.view import IterationView
 
 DIGITS = 6
 WIDTH = 11
@@ -36,69 +35,59 @@ def number(value: float | None, digits: int = DIGITS, width: int | None = None) 
     return text
 
 
-def param_lines(run: DescentRun, compact: bool = False) -> list[str]:
+def param_lines(view: IterationView, compact: bool = False) -> list[str]:
     """`param  value  gradient  step` rows, plus the file-unit value when training saw standardised data."""
-    record = run.last
-    data = run.objective.data
-    raw = run.raw_params() if data is not None and data.scaling is not None else None
-    step = "step μv−η·g" if run.optimizer.momentum or (record is not None and record.momentum) else "step −η·g"
-    derivative = "f′(x)" if run.objective.data is None else "gradient"
+    record = view.record
+    step = "step μv−η·g" if view.momentum or (record is not None and record.momentum) else "step −η·g"
+    derivative = "gradient" if view.has_data else "f′(x)"
     header = ["param", "value", derivative, step]
-    if raw is not None:
-        header.append(f"{', '.join(data.features)} units" if len(data.features) == 1 else "file units")  # type: ignore[union-attr]
+    if view.raw_params is not None:
+        features = view.features
+        header.append(f"{', '.join(features)} units" if len(features) == 1 else "file units")
     digits, cell_width = (COMPACT_DIGITS, COMPACT_WIDTH) if compact else (DIGITS, WIDTH)
-    if compact and raw is not None:
+    if compact and view.raw_params is not None:
         header[-1] = "raw units"
-    width = max(6, *(len(name) + 1 for name in run.params))
+    width = max(6, *(len(name) + 1 for name in view.names))
     lines = [header[0].ljust(width) + "".join(cell.rjust(cell_width + 1) for cell in header[1:])]
-    for index, name in enumerate(run.params):
-        cells = [number(run.current.params[index], digits, cell_width),
+    for index, name in enumerate(view.names):
+        cells = [number(view.params[index], digits, cell_width),
                  number(record.grad[index], digits, cell_width) if record else "·",
                  number(record.step[index], digits, cell_width) if record else "·"]
-        if raw is not None:
-            cells.append(number(raw[index], min(digits, 5), cell_width))
+        if view.raw_params is not None:
+            cells.append(number(view.raw_params[index], min(digits, 5), cell_width))
         lines.append(name.ljust(width) + "".join(cell.rjust(cell_width + 1) for cell in cells))
     return lines
 
 
-def scalar_lines(run: DescentRun, plain_end: float | None = None, compact: bool = False) -> list[str]:
+def scalar_lines(view: IterationView, compact: bool = False) -> list[str]:
     """The loss, batch loss, ‖g‖, η, accuracy and where the batch cursor is (or, for minima, the basin)."""
-    record = run.last
+    record, batch = view.record, view.batch
     digits, gap = (COMPACT_DIGITS, " ") if compact else (DIGITS, "   ")
-    name = "f(x)" if run.objective.data is None else "loss" if compact else "loss (full)"
-    lines = [f"{name} {number(run.loss(), digits)}"]
-    if record is not None and 0 < record.batch_rows < run.objective.rows:
+    name = "loss" if compact else "loss (full)"
+    lines = [f"{name if view.has_data else 'f(x)'} {number(view.loss, digits)}"]
+    if record is not None and batch is not None and batch.partial:
         lines[0] += f"{gap}batch {number(record.batch_loss, digits)}"
-    lines.append(f"‖g‖ {number(record.grad_norm, 4) if record else '·'}{gap}η {run.optimizer.lr:g}")
-    accuracy = run.accuracy()
-    if accuracy is not None:
-        shown = f"{100 * accuracy:.1f}%" if math.isfinite(accuracy) else "NaN"
+    lines.append(f"‖g‖ {number(record.grad_norm, 4) if record else '·'}{gap}η {view.lr:g}")
+    if view.accuracy is not None:
+        shown = f"{100 * view.accuracy:.1f}%" if math.isfinite(view.accuracy) else "NaN"
         lines[-1] += f"{gap}{'acc.' if compact else 'accuracy'} {shown}"
-    if record is None or run.objective.data is None:
-        pass
-    elif record.batch_rows == run.objective.rows:
+    if batch is not None and not batch.partial:
         every = "" if compact else " in each iteration"
-        lines.append(f"epoch {record.epoch} · all {record.batch_rows} rows{every}")
-    else:
-        total = batches_per_epoch(run.objective.rows, record.batch_rows)
-        size = min(record.batch_rows, run.objective.rows - record.batch * record.batch_rows)  # the last may be short
-        rows = "" if compact else " row" if size == 1 else " rows"
-        lines.append(f"epoch {record.epoch} · batch {record.batch + 1}/{total} ({size}{rows})")
-    if run.objective.data is None:
-        lines.append(basin_text(run.current.params[0]))
-        if plain_end is not None:
-            where = minima.nearest_minimum(plain_end)
-            lines.append(f"plain GD from x = {run_start(run):g} ends at x = {plain_end:.4f}"
+        lines.append(f"epoch {batch.epoch} · all {batch.size} rows{every}")
+    elif batch is not None:
+        rows = "" if compact else " row" if batch.size == 1 else " rows"
+        lines.append(f"epoch {batch.epoch} · batch {batch.number}/{batch.count} ({batch.size}{rows})")
+    if not view.has_data:
+        lines.append(basin_text(view))
+        if view.plain_end is not None:
+            where = minima.nearest_minimum(view.plain_end)
+            lines.append(f"plain GD from x = {view.start[0]:g} ends at x = {view.plain_end:.4f}"
                          + (f" ({where} minimum)" if where else ""))
     return lines
 
 
-def run_start(run: DescentRun) -> float:
-    return run.history[0].params[0] if len(run.history) else run.current.params[0]
-
-
-def basin_text(x: float) -> str:
-    where = minima.nearest_minimum(x)
+def basin_text(view: IterationView) -> str:
+    where = view.basin
     if where is None:
         return "not at a minimum yet"
     return f"at the {where} minimum (x ≈ {minima.GLOBAL_MINIMUM if where == 'global' else minima.LOCAL_MINIMUM:.4f})"
@@ -127,9 +116,9 @@ class DescentTable(Horizontal):
         self.compact = False
         """Fewer digits and shorter labels, for an 80-column terminal."""
 
-    def show(self, run: DescentRun, plain_end: float | None = None) -> None:
-        params = param_lines(run, self.compact)
+    def show(self, view: IterationView) -> None:
+        params = param_lines(view, self.compact)
         self.query_one(f"#{self.PARAMS_ID}", Static).update(
             Content.assemble((params[0], "bold"), "\n", "\n".join(params[1:])))
-        scalars = scalar_lines(run, plain_end, self.compact)
+        scalars = scalar_lines(view, self.compact)
         self.query_one(f"#{self.SCALARS_ID}", Static).update(Content("\n".join(scalars)))

@@ -1,7 +1,8 @@
 """The common part of the descent screen's plots: what they are given, and when they redraw.
 
-A plot is handed the run once and then the current state on every change ("attributes down"); it
-asks core for series thinned to its own width, so redrawing never depends on the run's length.
+A plot is handed the run's current `IterationView` on every change ("attributes down"); the view's
+series are already thinned by core, and a plot thins them once more to its own width, so redrawing
+never depends on the run's length.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from textual.content import Content
 from textual_plotext import PlotextPlot
 
 from backprop_tui.core.training.landscape import Curve, Landscape, thin
-from backprop_tui.core.training.run import DescentRun
+from backprop_tui.core.training.view import IterationView
 
 RGB = tuple[int, int, int]
 PATH_COLOR: RGB = (235, 235, 235)
@@ -61,7 +62,7 @@ class DescentPlot(PlotextPlot):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.run: DescentRun | None = None
+        self.view: IterationView | None = None
         self.landscape: Landscape | None = None
         self.curve: Curve | None = None
         self.compact = False
@@ -81,7 +82,7 @@ class DescentPlot(PlotextPlot):
         plt.clear_figure()
         plt.xaxes(True, False)
         plt.yaxes(True, False)
-        if self.run is not None and self.size.width > 8 and self.size.height > 3:
+        if self.view is not None and self.size.width > 8 and self.size.height > 3:
             self.draw()
         self.refresh()
 
@@ -96,11 +97,13 @@ class DescentPlot(PlotextPlot):
     def draw(self) -> None:
         raise NotImplementedError
 
-    def path_points(self) -> np.ndarray:
-        """The parameters before each iteration and now, thinned to the plot's width (one row each)."""
-        run = self.run
-        assert run is not None
-        count = len(run.history)
-        chosen = thin(count, self.columns)
-        before = run.history.params_array()[chosen] if count else np.empty((0, len(run.params)))
-        return np.vstack([before, np.asarray(run.current.params, dtype=float)[None, :]])
+    def thinned(self, count: int) -> np.ndarray:
+        """Indices of at most about the plot's width of `count` points, always the first and the last."""
+        return thin(count, self.columns)
+
+    def path_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """The path's parameters (one row each, the last is now) and the loss at each, thinned to the width."""
+        view = self.view
+        assert view is not None
+        chosen = self.thinned(len(view.path))
+        return view.path[chosen], view.path_loss[chosen]

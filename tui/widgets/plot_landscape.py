@@ -11,8 +11,6 @@ import math
 import numpy as np
 from textual.content import Content
 
-from backprop_tui.core.training.landscape import thin
-
 from .plot_base import (
     CURRENT_COLOR,
     LOSS_COLOR,
@@ -45,7 +43,7 @@ class LandscapePlot(DescentPlot):
 
     def draw(self) -> None:
         landscape, plt = self.landscape, self.plt
-        if landscape is None or self.run is None:
+        if landscape is None or self.view is None:
             return
         row_values, column_values, bands = landscape.shaded(self.size.height, self.size.width, len(SHADES))
         grid_y, grid_x = np.meshgrid(row_values, column_values, indexing="ij")
@@ -54,7 +52,7 @@ class LandscapePlot(DescentPlot):
             if chosen.any():
                 plt.scatter(grid_x[chosen].tolist(), grid_y[chosen].tolist(), marker=shade, color=color)
         first, second = landscape.indices
-        path = self.path_points()
+        path, _ = self.path_points()
         xs = (float(landscape.columns[0]), float(landscape.columns[-1]))
         ys = (float(landscape.rows[0]), float(landscape.rows[-1]))
         finite_x, finite_y = finite_pairs(path[:, second], path[:, first])
@@ -91,13 +89,13 @@ class SlicePlot(DescentPlot):
         return legend(*entries)
 
     def draw(self) -> None:
-        run, plt = self.run, self.plt
-        assert run is not None
+        view, plt = self.view, self.plt
+        assert view is not None
         if self.curve is not None:
             axis, x, y = 0, self.curve.x, self.curve.y
         elif self.landscape is not None:
             axis = self.landscape.indices[1]
-            held = run.current.params[self.landscape.indices[0]]
+            held = view.params[self.landscape.indices[0]]
             if not math.isfinite(held):
                 self.held = held
                 return
@@ -111,9 +109,7 @@ class SlicePlot(DescentPlot):
         top, bottom = (float(finite.max()), float(finite.min())) if len(finite) else (1.0, 0.0)
         margin = 0.05 * (top - bottom or 1.0)
         ys = (bottom - margin, top + margin)
-        path = self.path_points()
-        chosen = thin(len(run.history), self.columns)
-        loss = [*run.history.column("loss")[chosen].tolist(), run.loss()]
+        path, loss = self.path_points()
         px, py = inside(*finite_pairs(path[:, axis], loss), xs, ys)
         if px:
             plt.scatter(px, py, marker="•", color=PATH_COLOR)
@@ -125,4 +121,4 @@ class SlicePlot(DescentPlot):
         plt.xlim(*xs)
         plt.ylim(*ys)
         if not self.compact:
-            plt.xlabel(run.params[axis])
+            plt.xlabel(view.names[axis])

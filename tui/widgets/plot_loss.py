@@ -7,10 +7,7 @@ the gradient that the smaller batch buys speed with.
 
 from __future__ import annotations
 
-import numpy as np
 from textual.content import Content
-
-from backprop_tui.core.training.landscape import thin
 
 from .plot_base import BATCH_COLOR, CURRENT_COLOR, LOSS_COLOR, DescentPlot, finite_pairs, key, legend
 
@@ -18,34 +15,26 @@ from .plot_base import BATCH_COLOR, CURRENT_COLOR, LOSS_COLOR, DescentPlot, fini
 class LossPlot(DescentPlot):
     """Full loss L(θ_k) for k = 0 … now, and the batch losses of the mini-batch iterations."""
 
-    batches = False
-    """Whether the run so far has mini-batch iterations (whose batch losses are drawn as dots)."""
-
     def legend(self) -> Content:
-        if self.run is not None and self.run.objective.data is None:
+        view = self.view
+        if view is not None and not view.has_data:
             return legend(key("⠤⠤", LOSS_COLOR, "f(x)"), key("●", CURRENT_COLOR, "now"))
-        batches = [key("•", BATCH_COLOR, "batch loss")] if self.batches else []
+        batches = [key("•", BATCH_COLOR, "batch loss")] if view is not None and len(view.batch_series[0]) else []
         return legend(key("⠤⠤", LOSS_COLOR, "full loss"), *batches, key("●", CURRENT_COLOR, "now"))
 
     def draw(self) -> None:
-        run, plt = self.run, self.plt
-        assert run is not None
-        history = run.history
-        count = len(history)
-        chosen = thin(count, self.columns)
-        x = [*chosen.tolist(), count]
-        y = [*history.column("loss")[chosen].tolist(), run.loss()]
-        x, y = finite_pairs(x, y)
-        batch_rows = history.column("batch_rows")
-        partial = np.flatnonzero((batch_rows > 0) & (batch_rows < run.objective.rows))
-        self.batches = bool(len(partial))
-        if len(partial):
-            picked = partial[thin(len(partial), self.columns)]
-            bx, by = finite_pairs(picked.tolist(), history.column("batch_loss")[picked].tolist())
-            plt.scatter(bx, by, marker="dot", color=BATCH_COLOR)
+        view, plt = self.view, self.plt
+        assert view is not None
+        steps, losses = view.loss_series
+        chosen = self.thinned(len(steps))
+        x, y = finite_pairs(steps[chosen], losses[chosen])
+        batch_x, batch_y = view.batch_series
+        if len(batch_x):
+            picked = self.thinned(len(batch_x))
+            plt.scatter(*finite_pairs(batch_x[picked], batch_y[picked]), marker="dot", color=BATCH_COLOR)
         plt.plot(x, y, marker="braille", color=LOSS_COLOR)
         if x:
             plt.scatter([x[-1]], [y[-1]], marker="●", color=CURRENT_COLOR)
-        plt.xlim(0, max(1, count))
+        plt.xlim(0, max(1, view.iteration))
         if not self.compact:
             plt.xlabel("iteration")

@@ -3,7 +3,7 @@
 `NeuronsPlot` draws one iteration of a part (slides 55-59): the rows at AHD = 0 and 1 against
 MaxHR, the output p and, for the network, the hidden neurons h1 and h2 and their weighted sum q
 (on its own axis at the right, since it is not a probability). `RunLossPlot` draws the loss of
-the whole run with the iteration being looked at marked. Both are handed snapshots from
+the whole run with the iteration being looked at marked. Both are handed views from
 `core.two_neurons`; they compute nothing themselves, and every series is thinned to the width.
 """
 
@@ -15,7 +15,6 @@ from textual_plotext import PlotextPlot
 from backprop_tui.core.lessons.two_neurons import CLASS_NAMES, IterationView
 from backprop_tui.core.training.data import Dataset
 from backprop_tui.core.training.landscape import thin
-from backprop_tui.core.training.run import DescentRun
 
 from .plot_base import CURRENT_COLOR, DATA_COLOR, LOSS_COLOR, RGB, key, legend
 
@@ -131,30 +130,25 @@ class RunLossPlot(LessonPlot):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.run: DescentRun | None = None
         self.view: IterationView | None = None
 
-    def show(self, run: DescentRun | None, view: IterationView | None) -> None:
-        self.run, self.view = run, view
+    def show(self, view: IterationView | None) -> None:
+        self.view = view
         self.redraw()
 
     def legend(self) -> Content | None:
-        if self.run is None:
+        if self.view is None:
             return None
         return legend(key("⠤⠤", LOSS_COLOR, "loss"), key("●", CURRENT_COLOR, "here"))
 
     def draw(self) -> None:
-        run, plt = self.run, self.plt
-        if run is None:
+        view, plt = self.view, self.plt
+        if view is None:
             return
-        count = len(run.history)
-        chosen = thin(count, self.columns)
-        losses = run.history.column("loss")
-        x = [*chosen.tolist(), count]
-        y = [*losses[chosen].tolist(), run.loss()]
-        plt.plot(x, y, marker="braille", color=LOSS_COLOR)
-        if self.view is not None:
-            plt.scatter([self.view.iteration], [self.view.loss], marker="●", color=CURRENT_COLOR)
-        plt.xlim(0, max(1, count))
+        steps, losses = view.loss_series
+        chosen = thin(len(steps), self.columns)
+        plt.plot(steps[chosen].tolist(), losses[chosen].tolist(), marker="braille", color=LOSS_COLOR)
+        plt.scatter([view.iteration], [view.loss], marker="●", color=CURRENT_COLOR)
+        plt.xlim(0, max(1.0, float(steps[-1])))
         if not self.compact:
             plt.xlabel("iteration")

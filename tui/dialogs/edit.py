@@ -12,14 +12,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from backprop_tui.core.engine.numbers import format_value
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 
+from .base import Dialog
 
-class EditScreen(ModalScreen[Problem | None]):
+
+class EditScreen(Dialog[Problem]):
     """A modal form; enter or Apply returns the new problem, escape or Cancel keeps the old one."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -99,8 +100,8 @@ class EditScreen(ModalScreen[Problem | None]):
         if self.result is None:
             self.notify(self.error or "invalid input", title="Cannot apply", severity="error")
             return
-        self.dismiss(self.result)
+        self.close(self.result)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from .base import Dialog
 
-class ChoiceScreen(ModalScreen[str | None]):
+
+class ChoiceScreen(Dialog[str]):
     """Pick one option with the keyboard or the mouse; escape picks nothing."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -38,7 +39,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.close(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)

@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+
+from .base import Dialog
 
 MODES_TEXT = (
     "Forward mode carries one derivative along with the values, from the inputs to the loss: "
@@ -32,7 +33,7 @@ def key_lines(bindings: list[Binding], key_display) -> list[tuple[str, str]]:
     return lines
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """A screen's keys, then the ideas behind it; any of escape, q or ? closes it.
 
     Each screen's help is this class with its own `EXTRA_KEYS` and `SECTIONS` (title, text): the
@@ -59,4 +60,4 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content(text))
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.close(None)

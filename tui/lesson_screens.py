@@ -1,0 +1,80 @@
+"""Which screen each lesson of the map opens on, built the first time the lesson is opened.
+
+The lesson ids and their texts live in core (`core.lessons.catalog`); this is only the routing: a
+lesson is a mode of the app with its own stack of screens, and this builds the screen at its
+bottom. Imports happen inside each builder, so start-up pays only for the screen it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from backprop_tui.core.lessons.catalog import lesson
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from .backprop_app import BackpropApp
+
+WORKBENCH = "stepper"
+"""The mode `backprop-tui` opens on: the stepper on the student's own graph (the lecture's by default)."""
+
+
+def _note(lesson_id: str) -> str:
+    chosen = lesson(lesson_id)
+    return f"Lesson · {chosen.title} (slides {chosen.slides}): {chosen.doing}."
+
+
+def _stepper(example: str, mode: str = "reverse") -> Callable[[BackpropApp, str], Screen]:
+    def build(app: BackpropApp, lesson_id: str) -> Screen:
+        from backprop_tui.core.stepping.problem import build_problem
+
+        from .screens.stepper import StepperScreen
+
+        return StepperScreen(build_problem(example, mode=mode), note=_note(lesson_id))
+
+    return build
+
+
+def _descent(example: str = "heart", optimizer: str | None = None) -> Callable[[BackpropApp, str], Screen]:
+    def build(app: BackpropApp, lesson_id: str) -> Screen:
+        from backprop_tui.core.training.setup import build as build_setup
+        from backprop_tui.core.training.setup import resolve
+
+        from .screens.descent import DescentScreen
+
+        setup = app.descent_setups.pop(lesson_id, None) or build_setup(resolve(example, optimizer=optimizer))
+        return DescentScreen(setup, note=_note(lesson_id))
+
+    return build
+
+
+def _two_neurons(app: BackpropApp, lesson_id: str) -> Screen:
+    from .screens.two_neurons import TwoNeuronsScreen
+
+    return TwoNeuronsScreen(app.two_neurons_seed)
+
+
+def _workbench(app: BackpropApp, lesson_id: str) -> Screen:
+    from .screens.stepper import StepperScreen
+
+    return StepperScreen(app.problem)
+
+
+BUILDERS: dict[str, Callable[[BackpropApp, str], Screen]] = {
+    WORKBENCH: _workbench,
+    "classification": _descent("heart"),
+    "loss": _stepper("neuron"),
+    "descent": _descent("heart"),
+    "minima": _descent("minima"),
+    "batches": _descent("heart", "minibatch"),
+    "perceptron": _stepper("neuron"),
+    "two-neurons": _two_neurons,
+    "backprop-table": _stepper("lecture", "forward"),
+    "graph": _stepper("lecture-full"),
+    "forward-backward": _stepper("lecture"),
+    "practice": _stepper("lecture", "forward"),
+}
+"""Lessons whose own screen has not landed yet open the closest existing one (classification the fit
+on the Heart data, loss the neuron's table, practice the lecture's table in forward mode)."""

@@ -333,7 +333,7 @@ async def test_the_current_nodes_layer_is_lit_in_view_and_shows_the_node():
         assert visible(canvas, "h2[7]")
         assert box_line(canvas, "layer 2", 0).startswith("┏")
         assert box_line(canvas, "layer 2", 3).strip("┃ ").startswith("h2[7] = ")
-        assert box_line(canvas, "layer 2", 4).strip("┃ ").startswith("∂L ")
+        assert box_line(canvas, "layer 2", 4).strip("┃ ").startswith("dL ")
         layer3 = canvas.drawing.boxes["layer 3"]
         cell = canvas.drawing.cells[(layer3.x - 2, layer3.port)]
         assert ("layer 2", "layer 3") in cell.edges

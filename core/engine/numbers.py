@@ -70,11 +70,21 @@ def format_sum(terms: Sequence[T], total: Value, value_of: Callable[[T], Value] 
     Long sums keep their ends and count the rest, so each step's text costs the same however many
     contributions came before it.
     """
-    def joined(part: Sequence[T]) -> str:
-        return " + ".join(format_value(value_of(term)) for term in part)
+    def joined(part: Sequence[T], first: bool = True) -> str:
+        # `2 − 0.283662185`, not `2 + -0.283662185`: a negative term is subtracted.
+        text = ""
+        for position, term in enumerate(part):
+            number = format_value(value_of(term))
+            if position == 0 and first:
+                text = number
+            elif number.startswith("-"):
+                text += f" − {number[1:]}"
+            else:
+                text += f" + {number}"
+        return text
 
     if len(terms) <= MAX_SUM_TERMS:
         shown = joined(terms)
     else:
-        shown = f"{joined(terms[:3])} + … ({len(terms) - 5} more) + {joined(terms[-2:])}"
+        shown = f"{joined(terms[:3])} + … ({len(terms) - 5} more){joined(terms[-2:], first=False)}"
     return f"{shown} = {format_value(total)}"

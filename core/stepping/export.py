@@ -78,7 +78,8 @@ def _latex(header: list[str], rows: list[list[str]]) -> str:
         return f"${latex_math(text)}$" if math and text else latex_math(text)
 
     head = " & ".join(cell(title, "∂" in title or "ξ" in title) for title in header) + r" \\"
-    body = [" & ".join(cell(text, index < 7) for index, text in enumerate(row)) + r" \\" for row in rows]
+    body = [" & ".join(cell(text, index < 7 and text != "input") for index, text in enumerate(row)) + r" \\"
+            for row in rows]
     return "\n".join([r"\begin{tabular}{" + "l" * len(header) + "}", r"\hline", head, r"\hline", *body,
                       r"\hline", r"\end{tabular}"])
 

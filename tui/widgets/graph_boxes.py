@@ -28,8 +28,8 @@ PADDING = 4
 
 
 def derivative_prefix(snapshot: Snapshot) -> str:
-    """`∂L` before an adjoint (reverse mode), `d/dW` before a tangent (forward mode)."""
-    return f"d/d{snapshot.wrt}" if snapshot.mode == "forward" else f"∂{snapshot.output}"
+    """`dL` before an adjoint in reverse mode (a total: `d`, not `∂`), `d/dW` before a tangent (forward mode)."""
+    return f"d/d{snapshot.wrt}" if snapshot.mode == "forward" else f"d{snapshot.output}"
 
 
 def box_texts(row: Row, snapshot: Snapshot) -> tuple[str, str, str]:
@@ -42,7 +42,7 @@ def box_texts(row: Row, snapshot: Snapshot) -> tuple[str, str, str]:
 
 
 def member_texts(row: Row | None, snapshot: Snapshot, terms: int) -> tuple[str, str]:
-    """One member of a layer: `h1[7] = 0.42` and `∂L 0.013`, with `(3/16 terms)` while a fan-out sum grows."""
+    """One member of a layer: `h1[7] = 0.42` and `dL 0.013`, with `(3/16 terms)` while a fan-out sum grows."""
     if row is None:
         return "", ""
     value = row.name if row.value is None else f"{row.name} = {format_value(row.value, DIGITS)}"

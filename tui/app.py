@@ -25,7 +25,13 @@ def run_descent(argv: Sequence[str]) -> int:
     return descent(argv)
 
 
-SUBCOMMANDS = {"table": run_table, "descent": run_descent}
+def run_primitives(argv: Sequence[str]) -> int:
+    from .primitives_cli import run_primitives as primitives
+
+    return primitives(argv)
+
+
+SUBCOMMANDS = {"table": run_table, "descent": run_descent, "primitives": run_primitives}
 """Each subcommand imports its own modules when it runs, so the app's start-up pays for none of them."""
 
 

@@ -6,6 +6,8 @@ snapshot as an attribute and report clicks as messages.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -53,6 +55,10 @@ class StepperScreen(Screen[None]):
         Binding("x", "examples", "Examples", tooltip="Open one of the lecture's examples"),
         Binding("g", "descent", "Descent", tooltip="Gradient descent on a data set"),
         Binding("question_mark", "help", "Help", tooltip="Keys, and forward against reverse mode"),
+        Binding("f", "basic_functions", "Functions", show=False,
+                tooltip="The basic functions (slide 67): each primitive, its derivative, its Python"),
+        Binding("y", "flip_y", "y=0/1", show=False,
+                tooltip="Flip the input y between 1 and 0 (with y = 1 the Lᴮ branch is all zeros)"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
     COMMANDS = {StepperCommands}
@@ -199,6 +205,20 @@ class StepperScreen(Screen[None]):
             self.load(build_problem(name, mode=self.problem.mode))
         except ProblemError as error:
             self.notify(str(error), title="Cannot open the example", severity="error")
+
+    def action_basic_functions(self) -> None:
+        from .primitives import PrimitivesScreen
+
+        self.app.push_screen(PrimitivesScreen())
+
+    def action_flip_y(self) -> None:
+        """y = 1 ↔ y = 0 on a graph with an input y, staying on the same step."""
+        if "y" not in self.problem.graph.inputs:
+            self.notify("this graph has no input y", severity="warning", timeout=3)
+            return
+        flipped = 0.0 if self.problem.inputs.get("y") == 1.0 else 1.0
+        self.load(replace(self.problem, inputs={**self.problem.inputs, "y": flipped}), self.index)
+        self.notify(f"y = {flipped:g}", timeout=2)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.BINDINGS))

@@ -46,7 +46,7 @@ class Problem:
         if self.source.kind == "example":
             chosen = GRAPH_EXAMPLES[self.source.text]
             return f"{chosen.name} ({chosen.slides})"
-        return self.source.text
+        return self.source.title or self.source.text
 
     def with_mode(self, mode: Mode) -> Problem:
         return Problem(self.source, self.graph, dict(self.inputs), self.wrt, mode)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ..engine.numbers import format_sum, format_value, is_finite, to_json_number
 from .snapshot import Row, Snapshot
 from .steppers import Stepper
@@ -19,6 +21,8 @@ class TableSource:
 
     kind: str
     text: str
+    title: str | None = None
+    """How to show the source when its text is not for reading (`cos(3πx)/x` for the parsed π)."""
 
 
 def accumulated_header(snapshot: Snapshot) -> str:
@@ -66,6 +70,16 @@ def accumulated_text(row: Row) -> str:
         terms = format_sum(row.contributions, row.accumulated, lambda contribution: contribution.value)
         return terms[:len(terms) - len(number)] + closed
     return closed
+
+
+def batch_seed_text(row: Row, snapshot: Snapshot) -> str | None:
+    """`seed 1/300 each` for a batch's loss in reverse mode: its `dL` is not a derivative the pass
+    computed but the 1/n it starts from (the loss is the mean of the rows'). None for any other row."""
+    if snapshot.mode != "reverse" or row.name != snapshot.output or row.accumulated is None:
+        return None
+    if np.ndim(row.accumulated) == 0 or not row.accumulated_closed:
+        return None
+    return f"seed {row.accumulated_closed} each"
 
 
 def fd_text(row: Row) -> str:

@@ -14,7 +14,7 @@ from textual.widgets import Label
 
 from backprop_tui.core.stepping.problem import Problem
 from backprop_tui.core.stepping.table import TableSource
-from backprop_tui.core.training.minima import EXPRESSION
+from backprop_tui.core.training.minima import DISPLAY, EXPRESSION
 from backprop_tui.core.training.run import DescentRun
 
 from .stepper import StepperScreen
@@ -26,7 +26,7 @@ def _source(run: DescentRun) -> TableSource:
     """The example the model's graph is, so the stepper's header and edit form name it properly."""
     model = run.objective.model
     if model.name == "minima":
-        return TableSource("expr", EXPRESSION)
+        return TableSource("expr", EXPRESSION, DISPLAY)
     if model.name == "mlp" or (model.name == "neuron" and len(model.features) == 1):
         return TableSource("example", model.name)
     return TableSource("expr", f"{model.title} on {run.objective.data.name}")  # type: ignore[union-attr]

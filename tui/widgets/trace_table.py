@@ -46,10 +46,12 @@ def row_stage(row: Row) -> tuple[bool, bool, int]:
 def row_cells(row: Row) -> tuple[str, ...]:
     """The text of one row, in COLUMNS order, with the same helpers as `backprop-tui table`.
 
-    A node with several parents has one local partial per parent: each gets its own line."""
+    A node with several parents has one local partial per parent: each gets its own line. A row where
+    a slide printed another number is marked `†`; its step's explanation (a click away) says what and why."""
     definition = "input" if row.is_input else row.definition
+    accumulated = accumulated_text(row) + (" †" if row.note else "")
     return (row.name, definition, partial_text(row).replace("; ", "\n"), value_text(row),
-            partial_value_text(row).replace("; ", "\n"), accumulated_text(row))
+            partial_value_text(row).replace("; ", "\n"), accumulated)
 
 
 def fit_widths(natural: Sequence[int], available: int, minimum: int | Sequence[int] = 8) -> list[int]:

@@ -183,3 +183,13 @@ def test_lecture_b_at_y_0_is_slide_32():
     # dLᴮ/dW = (1 − y) X / (1 + e^−WX), slide 32's last line.
     assert final.row("W").accumulated == pytest.approx(3 / (1 + E9), rel=1e-9)
     assert all(row.fd_check.ok for row in final.rows if row.fd_check is not None)
+
+
+def test_latex_writes_the_note_as_text_and_the_halves_as_superscripts():
+    latex = export_table(lecture("reverse"), build_problem("lecture").source, "latex")
+    w_line = next(line for line in latex.splitlines() if line.startswith("$W$"))
+    note = w_line.split(" & ")[-1]
+    assert "0.00037018372" in note and "\\textasciicircum{}" in note and "$<$" in note
+    assert "^" not in note.replace("\\textasciicircum{}", "")
+    halves = export_table(lecture("reverse", "lecture-b"), build_problem("lecture-b").source, "latex")
+    assert "$L^{B}$" in halves and "ᴮ" not in halves

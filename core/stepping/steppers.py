@@ -139,6 +139,7 @@ class ForwardStepper(Stepper):
         self.tangent_monomials = self._tangent_monomials()
         self.tangent_forms = {name: mono.text(monomial) for name, monomial in self.tangent_monomials.items()}
         self.depends = self._depends_on_wrt()
+        self.terms = {name: self._terms(name) for name in graph.operations}
         for name in graph.operations:
             self.value_step[name] = len(self.steps)
             self.steps.append(self._tangent_step(name))
@@ -192,7 +193,7 @@ class ForwardStepper(Stepper):
     def _row_at(self, name: str, index: int) -> Row:
         if self.value_step[name] > index:
             return self._blank[name]
-        terms = self._terms(name) if name in self.graph.operations else ()
+        terms = self.terms.get(name, ())
         return replace(self._valued[name], accumulated=self.tangents[name],
                        accumulated_closed=self.tangent_forms.get(name), fd_check=self.checks.get(name),
                        contributions=terms if len(terms) > 1 else (), note=self.notes.get(name))
@@ -230,7 +231,6 @@ class ReverseStepper(Stepper):
         self.adjoint_monomials: dict[str, mono.Monomial | None] = {out: mono.number(1.0)} if not rows else {}
         self.contributions: dict[str, list[tuple[int, Contribution]]] = {}
         self.running_forms: dict[str, list[str | None]] = {}
-        self._pieces: dict[str, list[mono.Monomial | None]] = {}
         self._expected = Counter(edge.parent for edge in edges)
         for edge in edges:
             done = self.contributions.setdefault(edge.parent, [])
@@ -258,11 +258,11 @@ class ReverseStepper(Stepper):
         if not self.partial_monomials:
             return None
         piece = mono.times(self.adjoint_monomials.get(child), self.partial_monomials[child].get(parent))
-        pieces = self._pieces.setdefault(parent, [])
-        pieces.append(piece)
+        # Added to the running sum one piece at a time, so a node with k children costs k additions.
+        before = self.adjoint_monomials.get(parent) if len(self.contributions[parent]) > 1 else mono.number(0.0)
         running = float(self.contributions[parent][-1][1].total)
         folded = mono.number(running)
-        form = folded if folded is not None else mono.checked(mono.total(pieces), running)
+        form = folded if folded is not None else mono.checked(mono.total([before, piece]), running)
         self.adjoint_monomials[parent] = form
         return mono.text(form)
 

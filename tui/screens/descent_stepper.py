@@ -59,7 +59,7 @@ def batch_problem(run: DescentRun) -> tuple[Problem, str]:
     batch = "every row" if chosen is None else f"batch {record.batch + 1 if record else 1} of epoch " \
                                                f"{record.epoch if record else 1}"
     return problem, (f"Gradient descent {which}: {batch} ({count} rows). Values are batch means; the loss is "
-                     f"the mean over the {count} rows, so ∂L/∂{wrt} is the descent's gradient.")
+                     f"the mean over the {count} rows, so dL/d{wrt} is the descent's gradient.")
 
 
 class BatchStepperScreen(StepperScreen):

@@ -3,7 +3,7 @@
 As on the descent screen (`descent_stepper`), the model's own graph is opened as a stepper problem
 with the parameters of that iteration; the data inputs are one chosen row (plain numbers) or every
 row (arrays, shown as batch means). For the network the point is X: it fans out into z1 and z2,
-so in the backward pass ∂L/∂X is the sum of the two hidden neurons' contributions.
+so in the backward pass dL/dX is the sum of the two hidden neurons' contributions.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def network_problem(part: int, result: two_neurons.PartResult, iteration: int,
                 f"so the parameters' adjoints are the descent's gradient.")
     else:
         rows = f"{described}, X = {inputs['X']:.4g} standardised."
-    fan_out = " Backward: X feeds z1 and z2, so ∂L/∂X adds two contributions." \
+    fan_out = " Backward: X feeds z1 and z2, so dL/dX adds two contributions." \
         if model.name == "mlp" else ""
     return problem, f"{which}: {rows}{fan_out}"
 

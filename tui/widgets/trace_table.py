@@ -28,7 +28,7 @@ from backprop_tui.core.stepping.table import (
 COLUMNS = ("var", "definition", "partial", "value", "partial_value", "accumulated")
 """Column keys, in the lecture's order."""
 HEADERS = ("var", "definition", "local partial", "value", "partial value")
-"""Headers of all but the last column, whose header depends on the mode (dξ/dW or ∂L/∂ξ)."""
+"""Headers of all but the last column, whose header depends on the mode (dξ/dW or dL/dξ)."""
 MAX_ROW_HEIGHT = 3
 """Lines a row may take when the columns are narrower than their text."""
 MIN_WIDTHS = (3, 8, 10, 14, 14, 14)

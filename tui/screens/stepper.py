@@ -212,13 +212,12 @@ class StepperScreen(Screen[None]):
         self.app.push_screen(PrimitivesScreen())
 
     def action_flip_y(self) -> None:
-        """y = 1 ↔ y = 0 on a graph with an input y, staying on the same step."""
+        """y = 1 ↔ y = 0 on a graph with an input y, staying on the same step (the header shows the new y)."""
         if "y" not in self.problem.graph.inputs:
             self.notify("this graph has no input y", severity="warning", timeout=3)
             return
         flipped = 0.0 if self.problem.inputs.get("y") == 1.0 else 1.0
         self.load(replace(self.problem, inputs={**self.problem.inputs, "y": flipped}), self.index)
-        self.notify(f"y = {flipped:g}", timeout=2)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.BINDINGS))

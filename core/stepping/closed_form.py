@@ -165,3 +165,43 @@ def partial_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial 
             candidate = mono.checked(pieces[position], value)
         result[arg] = candidate or mono.checked(mono.opaque(forms.get(arg), value), value)
     return result
+
+
+def tangent_forms(graph: Graph, tangents: Mapping[str, Value],
+                  partials: Mapping[str, Mapping[str, Monomial | None]]) -> dict[str, str | None]:
+    """Forward mode: dξ/dW as text, carried through products and sums (`3e^-9/(1+e^-9)²`); scalar graphs only."""
+    if not partials:
+        return {}
+    forms: dict[str, Monomial | None] = {}
+    for node in graph.nodes:
+        tangent = float(tangents[node.name])
+        folded = mono.number(tangent)
+        if folded is not None or node.is_input:
+            forms[node.name] = folded
+            continue
+        terms = [mono.times(partials[node.name].get(parent), forms[parent])
+                 for parent in node.parents if tangents[parent] != 0]
+        forms[node.name] = mono.checked(mono.total(terms), tangent)
+    return {name: mono.text(form) for name, form in forms.items()}
+
+
+class AdjointForms:
+    """Reverse mode: dL/dξ as text, the closed form of each running sum as the contributions arrive.
+
+    Each contribution is dL/d(child) · ∂child/∂ξ; it is added to the sum so far, one piece at a
+    time, so a node with k children costs k additions. Empty for batches (no partial forms)."""
+
+    def __init__(self, output: str, partials: Mapping[str, Mapping[str, Monomial | None]]) -> None:
+        self.partials = partials
+        self.forms: dict[str, Monomial | None] = {output: mono.number(1.0)} if partials else {}
+
+    def add(self, parent: str, child: str, running: Value) -> str | None:
+        """The closed form of dL/d(parent) once `child`'s piece is added (the sum now `running`)."""
+        if not self.partials:
+            return None
+        piece = mono.times(self.forms.get(child), self.partials[child].get(parent))
+        before = self.forms.get(parent, mono.number(0.0))
+        folded = mono.number(float(running))
+        form = folded if folded is not None else mono.checked(mono.total([before, piece]), float(running))
+        self.forms[parent] = form
+        return mono.text(form)

@@ -136,29 +136,12 @@ class ForwardStepper(Stepper):
         super().__init__(graph, inputs, wrt, notes)
         self.tangents = {name: scalar_or_array(t) for name, t in forward_tangents(graph, self.values, wrt).items()}
         self.checks = forward_checks(graph, self.values, wrt, self.tangents)
-        self.tangent_monomials = self._tangent_monomials()
-        self.tangent_forms = {name: mono.text(monomial) for name, monomial in self.tangent_monomials.items()}
+        self.tangent_forms = closed_form.tangent_forms(graph, self.tangents, self.partial_monomials)
         self.depends = self._depends_on_wrt()
         self.terms = {name: self._terms(name) for name in graph.operations}
         for name in graph.operations:
             self.value_step[name] = len(self.steps)
             self.steps.append(self._tangent_step(name))
-
-    def _tangent_monomials(self) -> dict[str, mono.Monomial | None]:
-        """Closed forms of the tangents, carried through products and sums (`3e^-9/(1+e^-9)²`)."""
-        if not self.partial_monomials:
-            return {}
-        forms: dict[str, mono.Monomial | None] = {}
-        for node in self.graph.nodes:
-            tangent = float(self.tangents[node.name])
-            folded = mono.number(tangent)
-            if folded is not None or node.is_input:
-                forms[node.name] = folded
-                continue
-            terms = [mono.times(self.partial_monomials[node.name].get(parent), forms[parent])
-                     for parent in node.parents if self.tangents[parent] != 0]
-            forms[node.name] = mono.checked(mono.total(terms), tangent)
-        return forms
 
     def _depends_on_wrt(self) -> set[str]:
         """The nodes on some path from the input differentiated against (their tangent is not 0 by construction)."""
@@ -228,7 +211,7 @@ class ReverseStepper(Stepper):
         else:
             self.steps.append(Step("seed", out, None, f"d{out}/d{out} = 1",
                                    f"d{out}/d{out} = 1: the backward pass starts from the output with seed 1"))
-        self.adjoint_monomials: dict[str, mono.Monomial | None] = {out: mono.number(1.0)} if not rows else {}
+        forms = closed_form.AdjointForms(out, self.partial_monomials)
         self.contributions: dict[str, list[tuple[int, Contribution]]] = {}
         self.running_forms: dict[str, list[str | None]] = {}
         self._expected = Counter(edge.parent for edge in edges)
@@ -237,7 +220,7 @@ class ReverseStepper(Stepper):
             value = scalar_or_array(edge.value)
             total = value if not done else scalar_or_array(done[-1][1].total + value)
             done.append((len(self.steps), Contribution(edge.child, value, total)))
-            self.running_forms.setdefault(edge.parent, []).append(self._running_form(edge.parent, edge.child))
+            self.running_forms.setdefault(edge.parent, []).append(forms.add(edge.parent, edge.child, total))
             self.steps.append(self._adjoint_step(edge.parent, edge.child, value, done))
 
     def _stored_partials(self, name: str) -> str:
@@ -252,19 +235,6 @@ class ReverseStepper(Stepper):
                     texts.append(text)
             parts.append(f"∂{name}/∂{parent} = {' = '.join(texts)}")
         return "; ".join(parts)
-
-    def _running_form(self, parent: str, child: str) -> str | None:
-        """The closed form of dL/d(parent) so far: what `child` sends back added to what came before."""
-        if not self.partial_monomials:
-            return None
-        piece = mono.times(self.adjoint_monomials.get(child), self.partial_monomials[child].get(parent))
-        # Added to the running sum one piece at a time, so a node with k children costs k additions.
-        before = self.adjoint_monomials.get(parent) if len(self.contributions[parent]) > 1 else mono.number(0.0)
-        running = float(self.contributions[parent][-1][1].total)
-        folded = mono.number(running)
-        form = folded if folded is not None else mono.checked(mono.total([before, piece]), running)
-        self.adjoint_monomials[parent] = form
-        return mono.text(form)
 
     def _adjoint_step(self, parent: str, child: str, value: Value, done: list[tuple[int, Contribution]]) -> Step:
         """`dL/dξ3 = dL/dξ4 · ∂ξ4/∂ξ3`: `d` for the totals, `∂` for the one local partial."""

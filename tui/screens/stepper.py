@@ -213,10 +213,12 @@ class StepperScreen(Screen[None]):
 
     def action_flip_y(self) -> None:
         """y = 1 ↔ y = 0 on a graph with an input y, staying on the same step (the header shows the new y)."""
-        if "y" not in self.problem.graph.inputs:
-            self.notify("this graph has no input y", severity="warning", timeout=3)
+        y = self.problem.inputs.get("y")
+        if not isinstance(y, float | int):
+            reason = "this graph has no input y" if y is None else "y here is a batch's labels, not one number"
+            self.notify(reason, severity="warning", timeout=3)
             return
-        flipped = 0.0 if self.problem.inputs.get("y") == 1.0 else 1.0
+        flipped = 0.0 if y == 1.0 else 1.0
         self.load(replace(self.problem, inputs={**self.problem.inputs, "y": flipped}), self.index)
 
     def action_help(self) -> None:

@@ -57,7 +57,7 @@ class StepperScreen(Screen[None]):
         Binding("question_mark", "help", "Help", tooltip="Keys, and forward against reverse mode"),
         Binding("f", "basic_functions", "Functions", show=False,
                 tooltip="The basic functions (slide 67): each primitive, its derivative, its Python"),
-        Binding("y", "flip_y", "y=0/1", show=False,
+        Binding("y", "flip_y", "Flip y", show=False,
                 tooltip="Flip the input y between 1 and 0 (with y = 1 the Lᴮ branch is all zeros)"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]

@@ -30,7 +30,7 @@ def test_text_is_the_lecture_table(capsys):
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0].split()[:2] == ["var", "definition"]
-    assert [line.split()[0] for line in lines[2:]] == ["ξ1", "ξ2", "ξ3", "ξ4", "ξ5", "L"]
+    assert [line.split()[0] for line in lines[2:]] == ["X", "y", "W", "ξ1", "ξ2", "ξ3", "ξ4", "ξ5", "L"]
     assert "e^-9 = 0.000123409804" in out
 
 
@@ -75,7 +75,7 @@ def test_json_marks_non_finite_numbers_as_null_and_flags_them(capsys):
 def test_csv_parses_with_one_row_per_node(capsys):
     _, out, _ = run(capsys, "table", "--example", "lecture-full", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0][0] == "var" and len(rows) == 1 + 12
+    assert rows[0][0] == "var" and len(rows) == 1 + 3 + 11
     assert rows[-1][0] == "L"
 
 
@@ -92,7 +92,8 @@ def test_markdown_and_latex(capsys):
 def test_list_examples(capsys):
     code, out, _ = run(capsys, "table", "--list-examples")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == ["lecture", "lecture-full", "neuron", "mlp", "mlp-16-16"]
+    assert [line.split()[0] for line in out.splitlines()] == ["lecture", "lecture-full", "lecture-b", "neuron", "mlp",
+                                                              "mlp-16-16"]
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -91,8 +91,8 @@ def test_local_partials_and_closed_forms_as_the_slides_write_them(lecture):
     assert final.row("ξ2").value_closed == "e^-9"
     assert final.row("ξ3").value_closed == "1+e^-9"
     assert final.row("ξ4").value_closed == "1/(1+e^-9)"
-    assert final.row("ξ2").accumulated_closed == "-3e^-9"
-    assert final.row("ξ3").accumulated_closed == "-3e^-9"
+    assert final.row("ξ2").accumulated_closed == "−3e^-9"
+    assert final.row("ξ3").accumulated_closed == "−3e^-9"
 
 
 def test_fan_out_in_lecture_full_adds_both_branches():

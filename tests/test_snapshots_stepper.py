@@ -12,7 +12,7 @@ from tui_fixtures import SIZE, SMALL, lecture_app
 
 from backprop_tui.tui.screens import EditScreen
 
-LECTURE_FULL_VALUES = 12
+LECTURE_FULL_VALUES = 11
 """Steps of lecture-full's forward pass in reverse mode: one per operation."""
 
 
@@ -35,14 +35,14 @@ class TestBackwardPass:
     def test_fan_out_sum_being_built_at_xi4(self, snap_compare):
         press = [
             *["n"] * LECTURE_FULL_VALUES,  # the forward pass
-            "n",  # seed ∂L/∂L = 1
-            *["n"] * 8,  # adjoints of ξ11 … ξ4 (from ξ5)
+            "n",  # seed dL/dL = 1
+            *["n"] * 7,  # adjoints of Lᴮ, Lᴬ, ξ8, ξ7, ξ6, ξ5, then ξ4 (from ξ5)
             "n",  # ξ4's second contribution, from ξ6: -1.00012341 + 0
         ]
         assert snap_compare(lecture_app("lecture-full"), press=press, terminal_size=SIZE)
 
     def test_end_of_the_backward_pass(self, snap_compare):
-        press = ["end"]  # the last step: ∂L/∂X; y shows its two contributions summed
+        press = ["end"]  # the last step: dL/dX; y shows its two contributions summed
         assert snap_compare(lecture_app("lecture-full"), press=press, terminal_size=SIZE)
 
 
@@ -53,6 +53,16 @@ class TestForwardMode:
             "n", "n", "n",  # values and tangents of ξ1, ξ2, ξ3
         ]
         assert snap_compare(lecture_app("lecture"), press=press, terminal_size=SIZE)
+
+
+class TestBasicFunctions:
+    def test_basic_functions_dialog(self, snap_compare):
+        press = ["f"]  # slide 67: every primitive beside its derivative, and its Python pair
+        assert snap_compare(lecture_app("lecture"), press=press, terminal_size=SIZE)
+
+    def test_y_flipped_to_0_the_lb_half_carries_the_gradient(self, snap_compare):
+        press = ["y", "end"]  # y = 0: Lᴬ is 0, dL/dW comes from the Lᴮ half; the last step
+        assert snap_compare(lecture_app("lecture-full"), press=press, terminal_size=SIZE)
 
 
 class TestHelp:

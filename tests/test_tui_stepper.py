@@ -97,10 +97,11 @@ async def test_fan_out_sum_is_built_one_contribution_per_step():
         first, second = [i for i, step in steps if step.node == "ξ4" and step.kind == "adjoint"]
         await pilot.press(*["n"] * first)
         table = screen.query_one(TraceTable)
-        assert table.get_cell("ξ4", "accumulated").plain == "-1.00012341"
+        assert table.get_cell("ξ4", "accumulated").plain == "−(1+e^-9) = -1.00012341"
         await pilot.press("n")
         assert screen.index == second
-        assert table.get_cell("ξ4", "accumulated").plain.replace("\n", " ") == "-1.00012341 + 0 = -1.00012341"
+        assert (table.get_cell("ξ4", "accumulated").plain.replace("\n", " ")
+                == "-1.00012341 + 0 = −(1+e^-9) = -1.00012341")
 
 
 async def test_m_switches_mode_keeps_inputs_and_stays_on_the_node():
@@ -136,7 +137,7 @@ async def test_x_opens_an_example_from_the_picker():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "down", "down", "enter")
         screen = stepper_screen(app)
         assert screen.problem.source.text == "neuron"
         assert_in_step(screen, 0)
@@ -333,7 +334,7 @@ async def test_the_current_nodes_layer_is_lit_in_view_and_shows_the_node():
         assert visible(canvas, "h2[7]")
         assert box_line(canvas, "layer 2", 0).startswith("┏")
         assert box_line(canvas, "layer 2", 3).strip("┃ ").startswith("h2[7] = ")
-        assert box_line(canvas, "layer 2", 4).strip("┃ ").startswith("∂L ")
+        assert box_line(canvas, "layer 2", 4).strip("┃ ").startswith("dL ")
         layer3 = canvas.drawing.boxes["layer 3"]
         cell = canvas.drawing.cells[(layer3.x - 2, layer3.port)]
         assert ("layer 2", "layer 3") in cell.edges
@@ -390,3 +391,24 @@ async def test_a_late_step_of_the_big_network_costs_what_an_early_one_does():
         early, late = await cpu_per_press(1), await cpu_per_press(len(screen.stepper) - 20)
         assert late < 2.5 * early + 0.01, f"{early * 1000:.0f} ms early, {late * 1000:.0f} ms late"
         assert late < 0.25
+
+
+async def test_f_opens_the_basic_functions_and_y_flips_y():
+    from backprop_tui.tui.screens.primitives import PrimitivesScreen
+
+    app = lecture_app("lecture-full")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper_screen(app)
+        await pilot.press("f")
+        assert isinstance(app.screen, PrimitivesScreen)
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("end")
+        assert screen.problem.inputs["y"] == 1.0
+        assert screen.stepper.final().row("Lᴮ").value == 0
+        await pilot.press("y")
+        assert screen.problem.inputs["y"] == 0.0
+        assert screen.index == len(screen.stepper) - 1
+        assert screen.stepper.final().row("Lᴮ").value == pytest.approx(9.0001234, rel=1e-7)
+        await pilot.press("y")
+        assert screen.problem.inputs["y"] == 1.0

@@ -6,33 +6,26 @@ Textual and the app's screens are imported only when the app is really launched,
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from .cli import app_parser, glue_option_values, problem_from
 
-
-def run_table(argv: Sequence[str]) -> int:
-    from .cli import run_table as table
-
-    return table(argv)
-
-
-def run_descent(argv: Sequence[str]) -> int:
-    from .descent_cli import run_descent as descent
-
-    return descent(argv)
+SUBCOMMANDS: dict[str, str] = {
+    "table": "cli:run_table",
+    "descent": "descent_cli:run_descent",
+    "lessons": "cli:run_lessons",
+    "primitives": "primitives_cli:run_primitives",
+}
+"""Each subcommand's `module:function` in this package, imported only when it runs, so the app's start-up
+pays for none of them."""
 
 
-def run_lessons(argv: Sequence[str]) -> int:
-    from .cli import run_lessons as lessons
-
-    return lessons(argv)
-
-
-SUBCOMMANDS = {"table": run_table, "descent": run_descent, "lessons": run_lessons}
-"""Each subcommand imports its own modules when it runs, so the app's start-up pays for none of them."""
+def run_subcommand(name: str, argv: Sequence[str]) -> int:
+    module, function = SUBCOMMANDS[name].split(":")
+    return getattr(importlib.import_module(f".{module}", __package__), function)(argv)
 
 
 def launch(argv: Sequence[str], **run_options: Any) -> int:
@@ -54,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         if arguments and arguments[0] in SUBCOMMANDS:
-            return SUBCOMMANDS[arguments[0]](arguments[1:])
+            return run_subcommand(arguments[0], arguments[1:])
         return launch(arguments)
     except KeyboardInterrupt:
         return 130

@@ -20,6 +20,8 @@ MAX_FORMULA_CHARS = 160
 ELLIPSIS = "\u2026"
 
 _NAME = re.compile(r"^[^\W\d]\w*$")
+_POWERED_NAME = re.compile(r"^[^\W\d][^\W⁰¹²³⁴⁵⁶⁷⁸⁹]*[⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
+"""`x²`, `ξ3²`: a name raised to a small power, which a number may precede without a dot (`3x²`)."""
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -114,9 +116,11 @@ def times(a: Formula, b: Formula) -> Formula:
     left = wrap(a, MUL)
     right = wrap(b, MUL + 1)
     short_left = is_number(a) or (is_simple_name(a) and len(a.text) == 1)
-    right_is_call = right[:1].isalpha() and not is_simple_name(b) and not right.startswith("e^")
+    powered_name = b.precedence == POW and bool(_POWERED_NAME.match(b.text))
+    right_is_call = (right[:1].isalpha() and not is_simple_name(b) and not right.startswith("e^")
+                     and not powered_name)
     # `3e^-9`, `2x`, `yξ5` as the slides write them; `0·ξ3`, `x·x`, `W11·X` where juxtaposition would blur.
-    right_is_short = right.startswith(("e^", "(")) or (is_simple_name(b) and len(b.text) == 1)
+    right_is_short = right.startswith(("e^", "(")) or (is_simple_name(b) and len(b.text) == 1) or powered_name
     juxtapose = (short_left and not right_is_call and a.text != b.text
                  and (right_is_short or (not is_number(a) and right[:1].isalpha())))
     separator = "" if juxtapose else (" " if short_left and right_is_call else "·")
@@ -135,6 +139,12 @@ def divide(a: Formula, b: Formula) -> Formula:
 
 def power(a: Formula, exponent: float) -> Formula:
     """`a²` for small integer exponents (as the lecture writes ξ3²), `a^k` otherwise."""
+    if exponent == 1:
+        return a
+    if float(exponent).is_integer() and 0 <= exponent < 10 and a.precedence == ATOM - 1 and " " in a.text:
+        # A bare call `tanh x` squared reads `tanh²x`, as written by hand; `tanh x²` would be tanh of x².
+        function, argument = a.text.split(" ", 1)
+        return bounded(f"{function}{str(int(exponent)).translate(_SUPERSCRIPTS)}{argument}", ATOM - 1, a)
     base = wrap(a, POW + 1)
     if float(exponent).is_integer() and 0 <= exponent < 10:
         return bounded(f"{base}{str(int(exponent)).translate(_SUPERSCRIPTS)}", POW, a)

@@ -38,9 +38,23 @@ def format_value(value: Value, digits: int = SIGNIFICANT_DIGITS) -> str:
         return format_scalar(float(array), digits)
     if array.size == 1:
         return format_scalar(float(array.reshape(-1)[0]), digits)
+    return f"mean {format_scalar(batch_mean(array), digits)} (n={array.shape[0]})"
+
+
+def batch_mean(array: np.ndarray) -> float:
+    """The mean of a batch, with a mean that is 0 within rounding shown as 0.
+
+    A standardised column has mean 0 in exact arithmetic, but summing n floats leaves an error of up
+    to about n · ε · mean|x| (ε the float64 machine epsilon), whatever the order of the additions:
+    `-1.17e-16` would be that rounding, not a property of the data. So a mean within that bound is
+    reported as exactly 0; any mean larger than the rounding could produce is shown as computed.
+    """
     with np.errstate(all="ignore"):
         mean = float(np.mean(array))
-    return f"mean {format_scalar(mean, digits)} (n={array.shape[0]})"
+        scale = float(np.mean(np.abs(array)))
+    if math.isfinite(mean) and abs(mean) <= array.size * np.finfo(float).eps * scale:
+        return 0.0
+    return mean
 
 
 def to_json_number(value: Value) -> float | list | None:
@@ -70,11 +84,21 @@ def format_sum(terms: Sequence[T], total: Value, value_of: Callable[[T], Value] 
     Long sums keep their ends and count the rest, so each step's text costs the same however many
     contributions came before it.
     """
-    def joined(part: Sequence[T]) -> str:
-        return " + ".join(format_value(value_of(term)) for term in part)
+    def joined(part: Sequence[T], first: bool = True) -> str:
+        # `2 − 0.283662185`, not `2 + -0.283662185`: a negative term is subtracted.
+        text = ""
+        for position, term in enumerate(part):
+            number = format_value(value_of(term))
+            if position == 0 and first:
+                text = number
+            elif number.startswith("-"):
+                text += f" − {number[1:]}"
+            else:
+                text += f" + {number}"
+        return text
 
     if len(terms) <= MAX_SUM_TERMS:
         shown = joined(terms)
     else:
-        shown = f"{joined(terms[:3])} + … ({len(terms) - 5} more) + {joined(terms[-2:])}"
+        shown = f"{joined(terms[:3])} + … ({len(terms) - 5} more){joined(terms[-2:], first=False)}"
     return f"{shown} = {format_value(total)}"

@@ -7,7 +7,7 @@ the student recognise the lecture's entries, not to replace the decimals.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -15,6 +15,8 @@ from ..engine import formula as fm
 from ..engine.formula import Formula
 from ..engine.graph import Const, Graph
 from ..engine.numbers import Value
+from . import monomial as mono
+from .monomial import Monomial
 
 MAX_CLOSED_FORM_CHARS = 22
 
@@ -96,3 +98,110 @@ def chain_product(factor: Formula | None, accumulated: Formula | None, value: Va
     if fm.is_number(factor):
         return _keep(fm.times(factor, accumulated))
     return None
+
+
+# The closed-form algebra's view of the primitives whose forms the lecture simplifies. Only the
+# shape of each rule is written here; core/engine/primitives.py stays the one place that computes
+# values and derivatives, and every monomial built here is checked against the engine's number
+# (`monomial.checked`) before it is shown. Any other primitive is taken whole (`monomial.opaque`).
+MonoArgs = list[Monomial | None]
+
+_VALUE_RULES: dict[str, Callable[[MonoArgs], Monomial | None]] = {
+    "mul": lambda a: mono.times(a[0], a[1]),
+    "negmul": lambda a: mono.negate(mono.times(a[0], a[1])),
+    "neg": lambda a: mono.negate(a[0]),
+    "div": lambda a: mono.times(a[0], mono.power(a[1], -1)),
+    "reciprocal": lambda a: mono.power(a[0], -1),
+    "square": lambda a: mono.power(a[0], 2),
+}
+
+_PARTIAL_RULES: dict[str, Callable[[MonoArgs, Monomial | None], tuple[Monomial | None, ...]]] = {
+    "exp": lambda a, out: (out,),
+    "log": lambda a, out: (mono.power(a[0], -1),),
+    "reciprocal": lambda a, out: (mono.negate(mono.power(a[0], -2)),),
+    "mul": lambda a, out: (a[1], a[0]),
+    "negmul": lambda a, out: (mono.negate(a[1]), mono.negate(a[0])),
+    "div": lambda a, out: (mono.power(a[1], -1), mono.negate(mono.times(a[0], mono.power(a[1], -2)))),
+    "square": lambda a, out: (mono.times(mono.number(2), a[0]),),
+}
+
+
+def _arg_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial | None]) -> MonoArgs:
+    return [mono.number(arg.value) if isinstance(arg, Const) else monomials.get(arg)
+            for arg in graph.node(name).args]
+
+
+def value_monomials(graph: Graph, values: Mapping[str, Value],
+                    forms: Mapping[str, Formula | None]) -> dict[str, Monomial | None]:
+    """Every node's value as a monomial (`1/(1+e^-9)` as (1+e^-9)⁻¹), so products can cancel."""
+    result: dict[str, Monomial | None] = {}
+    for node in graph.nodes:
+        value = float(values[node.name])
+        folded = mono.number(value)
+        if folded is not None or node.is_input:
+            result[node.name] = folded
+            continue
+        rule = _VALUE_RULES.get(node.op or "")
+        candidate = rule(_arg_monomials(graph, node.name, result)) if rule else None
+        result[node.name] = (mono.checked(candidate, value)
+                             or mono.checked(mono.opaque(forms.get(node.name), value), value))
+    return result
+
+
+def partial_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial | None],
+                      forms: Mapping[str, Formula | None],
+                      partial_values: Mapping[str, Value]) -> dict[str, Monomial | None]:
+    """A node's local partials as monomials (`∂ξ4/∂ξ3 = −1/ξ3²` as −(1+e^-9)⁻²)."""
+    node = graph.node(name)
+    rule = _PARTIAL_RULES.get(node.op or "")
+    pieces = rule(_arg_monomials(graph, name, monomials), monomials.get(name)) if rule else None
+    result: dict[str, Monomial | None] = {}
+    for position, arg in enumerate(node.args):
+        if not isinstance(arg, str) or arg in result:
+            continue
+        value = float(partial_values[arg])
+        candidate = mono.number(value)
+        if candidate is None and pieces is not None and node.args.count(arg) == 1:
+            candidate = mono.checked(pieces[position], value)
+        result[arg] = candidate or mono.checked(mono.opaque(forms.get(arg), value), value)
+    return result
+
+
+def tangent_forms(graph: Graph, tangents: Mapping[str, Value],
+                  partials: Mapping[str, Mapping[str, Monomial | None]]) -> dict[str, str | None]:
+    """Forward mode: dξ/dW as text, carried through products and sums (`3e^-9/(1+e^-9)²`); scalar graphs only."""
+    if not partials:
+        return {}
+    forms: dict[str, Monomial | None] = {}
+    for node in graph.nodes:
+        tangent = float(tangents[node.name])
+        folded = mono.number(tangent)
+        if folded is not None or node.is_input:
+            forms[node.name] = folded
+            continue
+        terms = [mono.times(partials[node.name].get(parent), forms[parent])
+                 for parent in node.parents if tangents[parent] != 0]
+        forms[node.name] = mono.checked(mono.total(terms), tangent)
+    return {name: mono.text(form) for name, form in forms.items()}
+
+
+class AdjointForms:
+    """Reverse mode: dL/dξ as text, the closed form of each running sum as the contributions arrive.
+
+    Each contribution is dL/d(child) · ∂child/∂ξ; it is added to the sum so far, one piece at a
+    time, so a node with k children costs k additions. Empty for batches (no partial forms)."""
+
+    def __init__(self, output: str, partials: Mapping[str, Mapping[str, Monomial | None]]) -> None:
+        self.partials = partials
+        self.forms: dict[str, Monomial | None] = {output: mono.number(1.0)} if partials else {}
+
+    def add(self, parent: str, child: str, running: Value) -> str | None:
+        """The closed form of dL/d(parent) once `child`'s piece is added (the sum now `running`)."""
+        if not self.partials:
+            return None
+        piece = mono.times(self.forms.get(child), self.partials[child].get(parent))
+        before = self.forms.get(parent, mono.number(0.0))
+        folded = mono.number(float(running))
+        form = folded if folded is not None else mono.checked(mono.total([before, piece]), float(running))
+        self.forms[parent] = form
+        return mono.text(form)

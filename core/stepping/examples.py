@@ -44,7 +44,8 @@ def lecture_graph() -> Graph:
 
 
 def lecture_full_graph() -> Graph:
-    """Slide 69: both branches of the loss, −L = y log p + (1−y) log(1−p); p fans out to both logs."""
+    """Slides 30-32 and 69: both halves of the loss, L = Lᴬ + Lᴮ with Lᴬ = −y log p and
+    Lᴮ = −(1−y) log(1−p); p fans out to both logs, so dL/dW = dLᴬ/dW + dLᴮ/dW."""
     b = GraphBuilder()
     x, y, w = b.input("X"), b.input("y"), b.input("W")
     xi1 = b.op("neg_dot", w, x)
@@ -55,11 +56,25 @@ def lecture_full_graph() -> Graph:
     one_minus_p = b.op("one_minus", p)
     log_one_minus_p = b.op("log", one_minus_p)
     one_minus_y = b.op("one_minus", y)
-    positive = b.op("mul", y, log_p)
-    negative = b.op("mul", one_minus_y, log_one_minus_p)
-    minus_loss = b.op("add", positive, negative)
-    b.op("neg", minus_loss, name="L")
+    half_a = b.op("negmul", y, log_p, name="Lᴬ")
+    half_b = b.op("negmul", one_minus_y, log_one_minus_p, name="Lᴮ")
+    b.op("add", half_a, half_b, name="L")
     return b.build("L")
+
+
+def lecture_b_graph() -> Graph:
+    """Slide 32: the Lᴮ half alone, Lᴮ = −(1−y) log(1−p), the branch that matters when y = 0."""
+    b = GraphBuilder()
+    x, y, w = b.input("X"), b.input("y"), b.input("W")
+    xi1 = b.op("neg_dot", w, x)
+    xi2 = b.op("exp", xi1)
+    xi3 = b.op("add", 1, xi2)
+    p = b.op("reciprocal", xi3)
+    one_minus_p = b.op("one_minus", p)
+    log_one_minus_p = b.op("log", one_minus_p)
+    one_minus_y = b.op("one_minus", y)
+    b.op("negmul", one_minus_y, log_one_minus_p, name="Lᴮ")
+    return b.build("Lᴮ")
 
 
 def neuron_graph() -> Graph:
@@ -103,8 +118,10 @@ GRAPH_EXAMPLES: dict[str, Example] = {
     for example in (
         Example("lecture", "logistic loss, one branch", "slides 65-72", lecture_graph,
                 {"X": 3.0, "y": 1.0, "W": 3.0}, "W"),
-        Example("lecture-full", "logistic loss, both branches", "slide 69", lecture_full_graph,
+        Example("lecture-full", "logistic loss, both halves L = Lᴬ + Lᴮ", "slides 30-32, 69", lecture_full_graph,
                 {"X": 3.0, "y": 1.0, "W": 3.0}, "W"),
+        Example("lecture-b", "the Lᴮ half, −(1−y) log(1−p), at y = 0", "slide 32", lecture_b_graph,
+                {"X": 3.0, "y": 0.0, "W": 3.0}, "W"),
         Example("neuron", "one neuron: affine, sigmoid, cross-entropy", "slides 51, 61", neuron_graph,
                 {"X": 1.5, "y": 1.0, "β0": -1.0, "β1": 0.5}, "β1"),
         Example("mlp", "two hidden neurons and an output neuron", "slides 57-59", mlp_graph,

@@ -39,7 +39,7 @@ def _markdown(header: list[str], rows: list[list[str]]) -> str:
 
 _LATEX_SYMBOLS = {
     "−": "-", "·": r"\cdot ", "ᵀ": r"^\top ", "σ": r"\sigma", "β": r"\beta", "√": r"\sqrt", "∂": r"\partial ",
-    "²": "^2", "³": "^3", "…": r"\ldots", "%": r"\%", "&": r"\&", "#": r"\#",
+    "²": "^2", "³": "^3", "…": r"\ldots", "%": r"\%", "&": r"\&", "#": r"\#", "ᴬ": "^{A}", "ᴮ": "^{B}",
 }
 
 
@@ -73,12 +73,31 @@ def latex_math(text: str) -> str:
     return "".join(out)
 
 
+_LATEX_TEXT = {
+    "\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#",
+    "$": r"\$", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "−": "-", "…": r"\ldots{}",
+    "<": "$<$", ">": "$>$", "·": r"$\cdot$", "∂": r"$\partial$", "ξ": r"$\xi$", "σ": r"$\sigma$",
+    "β": r"$\beta$", "ᵀ": r"$^\top$", "²": r"\textsuperscript{2}", "ᴬ": r"\textsuperscript{A}",
+    "ᴮ": r"\textsuperscript{B}",
+}
+
+
+def latex_text(text: str) -> str:
+    """Prose (a note) for LaTeX's text mode: special characters escaped, symbols as inline math."""
+    return "".join(_LATEX_TEXT.get(char, char) for char in text)
+
+
 def _latex(header: list[str], rows: list[list[str]]) -> str:
     def cell(text: str, math: bool) -> str:
         return f"${latex_math(text)}$" if math and text else latex_math(text)
 
+    def body_cell(index: int, text: str) -> str:
+        if header[index] == "note":
+            return latex_text(text)
+        return cell(text, index < 7 and text != "input")
+
     head = " & ".join(cell(title, "∂" in title or "ξ" in title) for title in header) + r" \\"
-    body = [" & ".join(cell(text, index < 7) for index, text in enumerate(row)) + r" \\" for row in rows]
+    body = [" & ".join(body_cell(index, text) for index, text in enumerate(row)) + r" \\" for row in rows]
     return "\n".join([r"\begin{tabular}{" + "l" * len(header) + "}", r"\hline", head, r"\hline", *body,
                       r"\hline", r"\end{tabular}"])
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..engine.graph import Graph, GraphError
 from ..engine.parser import ParseError, graph_from_expression
 from .examples import GRAPH_EXAMPLES, example
+from .slide_notes import slide_notes
 from .snapshot import Mode
 from .steppers import Stepper, make_stepper
 from .table import TableSource
@@ -35,14 +36,17 @@ class Problem:
     mode: Mode = "reverse"
 
     def stepper(self, mode: Mode | None = None) -> Stepper:
-        return make_stepper(mode or self.mode, self.graph, self.inputs, self.wrt)
+        chosen = mode or self.mode
+        example_name = self.source.text if self.source.kind == "example" else None
+        notes = slide_notes(example_name, chosen, self.inputs, self.wrt)
+        return make_stepper(chosen, self.graph, self.inputs, self.wrt, notes)
 
     @property
     def title(self) -> str:
         if self.source.kind == "example":
             chosen = GRAPH_EXAMPLES[self.source.text]
             return f"{chosen.name} ({chosen.slides})"
-        return self.source.text
+        return self.source.title or self.source.text
 
     def with_mode(self, mode: Mode) -> Problem:
         return Problem(self.source, self.graph, dict(self.inputs), self.wrt, mode)

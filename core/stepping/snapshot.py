@@ -49,6 +49,8 @@ class Row:
     accumulated_closed: str | None = None
     contributions: tuple[Contribution, ...] = ()
     fd_check: FiniteDifference | None = None
+    note: str | None = None
+    """What a slide printed differently on this row and why the value shown is right (None almost always)."""
 
     @property
     def is_input(self) -> bool:

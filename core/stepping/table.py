@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ..engine.numbers import format_sum, format_value, is_finite, to_json_number
 from .snapshot import Row, Snapshot
 from .steppers import Stepper
@@ -19,13 +21,18 @@ class TableSource:
 
     kind: str
     text: str
+    title: str | None = None
+    """How to show the source when its text is not for reading (`cos(3πx)/x` for the parsed π)."""
 
 
 def accumulated_header(snapshot: Snapshot) -> str:
-    """`dξ/dW` in forward mode, `∂L/∂ξ` in reverse mode, as the lecture heads the last column."""
+    """`dξ/dW` in forward mode, `dL/dξ` in reverse mode, as the lecture heads the last column.
+
+    `d`, not `∂`: the column holds totals accumulated along every path; `∂` is kept for a node's
+    local partial with respect to one of its own arguments."""
     if snapshot.mode == "forward":
         return f"dξ/d{snapshot.wrt}"
-    return f"∂{snapshot.output}/∂ξ"
+    return f"d{snapshot.output}/dξ"
 
 
 def partial_text(row: Row) -> str:
@@ -52,15 +59,27 @@ def value_text(row: Row) -> str:
 
 
 def accumulated_text(row: Row) -> str:
-    """The accumulated derivative; at a fan-out node the sum of its contributions is spelled out."""
+    """The accumulated derivative (closed form first when there is one); where several terms add
+    up (fan-out in reverse mode, several parents in forward mode) the sum is spelled out: `6 + 1 = 7`."""
     if row.accumulated is None:
         return ""
     number = format_value(row.accumulated)
+    closed = f"{row.accumulated_closed} = {number}" if row.accumulated_closed and row.accumulated_closed != number \
+        else number
     if len(row.contributions) > 1:
-        return format_sum(row.contributions, row.accumulated, lambda contribution: contribution.value)
-    if row.accumulated_closed and row.accumulated_closed != number:
-        return f"{row.accumulated_closed} = {number}"
-    return number
+        terms = format_sum(row.contributions, row.accumulated, lambda contribution: contribution.value)
+        return terms[:len(terms) - len(number)] + closed
+    return closed
+
+
+def batch_seed_text(row: Row, snapshot: Snapshot) -> str | None:
+    """`seed 1/300 each` for a batch's loss in reverse mode: its `dL` is not a derivative the pass
+    computed but the 1/n it starts from (the loss is the mean of the rows'). None for any other row."""
+    if snapshot.mode != "reverse" or row.name != snapshot.output or row.accumulated is None:
+        return None
+    if np.ndim(row.accumulated) == 0 or not row.accumulated_closed:
+        return None
+    return f"seed {row.accumulated_closed} each"
 
 
 def fd_text(row: Row) -> str:
@@ -71,12 +90,20 @@ def fd_text(row: Row) -> str:
 
 
 def text_columns(snapshot: Snapshot) -> tuple[list[str], list[list[str]]]:
-    """Header and cells of the table for the text-like formats, one row per operation."""
+    """Header and cells of the table for the text-like formats, one row per node.
+
+    Input rows come first, as in the TUI: in forward mode they hold the seeds (1 for the input
+    differentiated against), in reverse mode the answers (dL/dW, with the contributions added).
+    A `note` column appears only when a row carries one (where a slide printed another number)."""
     header = ["var", "definition", "expanded", "local partial", "value", "partial value",
               accumulated_header(snapshot), "finite difference"]
-    rows = [[row.name, row.definition, row.expanded, partial_text(row), value_text(row),
-             partial_value_text(row), accumulated_text(row), fd_text(row)]
-            for row in snapshot.rows if not row.is_input]
+    rows = [[row.name, "input" if row.is_input else row.definition, "" if row.is_input else row.expanded,
+             partial_text(row), value_text(row), partial_value_text(row), accumulated_text(row), fd_text(row)]
+            for row in snapshot.rows]
+    if any(row.note for row in snapshot.rows):
+        header.append("note")
+        for cells, row in zip(rows, snapshot.rows, strict=True):
+            cells.append(row.note or "")
     return header, rows
 
 
@@ -86,6 +113,23 @@ def _number_field(value: Any) -> Any:
 
 def _non_finite(fields: dict[str, Any]) -> dict[str, str]:
     return {key: format_value(value) for key, value in fields.items() if value is not None and not is_finite(value)}
+
+
+def _input_row(row: Row, derivative_key: str) -> dict[str, Any]:
+    """An input's row: its value, its derivative, and (reverse mode) the contributions that add up to it."""
+    entry: dict[str, Any] = {
+        "name": row.name,
+        "value": _number_field(row.value),
+        derivative_key: _number_field(row.accumulated),
+        "contributions": [{"from": c.source, "value": _number_field(c.value)} for c in row.contributions],
+    }
+    if row.accumulated_closed:
+        entry[f"{derivative_key}_closed_form"] = row.accumulated_closed
+    if row.fd_check is not None:
+        entry["fd_check"] = {"value": _number_field(row.fd_check.value), "ok": row.fd_check.ok}
+    if row.note:
+        entry["note"] = row.note
+    return entry
 
 
 def table_json(stepper: Stepper, source: TableSource) -> dict[str, Any]:
@@ -112,6 +156,10 @@ def table_json(stepper: Stepper, source: TableSource) -> dict[str, Any]:
         }
         if row.value_closed:
             entry["value_closed_form"] = row.value_closed
+        if row.accumulated_closed:
+            entry[f"{derivative_key}_closed_form"] = row.accumulated_closed
+        if row.note:
+            entry["note"] = row.note
         if row.contributions:
             entry["contributions"] = [{"from": c.source, "value": _number_field(c.value)} for c in row.contributions]
         flagged = _non_finite({"value": row.value, derivative_key: row.accumulated,
@@ -126,6 +174,8 @@ def table_json(stepper: Stepper, source: TableSource) -> dict[str, Any]:
         gradient = {name: _number_field(snapshot.row(name).accumulated) for name in stepper.graph.inputs}
     document: dict[str, Any] = {source.kind: source.text, "mode": snapshot.mode, "wrt": snapshot.wrt,
                                 "inputs": {name: _number_field(stepper.values[name]) for name in stepper.graph.inputs},
+                                "input_rows": [_input_row(row, derivative_key) for row in snapshot.rows
+                                               if row.is_input],
                                 "nodes": nodes,
                                 "output": {"name": snapshot.output, "value": _number_field(output.value)},
                                 "gradient": gradient,

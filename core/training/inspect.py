@@ -12,7 +12,7 @@ from backprop_tui.core.stepping.problem import Problem
 from backprop_tui.core.stepping.table import TableSource
 
 from .history import IterationRecord
-from .minima import EXPRESSION
+from .minima import DISPLAY, EXPRESSION
 from .run import DescentRun
 from .view import BatchView
 
@@ -21,7 +21,7 @@ def model_source(run: DescentRun) -> TableSource:
     """The example the model's graph is, so the stepper's header and edit form name it properly."""
     model = run.objective.model
     if model.name == "minima":
-        return TableSource("expr", EXPRESSION)
+        return TableSource("expr", EXPRESSION, DISPLAY)
     if model.name == "mlp" or (model.name == "neuron" and len(model.features) == 1):
         return TableSource("example", model.name)
     return TableSource("expr", f"{model.title} on {run.objective.data.name}")  # type: ignore[union-attr]

@@ -14,6 +14,9 @@ from ..engine.graph import Graph
 from ..engine.parser import graph_from_expression
 
 EXPRESSION = "cos(3*3.141592653589793*x)/x"
+"""What the parser builds the graph from: π written out, since the parser knows no constants."""
+DISPLAY = "cos(3πx)/x"
+"""How the function is shown to the student, wherever its name appears (titles, the stepper's header)."""
 PARAMETER = "x"
 DOMAIN = (0.1, 1.0)
 GLOBAL_MINIMUM = 0.2969179812439257

@@ -121,7 +121,7 @@ def mlp_model(features: int = 1) -> Model:
 
 
 def minima_model(start: float) -> Model:
-    return Model("minima", f"f(x) = {minima.EXPRESSION}", minima.minima_graph(), (minima.PARAMETER,),
+    return Model("minima", f"f(x) = {minima.DISPLAY}", minima.minima_graph(), (minima.PARAMETER,),
                  (minima.check_start(start),))
 
 

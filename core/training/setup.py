@@ -206,7 +206,7 @@ class DescentSetup:
         """`Heart.csv: AHD ~ MaxHR (303 rows, standardised)`, or the minima function."""
         data = self.data
         if data is None:
-            return f"f(x) = cos(3πx)/x from x = {self.config.start:g}"
+            return f"f(x) = {minima.DISPLAY} from x = {self.config.start:g}"
         scaled = ", standardised" if data.scaling else ""
         dropped = f", {data.dropped} dropped for missing values" if data.dropped else ""
         return f"{data.name}: {data.target} ~ {' + '.join(data.features)} ({len(data)} rows{scaled}{dropped})"

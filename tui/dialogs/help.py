@@ -15,9 +15,11 @@ MODES_TEXT = (
     "each node gets its value ξ and its tangent dξ/dW = Σ ∂ξ/∂parent · dparent/dW. "
     "One sweep gives the derivative with respect to one input, so the full gradient takes one sweep per input.\n\n"
     "Reverse mode (backpropagation) first computes and stores every value (the forward pass), then sends "
-    "adjoints ∂L/∂ξ back from the loss (the backward pass): ∂L/∂parent += ∂L/∂ξ · ∂ξ/∂parent. "
+    "adjoints dL/dξ back from the loss (the backward pass): dL/dparent += dL/dξ · ∂ξ/∂parent. "
     "A node that feeds several others adds up one contribution from each. "
-    "One backward sweep gives the derivative with respect to every input: that is why training uses it."
+    "One backward sweep gives the derivative with respect to every input: that is why training uses it.\n\n"
+    "Notation, as in the lecture: ∂ξ/∂parent is a node's local partial (one step along one edge); "
+    "dξ/dW and dL/dξ are totals accumulated along every path."
 )
 
 EXTRA_KEYS = (("click", "Jump to the step of a node or a table row"), ("^p", "Command palette: the same commands"),

@@ -37,7 +37,7 @@ from ..widgets.plot_loss import LossPlot
 from .descent_clock import BUDGET, SPEEDS, RunClock
 from .stepper_commands import StepperCommands
 
-FUNCTION = "f(x) = cos(3πx)/x"
+FUNCTION = f"f(x) = {minima.DISPLAY}"
 RUN_GROUP = "descent-run"
 CHANGE_GROUP = "descent-change"
 NOTE_ID = "descent-note"

@@ -6,6 +6,8 @@ snapshot as an attribute and report clicks as messages.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -56,6 +58,10 @@ class StepperScreen(Screen[None]):
         Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
         Binding("escape", "back", "Back", tooltip="Back to where this graph was opened from"),
         Binding("question_mark", "help", "Help", tooltip="Keys, and forward against reverse mode"),
+        Binding("f", "basic_functions", "Functions", show=False,
+                tooltip="The basic functions (slide 67): each primitive, its derivative, its Python"),
+        Binding("y", "flip_y", "Flip y", show=False,
+                tooltip="Flip the input y between 1 and 0 (with y = 1 the Lᴮ branch is all zeros)"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
     COMMANDS = {StepperCommands}
@@ -215,6 +221,21 @@ class StepperScreen(Screen[None]):
             self.load(build_problem(name, mode=self.problem.mode))
         except ProblemError as error:
             self.notify(str(error), title="Cannot open the example", severity="error")
+
+    def action_basic_functions(self) -> None:
+        from .primitives import PrimitivesScreen
+
+        self.app.push_screen(PrimitivesScreen())
+
+    def action_flip_y(self) -> None:
+        """y = 1 ↔ y = 0 on a graph with an input y, staying on the same step (the header shows the new y)."""
+        y = self.problem.inputs.get("y")
+        if not isinstance(y, float | int):
+            reason = "this graph has no input y" if y is None else "y here is a batch's labels, not one number"
+            self.notify(reason, severity="warning", timeout=3)
+            return
+        flipped = 0.0 if y == 1.0 else 1.0
+        self.load(replace(self.problem, inputs={**self.problem.inputs, "y": flipped}), self.index)
 
     def action_help(self) -> None:
         from ..dialogs.help import HelpScreen

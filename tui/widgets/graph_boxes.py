@@ -14,6 +14,7 @@ from backprop_tui.core.engine.numbers import format_value
 from backprop_tui.core.layout.grouping import Group
 from backprop_tui.core.layout.placement import NODE_HEIGHT, Box, GraphLayout, LineCell
 from backprop_tui.core.stepping.snapshot import Row, Snapshot
+from backprop_tui.core.stepping.table import batch_seed_text
 
 DIGITS = 6
 """Significant digits in a box: enough to recognise the table's number, short enough to fit."""
@@ -28,27 +29,31 @@ PADDING = 4
 
 
 def derivative_prefix(snapshot: Snapshot) -> str:
-    """`∂L` before an adjoint (reverse mode), `d/dW` before a tangent (forward mode)."""
-    return f"d/d{snapshot.wrt}" if snapshot.mode == "forward" else f"∂{snapshot.output}"
+    """`dL` before an adjoint in reverse mode (a total: `d`, not `∂`), `d/dW` before a tangent (forward mode)."""
+    return f"d/d{snapshot.wrt}" if snapshot.mode == "forward" else f"d{snapshot.output}"
+
+
+def derivative_value(row: Row, snapshot: Snapshot) -> str:
+    """The derivative's number, or for a batch's loss the 1/n seed it is (`seed 1/300 each`)."""
+    return batch_seed_text(row, snapshot) or format_value(row.accumulated, DIGITS)
 
 
 def box_texts(row: Row, snapshot: Snapshot) -> tuple[str, str, str]:
     """The three lines inside a node's box: what it is, its value, its derivative (blank until known)."""
     label = row.name if row.is_input else f"{row.name} = {row.definition}"
     value = "" if row.value is None else format_value(row.value, DIGITS)
-    derivative = ("" if row.accumulated is None
-                  else f"{derivative_prefix(snapshot)} {format_value(row.accumulated, DIGITS)}")
+    derivative = "" if row.accumulated is None else f"{derivative_prefix(snapshot)} {derivative_value(row, snapshot)}"
     return label, value, derivative
 
 
 def member_texts(row: Row | None, snapshot: Snapshot, terms: int) -> tuple[str, str]:
-    """One member of a layer: `h1[7] = 0.42` and `∂L 0.013`, with `(3/16 terms)` while a fan-out sum grows."""
+    """One member of a layer: `h1[7] = 0.42` and `dL 0.013`, with `(3/16 terms)` while a fan-out sum grows."""
     if row is None:
         return "", ""
     value = row.name if row.value is None else f"{row.name} = {format_value(row.value, DIGITS)}"
     if row.accumulated is None:
         return value, ""
-    derivative = f"{derivative_prefix(snapshot)} {format_value(row.accumulated, DIGITS)}"
+    derivative = f"{derivative_prefix(snapshot)} {derivative_value(row, snapshot)}"
     if snapshot.mode == "reverse" and terms > 1 and len(row.contributions) < terms:
         derivative += f" ({len(row.contributions)}/{terms} terms)"
     return value, derivative

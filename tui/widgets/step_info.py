@@ -35,7 +35,9 @@ def sweeps_text(stepper: Stepper) -> str:
     sweeps = stepper.sweeps_for_full_gradient
     count = f"full gradient: {sweeps} sweep{'s' if sweeps != 1 else ''}"
     if stepper.mode == "reverse":
-        return f"{count} (reverse mode: one backward sweep serves all {len(stepper.graph.inputs)} inputs)"
+        inputs = len(stepper.graph.inputs)
+        served = "its one input" if inputs == 1 else f"all {inputs} inputs"
+        return f"{count} (reverse mode: one backward sweep serves {served})"
     return f"{count} (forward mode: one per input; this one gives d{stepper.graph.output}/d{stepper.wrt})"
 
 

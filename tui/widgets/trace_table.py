@@ -28,7 +28,7 @@ from backprop_tui.core.stepping.table import (
 COLUMNS = ("var", "definition", "partial", "value", "partial_value", "accumulated")
 """Column keys, in the lecture's order."""
 HEADERS = ("var", "definition", "local partial", "value", "partial value")
-"""Headers of all but the last column, whose header depends on the mode (dξ/dW or ∂L/∂ξ)."""
+"""Headers of all but the last column, whose header depends on the mode (dξ/dW or dL/dξ)."""
 MAX_ROW_HEIGHT = 3
 """Lines a row may take when the columns are narrower than their text."""
 MIN_WIDTHS = (3, 8, 10, 14, 14, 14)
@@ -46,10 +46,12 @@ def row_stage(row: Row) -> tuple[bool, bool, int]:
 def row_cells(row: Row) -> tuple[str, ...]:
     """The text of one row, in COLUMNS order, with the same helpers as `backprop-tui table`.
 
-    A node with several parents has one local partial per parent: each gets its own line."""
+    A node with several parents has one local partial per parent: each gets its own line. A row where
+    a slide printed another number is marked `†`; its step's explanation (a click away) says what and why."""
     definition = "input" if row.is_input else row.definition
+    accumulated = accumulated_text(row) + (" †" if row.note else "")
     return (row.name, definition, partial_text(row).replace("; ", "\n"), value_text(row),
-            partial_value_text(row).replace("; ", "\n"), accumulated_text(row))
+            partial_value_text(row).replace("; ", "\n"), accumulated)
 
 
 def fit_widths(natural: Sequence[int], available: int, minimum: int | Sequence[int] = 8) -> list[int]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -26,10 +25,9 @@ def run_text(title: str, run: DescentRun) -> str:
 
 
 def diverged_text(run: DescentRun, iteration: int) -> str:
-    """`diverged at iteration 5: the loss is no longer finite. …`, and what to do about it."""
-    loss = run.history[iteration - 1].loss
-    why = "grew without bound" if math.isfinite(loss) else "is no longer finite"
-    return f"diverged at iteration {iteration}: the loss {why}. Lower η (−) and reset (r), or undo (←)."
+    """`diverged at iteration 5: the numbers are no longer finite. …` (why, from the run), and what to do."""
+    why = run.divergence_reason(iteration)
+    return f"diverged at iteration {iteration}: {why}. Lower η (−) and reset (r), or undo (←)."
 
 
 class DescentHeader(Horizontal):

@@ -189,11 +189,23 @@ _register_elementwise(Primitive(
     "negmul", 2, lambda a, b: -(a * b), lambda args, out: (-args[1], -args[0]),
     lambda f: fm.negate(fm.times(f[0], f[1])),
     lambda f, o: (fm.negate(f[1]), fm.negate(f[0])), "−a·b (the lecture's L = −yξ5)"))
+def _pow_partial(a: Value, k: Value) -> Value:
+    """k·a^(k−1), and exactly 0 for k = 0: a⁰ is constant, so 0·0^(−1) (a NaN) must not reach the chain."""
+    if np.all(k == 0):
+        return np.zeros_like(np.asarray(a, dtype=float))[()]
+    return k * a ** (k - 1)
+
+
+def _pow_partial_text(f: Sequence[Formula], o: Formula) -> tuple[Formula, ...]:
+    k = float(f[1].text)
+    return (ZERO if k == 0 else fm.times(f[1], fm.power(f[0], k - 1)), ZERO)
+
+
 _register_elementwise(Primitive(
     "pow", 2, lambda a, k: a ** k,
-    lambda args, out: (args[1] * args[0] ** (args[1] - 1), 0.0),
+    lambda args, out: (_pow_partial(args[0], args[1]), 0.0),
     lambda f: fm.power(f[0], float(f[1].text)),
-    lambda f, o: (fm.times(f[1], fm.power(f[0], float(f[1].text) - 1)), ZERO),
+    _pow_partial_text,
     "a^k for a constant k", const_positions=(1,)))
 _register_elementwise(Primitive(
     "exp", 1, np.exp, lambda args, out: (out,),

@@ -80,12 +80,13 @@ def bce_logit_gradient(z: Value, y: Value) -> Value:
 
 def loss_kernel(z: np.ndarray, y: Value) -> np.ndarray:
     """`bce_from_logit` over a float64 batch (`fits_batch`), without its own errstate."""
-    tail = np.abs(z)
+    product = np.multiply(y, z)
+    hinge = np.maximum(z, 0.0)
+    np.subtract(hinge, product, hinge)  # max(z, 0) − y·z: exact for y ∈ {0, 1}
+    tail = np.abs(z, product)           # two arrays in all: a fresh array costs more than a pass over it
     np.negative(tail, tail)
     np.exp(tail, tail)
     np.log1p(tail, tail)
-    hinge = np.maximum(z, 0.0)
-    np.subtract(hinge, np.multiply(y, z), hinge)  # max(z, 0) − y·z: exact for y ∈ {0, 1}
     return np.add(tail, hinge, tail)
 
 

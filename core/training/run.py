@@ -174,16 +174,17 @@ class DescentRun:
         """The full loss above which the run counts as diverged: DIVERGENCE_FACTOR × (|first loss| + 1)."""
         return DIVERGENCE_FACTOR * (abs(self._first_loss) + 1.0)
 
-    def divergence_reason(self, iteration: int | None = None) -> str:
-        """Why the run diverged at `iteration` (the last by default), with the bound it passed."""
+    def divergence_reason(self, iteration: int | None = None, *, with_rule: bool = True) -> str:
+        """Why the run diverged at `iteration` (the last by default), with the bound it passed (and how the
+        bound is set, unless `with_rule` is False for a one-line status)."""
         iteration = iteration or len(self.history)
         record = self.history[iteration - 1]
         after = self._current.params if iteration == len(self.history) else self.history[iteration].params
         numbers = (record.loss, record.batch_loss, record.grad_norm, *after)
         if not all(map(math.isfinite, numbers)):
             return "the numbers are no longer finite"
-        return (f"the loss {record.loss:.4g} passed the bound {self.divergence_bound:.4g} = "
-                f"{DIVERGENCE_FACTOR:g} × (|first loss| + 1)")
+        rule = f" = {DIVERGENCE_FACTOR:g} × (|first loss| + 1)" if with_rule else ""
+        return f"the loss {record.loss:.4g} passed the bound {self.divergence_bound:.4g}{rule}"
 
     def divergence_hint(self) -> str:
         """What to try: unscaled features first (their size, not only η, makes the steps overshoot)."""

@@ -26,7 +26,7 @@ def run_text(title: str, run: DescentRun) -> str:
 
 def diverged_text(run: DescentRun, iteration: int) -> str:
     """`diverged at iteration 5: the numbers are no longer finite. …` (why, from the run), and what to do."""
-    why = run.divergence_reason(iteration)
+    why = run.divergence_reason(iteration, with_rule=False)
     return f"diverged at iteration {iteration}: {why}. Lower η (−) and reset (r), or undo (←)."
 
 

@@ -349,7 +349,8 @@ _register_elementwise(Primitive(
         f"+{fm.times(_one_minus(f[1]), fm.call('log', _one_minus(f[0])))}]")),
     lambda f, o: (fm.divide(fm.minus(f[0], f[1]), fm.times(f[0], _one_minus(f[0]))),
                   fm.call("log", fm.divide(_one_minus(f[0]), f[0]))),
-    "binary cross-entropy −[y log p + (1−y) log(1−p)], inputs (p, y)"), _bce_vjp)
+    "binary cross-entropy −[y log p + (1−y) log(1−p)], inputs (p, y); log 0 once p rounds to 0 or 1, "
+    "so the classifier graphs use bce_logit"), _bce_vjp)
 
 
 def _bce_logit(z: Value, y: Value) -> Value:

@@ -126,12 +126,22 @@ class TestOtherExamples:
         assert set(document["final"]["params"]) == {"β0", "β1", "β2"}
         assert document["final"]["params_raw"] == document["final"]["params"]
 
-    def test_divergence_is_reported(self, capsys) -> None:
-        code, out, _ = run(capsys, "--no-standardize")
+    def test_divergence_is_reported_with_its_bound_and_the_standardize_hint(self, capsys) -> None:
+        code, out, _ = run(capsys, "--no-standardize", "--lr", "100")
         assert code == 0
-        assert "stopped: diverged at iteration 2" in out
-        document = run_json(capsys, "--no-standardize")
-        assert document["stopped"] == "diverged" and document["final"]["loss"] is None
+        assert ("stopped: diverged at iteration 2 (the loss 6.976e+04 passed the bound 1.693e+04 = 10000 × "
+                "(|first loss| + 1)): try --standardize (the features are in their file units) or a smaller --lr"
+                ) in out
+        document = run_json(capsys, "--no-standardize", "--lr", "100")
+        assert document["stopped"] == "diverged" and document["final"]["loss"] > 1.693e4
+
+    def test_an_oscillating_run_is_not_called_diverged(self, capsys) -> None:
+        """Issue 15: at η = 50 iteration 5 was reported diverged with NaN; its true loss is 3.41, ‖g‖ 0.215."""
+        document = run_json(capsys, "--lr", "50", "--iters", "40")
+        assert document["stopped"] == "iterations"
+        fifth = document["history"][4]
+        assert fifth["loss"] == pytest.approx(3.4095, abs=1e-4)
+        assert fifth["grad_norm"] == pytest.approx(0.2151, abs=1e-4)
 
 
 BAD_INPUT = [

@@ -71,7 +71,7 @@ def test_graph_edges_map_to_edges_between_boxes_and_vanish_inside_one():
     assert grouping.edge(("h1[3]", "z2[5]")) == ("layer 1", "layer 2")
     assert grouping.edge(("W3[1,4]", "q")) == ("parameters 3", "layer 3")
     assert grouping.edge(("z2[5]", "h2[5]")) is None
-    assert grouping.edge(("p", "L")) == ("layer 3", "L")
+    assert grouping.edge(("q", "L")) == ("layer 3", "L")  # the loss reads the logit q (exact), beside p = σ(q)
 
 
 def test_a_network_built_by_hand_collapses_too_and_constant_weights_make_no_parameter_box():

@@ -13,6 +13,7 @@ SAMPLE_ARGS: dict[str, tuple[float, ...]] = {
     "negmul": (1.2, -0.3), "pow": (1.7, 3.0), "exp": (0.3,), "log": (1.7,), "reciprocal": (1.3,),
     "one_minus": (0.2,), "sin": (0.9,), "cos": (0.9,), "tanh": (0.5,), "sigmoid": (-0.8,), "relu": (0.6,),
     "sqrt": (2.3,), "square": (-1.1,), "affine": (0.5, 1.5, -0.7, 2.0, 0.3), "bce": (0.3, 1.0),
+    "bce_logit": (-0.8, 1.0),
     "dot": (1.5, -0.5), "neg_dot": (3.0, 3.0),
 }
 H = 1e-6

@@ -193,16 +193,29 @@ class TestUndo:
 
 
 class TestDivergence:
-    def test_nan_stops_the_run(self) -> None:
+    def test_an_oscillating_run_on_unscaled_data_is_not_called_diverged(self) -> None:
+        """Unscaled MaxHR at η = 0.5 overshoots and swings (loss between about 8 and 2,700): once a NaN."""
         raw = load_csv(bundled("heart"), ["MaxHR"], "AHD")
         run = DescentRun(Objective(neuron_model(1), raw), Optimizer("gd", lr=0.5))
+        assert run.run(200) == "iterations"
+        losses = [record.loss for record in run.history]
+        assert all(np.isfinite(losses)) and max(losses) < run.divergence_bound
+        assert all(np.isfinite(record.grad_norm) for record in run.history)
+
+    def test_a_loss_growing_past_the_bound_stops_the_run(self, heart_objective: Objective) -> None:
+        run = DescentRun(heart_objective, Optimizer("gd", lr=1e6))
         assert run.run(1000) == "diverged"
         assert len(run.history) < 10
+        assert run.history[-1].loss > run.divergence_bound == pytest.approx(10_000 * (np.log(2) + 1))
+        assert run.divergence_reason() == (f"the loss {run.history[-1].loss:.4g} passed the bound "
+                                           f"{run.divergence_bound:.4g} = 10000 × (|first loss| + 1)")
+        assert run.divergence_hint() == "try a smaller --lr"  # the features are standardised already
 
-    def test_a_loss_growing_without_bound_stops_the_run(self, heart_objective: Objective) -> None:
-        run = DescentRun(heart_objective, Optimizer("gd", lr=5000.0))
-        assert run.run(1000) == "diverged"
-        assert len(run.history) < 1000
+    def test_unscaled_features_are_hinted_first(self) -> None:
+        raw = load_csv(bundled("heart"), ["MaxHR"], "AHD")
+        run = DescentRun(Objective(neuron_model(1), raw), Optimizer("gd", lr=100.0))
+        assert run.run(100) == "diverged" and len(run.history) == 2
+        assert run.divergence_hint().startswith("try --standardize")
 
 
 class TestModels:

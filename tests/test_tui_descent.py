@@ -185,8 +185,25 @@ class TestRunning:
             assert screen.run.current.iteration == stopped_at
             assert "paused at" in status(screen)
 
-    async def test_a_large_learning_rate_diverges_and_stops_the_run(self):
-        app = descent_app(lr=50.0)
+    async def test_a_large_learning_rate_oscillates_with_its_plots_drawn(self):
+        """Issue 15: η = 50 overshoots and swings; it once stopped at iteration 5 with NaN (true loss 3.41)."""
+        app = descent_app(lr=50.0, iters=30)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("enter")  # run to the iterations limit
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if not screen.running:
+                    break
+            assert not screen.running and screen.run.stopped is None and len(screen.run.history) == 30
+            assert "diverged" not in status(screen)
+            assert screen.run.history[4].loss == pytest.approx(3.4095, abs=1e-4)
+            assert all(np.isfinite(record.loss) for record in screen.run.history)
+            for plot in screen.query(DescentPlot):  # the plots still draw every iteration's point
+                assert max((len(series) for series in plot.plt.monitor.x), default=0) > 0, type(plot).__name__
+
+    async def test_a_huge_learning_rate_diverges_and_stops_the_run(self):
+        app = descent_app(lr=1e6)
         async with app.run_test(size=SIZE) as pilot:
             screen = await ready(pilot)
             await pilot.press("enter")  # run until it diverges
@@ -196,11 +213,12 @@ class TestRunning:
                     break
             assert not screen.running
             assert screen.run.stopped == "diverged"
-            assert status(screen).startswith("diverged at iteration 5:")
-            await pilot.press("minus")  # a smaller η does not hide the NaN left behind
-            assert status(screen).startswith("diverged at iteration 5:")
+            assert status(screen).startswith("diverged at iteration 2: the loss ")
+            assert "passed the bound" in status(screen)
+            await pilot.press("minus")  # a smaller η does not hide the blow-up left behind
+            assert status(screen).startswith("diverged at iteration 2:")
             await pilot.press("space")  # refused
-            assert screen.run.current.iteration == 5
+            assert screen.run.current.iteration == 2
             await pilot.press("left")  # undo past it
             assert "diverged" not in status(screen)
 

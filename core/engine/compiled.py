@@ -92,6 +92,10 @@ class CompiledGraph:
             _ForwardStep(self._slot[node.name], primitive(node.op).evaluate, slots, _fetcher(slots))
             for node in graph.nodes if not node.is_input for slots in (self._arg_slots(node.args),))
         self._backward = self._plan_backward(batch)
+        # value_and_grad needs only the output's ancestors: a node shown beside the loss (a classifier's
+        # p = σ(h), while L is computed from the logit h) is not computed on every training step.
+        feeding = self._feeding_output()
+        self._loss_forward = tuple(step for step in self._forward if step.out in feeding)
         self._wrt_slots = tuple(self._slot[name] for name in self.wrt)
         self._input_pairs = tuple(zip(self.inputs, self._input_slots, strict=True))
 
@@ -113,13 +117,20 @@ class CompiledGraph:
                 reached.add(node.name)
         return reached
 
-    def _plan_backward(self, batch: set[str]) -> tuple[_BackwardStep, ...]:
-        from_wrt = self._depends_on(set(self.wrt))
+    def _ancestors_of_output(self) -> set[str]:
+        """The output and every node it depends on."""
         to_output = {self.graph.output}
         for node in reversed(self.graph.nodes):
             if node.name in to_output:
                 to_output.update(node.parents)
-        relevant = from_wrt & to_output
+        return to_output
+
+    def _feeding_output(self) -> set[int]:
+        return {self._slot[name] for name in self._ancestors_of_output()}
+
+    def _plan_backward(self, batch: set[str]) -> tuple[_BackwardStep, ...]:
+        from_wrt = self._depends_on(set(self.wrt))
+        relevant = from_wrt & self._ancestors_of_output()
         steps = []
         forward_by_slot = {step.out: step for step in self._forward}
         for node in reversed(self.graph.nodes):
@@ -146,16 +157,16 @@ class CompiledGraph:
     def evaluate(self, inputs: Mapping[str, Value]) -> list[Value | None]:
         """Every node's value by slot (the order of `graph.nodes`), constants after them."""
         with np.errstate(all="ignore"):
-            return self._evaluate(inputs)
+            return self._evaluate(inputs, self._forward)
 
-    def _evaluate(self, inputs: Mapping[str, Value]) -> list[Value | None]:
+    def _evaluate(self, inputs: Mapping[str, Value], forward: tuple[_ForwardStep, ...]) -> list[Value | None]:
         values = list(self._template)
         try:
             for name, slot in self._input_pairs:
                 values[slot] = inputs[name]
         except KeyError as error:
             raise GraphError(f"no value given for {error.args[0]}") from None
-        for out, evaluate, _, fetch in self._forward:
+        for out, evaluate, _, fetch in forward:
             values[out] = evaluate(*fetch(values))
         return values
 
@@ -167,7 +178,7 @@ class CompiledGraph:
         adjoints: list[Value | None] = [None] * self.size
         adjoints[self.output] = seed
         with np.errstate(all="ignore"):
-            values = self._evaluate(inputs)
+            values = self._evaluate(inputs, self._loss_forward)
             for out, rule, fetch, sends, needs in self._backward:
                 adjoint = adjoints[out]
                 if adjoint is None:

@@ -32,9 +32,28 @@ def agrees(estimate: Value, exact: Value) -> bool:
     return bool(np.all(close))
 
 
+CANNOT_CHECK = "the nudged evaluations are not finite (overflow), so their difference says nothing"
+
+
+def checkable(estimate: Value, exact: Value) -> np.ndarray:
+    """Where a finite-difference estimate can judge the exact value: the estimate is finite, or it is
+    non-finite exactly as the exact value is (NaN for NaN, inf for inf). A NaN or inf estimate beside a
+    finite derivative (or a NaN beside an infinite one) comes from f(x ± h) overflowing, not from a wrong
+    derivative."""
+    estimate, exact = np.asarray(estimate, dtype=float), np.asarray(exact, dtype=float)
+    with np.errstate(all="ignore"):
+        same_kind = (np.isnan(estimate) & np.isnan(exact)) | (np.isinf(estimate) & (estimate == exact))
+    return np.isfinite(estimate) | same_kind
+
+
 def _check(estimate: Value, exact: Value) -> FiniteDifference:
     estimate = float(estimate) if np.ndim(estimate) == 0 else np.asarray(estimate, dtype=float)
-    return FiniteDifference(estimate, agrees(estimate, exact))
+    usable = checkable(estimate, exact)
+    if np.all(usable):
+        return FiniteDifference(estimate, agrees(estimate, exact))
+    if not np.any(usable) or agrees(np.asarray(estimate)[usable], np.broadcast_to(exact, np.shape(estimate))[usable]):
+        return FiniteDifference(estimate, None, CANNOT_CHECK)
+    return FiniteDifference(estimate, False)
 
 
 def forward_checks(graph: Graph, values: Mapping[str, Value], wrt: str,

@@ -121,7 +121,8 @@ def times(a: Formula, b: Formula) -> Formula:
                      and not powered_name)
     # `3e^-9`, `2x`, `yξ5` as the slides write them; `0·ξ3`, `x·x`, `W11·X` where juxtaposition would blur.
     right_is_short = right.startswith(("e^", "(")) or (is_simple_name(b) and len(b.text) == 1) or powered_name
-    juxtapose = (short_left and not right_is_call and a.text != b.text
+    # A number is never juxtaposed on the right: `x·inf`, not `xinf` (inf and nan are the numbers that read as names).
+    juxtapose = (short_left and not right_is_call and a.text != b.text and not is_number(b)
                  and (right_is_short or (not is_number(a) and right[:1].isalpha())))
     separator = "" if juxtapose else (" " if short_left and right_is_call else "·")
     precedence = UNARY if left.startswith(("-", MINUS)) and juxtapose else MUL

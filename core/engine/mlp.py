@@ -69,7 +69,7 @@ def build_mlp(sizes: Sequence[int], activations: Sequence[str] | str = "sigmoid"
 
     `activations` gives one activation per hidden layer (or one for all). Weights are named per
     layer as `W1[j,i]` (neuron j of layer 1, from input i) with biases `b1[j]`; the output is `p`
-    and the loss `L`.
+    and the loss `L`, computed from the output's logit `q` (`bce_logit`), exact where p rounds to 0 or 1.
     """
     sizes = tuple(int(size) for size in sizes)
     if len(sizes) < 2 or any(size < 1 for size in sizes):
@@ -112,7 +112,7 @@ def build_mlp(sizes: Sequence[int], activations: Sequence[str] | str = "sigmoid"
         layers.append(Layer(layer_index, tuple(affine_names), tuple(activation_names),
                             tuple(name for row in weights for name in row), tuple(biases)))
         previous = activation_names
-    builder.op("bce", previous[0], target, name="L")
+    builder.op("bce_logit", layers[-1].affine[0], target, name="L")
     return Network(builder.build("L"), sizes, activations, features, tuple(layers))
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import formula as fm
+from . import logistic
 from .formula import Formula
 from .numbers import Value
 
@@ -188,11 +189,23 @@ _register_elementwise(Primitive(
     "negmul", 2, lambda a, b: -(a * b), lambda args, out: (-args[1], -args[0]),
     lambda f: fm.negate(fm.times(f[0], f[1])),
     lambda f, o: (fm.negate(f[1]), fm.negate(f[0])), "−a·b (the lecture's L = −yξ5)"))
+def _pow_partial(a: Value, k: Value) -> Value:
+    """k·a^(k−1), and exactly 0 for k = 0: a⁰ is constant, so 0·0^(−1) (a NaN) must not reach the chain."""
+    if np.all(k == 0):
+        return np.zeros_like(np.asarray(a, dtype=float))[()]
+    return k * a ** (k - 1)
+
+
+def _pow_partial_text(f: Sequence[Formula], o: Formula) -> tuple[Formula, ...]:
+    k = float(f[1].text)
+    return (ZERO if k == 0 else fm.times(f[1], fm.power(f[0], k - 1)), ZERO)
+
+
 _register_elementwise(Primitive(
     "pow", 2, lambda a, k: a ** k,
-    lambda args, out: (args[1] * args[0] ** (args[1] - 1), 0.0),
+    lambda args, out: (_pow_partial(args[0], args[1]), 0.0),
     lambda f: fm.power(f[0], float(f[1].text)),
-    lambda f, o: (fm.times(f[1], fm.power(f[0], float(f[1].text) - 1)), ZERO),
+    _pow_partial_text,
     "a^k for a constant k", const_positions=(1,)))
 _register_elementwise(Primitive(
     "exp", 1, np.exp, lambda args, out: (out,),
@@ -336,7 +349,44 @@ _register_elementwise(Primitive(
         f"+{fm.times(_one_minus(f[1]), fm.call('log', _one_minus(f[0])))}]")),
     lambda f, o: (fm.divide(fm.minus(f[0], f[1]), fm.times(f[0], _one_minus(f[0]))),
                   fm.call("log", fm.divide(_one_minus(f[0]), f[0]))),
-    "binary cross-entropy −[y log p + (1−y) log(1−p)], inputs (p, y)"), _bce_vjp)
+    "binary cross-entropy −[y log p + (1−y) log(1−p)], inputs (p, y); log 0 once p rounds to 0 or 1, "
+    "so the classifier graphs use bce_logit"), _bce_vjp)
+
+
+def _bce_logit(z: Value, y: Value) -> Value:
+    """The loss from the logit (core/engine/logistic.py); over a batch its kernel, in the engine's errstate."""
+    return logistic.loss_kernel(z, y) if logistic.fits_batch(z, y) else logistic.bce_from_logit(z, y)
+
+
+def _bce_logit_gradient(z: Value, y: Value) -> Value:
+    return logistic.gradient_kernel(z, y) if logistic.fits_batch(z, y) else logistic.bce_logit_gradient(z, y)
+
+
+def _bce_logit_vjp(args: Sequence[Value], out: Value, adjoint: Value,
+                   needs: Needs = None) -> tuple[Value | None, ...]:
+    """adjoint · (σ(z) − y) for the logit, adjoint · (−z) for y: computed from z, never from a rounded σ."""
+    z, y = args
+    piece_z = piece_y = None
+    if needs is None or needs[0]:
+        piece_z = _bce_logit_gradient(z, y)
+        if type(piece_z) is np.ndarray and piece_z.ndim and _same_or_scalar(adjoint, piece_z):
+            np.multiply(adjoint, piece_z, piece_z)
+        else:
+            piece_z = adjoint * piece_z
+    if needs is None or needs[1]:
+        piece_y = adjoint * np.negative(z)
+    return piece_z, piece_y
+
+
+_register_elementwise(Primitive(
+    "bce_logit", 2, _bce_logit,
+    lambda args, out: (_bce_logit_gradient(args[0], args[1]), np.negative(args[0])),
+    lambda f: fm.negate(fm.atom(
+        f"[{fm.times(f[1], fm.call('log', fm.call('σ', f[0]), bare_atoms=True))}"
+        f"+{fm.times(_one_minus(f[1]), fm.call('log', _one_minus(fm.call('σ', f[0]))))}]")),
+    lambda f, o: (fm.minus(fm.call("σ", f[0]), f[1]), fm.negate(f[0])),
+    "binary cross-entropy from the logit z: −[y log σ(z) + (1−y) log(1−σ(z))], inputs (z, y); "
+    "computed as log1p(e^−|z|) + max(z, 0) − y·z, exact where the loss is finite"), _bce_logit_vjp)
 
 
 def _dot(w: Value, x: Value) -> Value:

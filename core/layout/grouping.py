@@ -84,8 +84,11 @@ def infer_layers(graph: Graph) -> tuple[Layer, ...]:
 
 
 def _activation(graph: Graph, affine: str) -> str | None:
-    """The activation node reading only `affine`, if `affine` feeds exactly that one node."""
-    children = graph.children[affine]
+    """The activation node reading only `affine`, if `affine` feeds exactly that one node.
+
+    An output neuron's affine node may also feed the loss read from the logit (`bce_logit(q, y)`,
+    exact where σ rounds), beside its activation p = σ(q) that the student sees: it is still a neuron."""
+    children = [child for child in graph.children[affine] if graph.node(child).op != "bce_logit"]
     if len(children) != 1:
         return None
     child = graph.node(children[0])

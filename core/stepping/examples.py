@@ -78,18 +78,24 @@ def lecture_b_graph() -> Graph:
 
 
 def neuron_graph() -> Graph:
-    """Slides 51 and 61: affine h = β0 + β1X, activation p = σ(h), binary cross-entropy loss."""
+    """Slides 51 and 61: affine h = β0 + β1X, activation p = σ(h), binary cross-entropy loss.
+
+    L reads the logit h (`bce_logit(h, y)` = −[y log σ(h) + (1−y) log(1−σ(h))]), not the rounded p: once
+    σ(h) is exactly 0 or 1 in float64 (|h| ≳ 37) a loss read from p is log 0, while from h it stays exact.
+    p is still computed and shown, as on the slides; ∂L/∂h = σ(h) − y is the slides' ∂L/∂p · ∂p/∂h."""
     b = GraphBuilder()
     x, y = b.input("X"), b.input("y")
     beta0, beta1 = b.input("β0"), b.input("β1")
     h = b.op("affine", beta0, beta1, x, name="h")
-    p = b.op("sigmoid", h, name="p")
-    b.op("bce", p, y, name="L")
+    b.op("sigmoid", h, name="p")
+    b.op("bce_logit", h, y, name="L")
     return b.build("L")
 
 
 def mlp_graph() -> Graph:
-    """Slides 57-59: two hidden sigmoid neurons h1, h2, output q = W30 + W31 h1 + W32 h2, p = σ(q)."""
+    """Slides 57-59: two hidden sigmoid neurons h1, h2, output q = W30 + W31 h1 + W32 h2, p = σ(q).
+
+    As in `neuron_graph`, the loss reads the output's logit q, so it is exact where p rounds to 0 or 1."""
     b = GraphBuilder()
     x, y = b.input("X"), b.input("y")
     w10, w11, w20, w21 = b.input("W10"), b.input("W11"), b.input("W20"), b.input("W21")
@@ -99,8 +105,8 @@ def mlp_graph() -> Graph:
     z2 = b.op("affine", w20, w21, x, name="z2")
     h2 = b.op("sigmoid", z2, name="h2")
     q = b.op("affine", w30, w31, h1, w32, h2, name="q")
-    p = b.op("sigmoid", q, name="p")
-    b.op("bce", p, y, name="L")
+    b.op("sigmoid", q, name="p")
+    b.op("bce_logit", q, y, name="L")
     return b.build("L")
 
 

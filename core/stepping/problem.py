@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..engine.graph import Graph, GraphError
+from ..engine.numbers import format_value
 from ..engine.parser import ParseError, graph_from_expression
 from .examples import GRAPH_EXAMPLES, example
 from .slide_notes import slide_notes
@@ -58,7 +59,7 @@ class Problem:
 
 
 def parse_assignments(text: str | None) -> dict[str, float]:
-    """`X=3,y=1,W=3` as a dict; every value must be a finite number.
+    """`X=3,y=1,W=3` as a dict; every value must be a finite number, every name given once.
 
     Commas inside brackets belong to a name (`W1[2,1]=0.5`), not between assignments.
     """
@@ -79,6 +80,8 @@ def parse_assignments(text: str | None) -> dict[str, float]:
             raise ProblemError(f"the value of {name} is not a number: {raw!r}") from None
         if not math.isfinite(number):
             raise ProblemError(f"the value of {name} must be a finite number, got {raw!r}")
+        if name in values:
+            raise ProblemError(f"{name} is given twice ({name}={format_value(values[name])} and {part}): give it once")
         values[name] = number
     return values
 

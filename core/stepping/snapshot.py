@@ -17,10 +17,15 @@ StepKind = Literal["start", "value", "seed", "adjoint"]
 
 @dataclass(frozen=True)
 class FiniteDifference:
-    """A central finite-difference estimate of a row's accumulated derivative, and whether it agrees."""
+    """A central finite-difference estimate of a row's accumulated derivative, and whether it agrees.
+
+    `ok` is None when the check cannot be made here (the nudged evaluations overflow to inf or NaN
+    while the derivative is finite): a difference of infinities says nothing, so it is neither an
+    agreement nor a mismatch, and `note` says why."""
 
     value: Value
-    ok: bool
+    ok: bool | None
+    note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -283,13 +283,18 @@ def _with_closed(closed: str | None, value: Value) -> str:
 
 def make_stepper(mode: Mode, graph: Graph, inputs: Mapping[str, Value], wrt: str | None = None,
                  notes: Mapping[str, str] | None = None) -> Stepper:
-    """The stepper for `mode`; forward mode needs the input to differentiate with respect to."""
+    """The stepper for `mode`; forward mode needs the input to differentiate with respect to.
+
+    Built with numpy's warnings off: an overflow (1e308·10) or a 0/0 is shown in the table as inf or
+    NaN with the node that produced it, never printed on stderr as a RuntimeWarning."""
     if mode == "forward":
         if wrt is None:
             raise GraphError("forward mode needs an input to differentiate with respect to (--wrt)")
-        return ForwardStepper(graph, inputs, wrt, notes)
+        with np.errstate(all="ignore"):
+            return ForwardStepper(graph, inputs, wrt, notes)
     if mode == "reverse":
         if wrt is not None and wrt not in graph.inputs:
             raise GraphError(f"cannot differentiate with respect to {wrt!r}: inputs are {', '.join(graph.inputs)}")
-        return ReverseStepper(graph, inputs, wrt, notes)
+        with np.errstate(all="ignore"):
+            return ReverseStepper(graph, inputs, wrt, notes)
     raise GraphError(f"unknown mode {mode!r}: use forward or reverse")

@@ -85,6 +85,8 @@ def batch_seed_text(row: Row, snapshot: Snapshot) -> str | None:
 def fd_text(row: Row) -> str:
     if row.fd_check is None:
         return ""
+    if row.fd_check.ok is None:
+        return "cannot check here"
     mark = "ok" if row.fd_check.ok else "MISMATCH"
     return f"{format_value(row.fd_check.value)} {mark}"
 
@@ -152,7 +154,7 @@ def table_json(stepper: Stepper, source: TableSource) -> dict[str, Any]:
             "local_values": {parent: _number_field(value) for parent, value in row.partial_values},
             derivative_key: _number_field(row.accumulated),
             "fd_check": None if row.fd_check is None else {
-                "value": _number_field(row.fd_check.value), "ok": row.fd_check.ok},
+                "value": _number_field(row.fd_check.value), "ok": row.fd_check.ok, "note": row.fd_check.note},
         }
         if row.value_closed:
             entry["value_closed_form"] = row.value_closed

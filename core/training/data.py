@@ -121,8 +121,10 @@ def load_csv(source: Source, features: Sequence[str], target: str, *, standardiz
         only = "1" if y[0] == 1.0 else "0"
         raise DataError(f"{name}: target column {target!r} has one class only (every row is {only}); "
                         f"a classifier needs rows of both classes")
-    scaling = _scaling(raw, features, name) if standardize else None
-    X = (raw - np.array(scaling.mean)) / np.array(scaling.std) if scaling else raw
+    zero = next((feature for feature, column in zip(features, raw.T, strict=True) if not column.any()), None)
+    if zero is not None:
+        raise DataError(f"{name}: column {zero!r} is 0 in every row, so it tells the fit nothing")
+    scaling, X = _standardised(raw, features, name) if standardize else (None, raw)
     return Dataset(name, features, target, X, raw, y, dropped, scaling, table.labels())
 
 
@@ -285,9 +287,19 @@ def _classes(cells: tuple[str, ...], column: str, name: str, first: int, meaning
     return np.fromiter(map(meaning.__getitem__, cells), dtype=float, count=len(cells))
 
 
-def _scaling(raw: np.ndarray, features: Sequence[str], name: str) -> Scaling:
-    mean, std = raw.mean(axis=0), raw.std(axis=0)
+def _standardised(raw: np.ndarray, features: Sequence[str], name: str) -> tuple[Scaling, np.ndarray]:
+    """The features as z = (x − mean)/std, and the mean and std to map back.
+
+    Each column is first divided by a power of two near its largest magnitude: exact (the same bits as
+    without it for ordinary data), and it keeps the sum and the squares finite, so a column near 1e300
+    or spanning ±1.7e308 is standardised, not turned into zeros or NaN (nor called constant).
+    """
+    _, exponents = np.frexp(np.max(np.abs(raw), axis=0))
+    scales = np.ldexp(1.0, exponents - 1)  # ≤ each column's largest magnitude: |raw / scales| < 2
+    unit = raw / scales
+    mean, std = unit.mean(axis=0), unit.std(axis=0)
     for feature, spread in zip(features, std, strict=True):
         if not spread > 0:
             raise DataError(f"{name}: column {feature!r} has the same value in every row, so it cannot be standardised")
-    return Scaling(tuple(float(m) for m in mean), tuple(float(s) for s in std))
+    scaling = Scaling(tuple(float(m) for m in mean * scales), tuple(float(s) for s in std * scales))
+    return scaling, (unit - mean) / std

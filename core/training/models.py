@@ -87,7 +87,9 @@ class Model:
 
 
 def logistic_graph(features: int) -> Graph:
-    """One neuron over `features` inputs; with one feature it is the stepper's `neuron_graph()`."""
+    """One neuron over `features` inputs; with one feature it is the stepper's `neuron_graph()`.
+
+    The loss reads the logit h (`bce_logit`), so it is exact where p = σ(h) rounds to 0 or 1."""
     if features == 1:
         return neuron_graph()
     b = GraphBuilder()
@@ -96,8 +98,8 @@ def logistic_graph(features: int) -> Graph:
     betas = [b.input(f"β{index}") for index in range(features + 1)]
     pairs = [arg for beta, x in zip(betas[1:], xs, strict=True) for arg in (beta, x)]
     h = b.op("affine", betas[0], *pairs, name="h")
-    p = b.op("sigmoid", h, name="p")
-    b.op("bce", p, y, name="L")
+    b.op("sigmoid", h, name="p")
+    b.op("bce_logit", h, y, name="L")
     return b.build("L")
 
 

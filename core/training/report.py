@@ -94,11 +94,7 @@ def _verdict_lines(setup: DescentSetup, run: DescentRun, stopped: Stop) -> Itera
     if stopped == "converged":
         yield f"stopped: converged after {count} iterations (‖g‖ < {run.tolerance:g})"
     elif stopped == "diverged":
-        last = run.history[-1]
-        numbers = (last.loss, last.batch_loss, last.grad_norm, *run.current.params)
-        finite = all(math.isfinite(value) for value in numbers)
-        why = "the loss grew without bound" if finite else "the numbers are no longer finite"
-        yield f"stopped: diverged at iteration {count} ({why}): try a smaller --lr"
+        yield f"stopped: diverged at iteration {count} ({run.divergence_reason()}): {run.divergence_hint()}"
     else:
         yield f"stopped: after {count} iterations (the --iters limit), not converged"
     summary = final_summary(run)

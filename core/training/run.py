@@ -22,8 +22,12 @@ from .optimizers import Optimizer, batches_per_epoch, momentum_step, shuffle
 Stop = Literal["converged", "diverged", "iterations"]
 DEFAULT_TOLERANCE = 1e-8
 """Full-batch descent has converged when the gradient's norm is below this."""
-DIVERGENCE_FACTOR = 100.0
-"""A full loss above this many times (|first loss| + 1) counts as growing without bound."""
+DIVERGENCE_FACTOR = 10_000.0
+"""A full loss above this many times (|first loss| + 1) counts as growing without bound.
+
+The loss is exact wherever it is finite (computed from the logit), so a run that overshoots and
+oscillates keeps finite, honest numbers; the bound is wide enough that such a run (the Heart data's
+unscaled MaxHR at η = 0.5 swings between about 8 and 2,700) is shown oscillating, not stopped."""
 
 
 @dataclass(frozen=True)
@@ -168,12 +172,36 @@ class DescentRun:
             self._loss_cache = (params, self.objective.loss(params))
         return self._loss_cache[1]
 
+    @property
+    def divergence_bound(self) -> float:
+        """The full loss above which the run counts as diverged: DIVERGENCE_FACTOR × (|first loss| + 1)."""
+        return DIVERGENCE_FACTOR * (abs(self._first_loss) + 1.0)
+
+    def divergence_reason(self, iteration: int | None = None, *, with_rule: bool = True) -> str:
+        """Why the run diverged at `iteration` (the last by default), with the bound it passed (and how the
+        bound is set, unless `with_rule` is False for a one-line status)."""
+        iteration = iteration or len(self.history)
+        record = self.history[iteration - 1]
+        after = self._current.params if iteration == len(self.history) else self.history[iteration].params
+        numbers = (record.loss, record.batch_loss, record.grad_norm, *after)
+        if not all(map(math.isfinite, numbers)):
+            return "the numbers are no longer finite"
+        rule = f" = {DIVERGENCE_FACTOR:g} × (|first loss| + 1)" if with_rule else ""
+        return f"the loss {record.loss:.4g} passed the bound {self.divergence_bound:.4g}{rule}"
+
+    def divergence_hint(self) -> str:
+        """What to try: unscaled features first (their size, not only η, makes the steps overshoot)."""
+        data = self.objective.data
+        if data is not None and data.scaling is None:
+            return "try --standardize (the features are in their file units) or a smaller --lr"
+        return "try a smaller --lr"
+
     def _verdict(self, loss: float, batch_loss: float, grad_norm: float, params: tuple[float, ...],
                  full_batch: bool) -> Stop | None:
         finite = math.isfinite(loss) and math.isfinite(batch_loss) and math.isfinite(grad_norm)
         if not (finite and all(map(math.isfinite, params))):
             return "diverged"
-        if loss > DIVERGENCE_FACTOR * (abs(self._first_loss) + 1.0):
+        if loss > self.divergence_bound:
             return "diverged"
         if full_batch and grad_norm < self.tolerance:
             return "converged"

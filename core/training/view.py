@@ -9,7 +9,6 @@ hundred thousand iterations costs what one of a hundred does).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,12 +59,6 @@ def batch_of(run: DescentRun, record: IterationRecord) -> BatchView | None:
     order = run.shuffled(record.epoch)
     chosen = order[record.batch * size:(record.batch + 1) * size]
     return BatchView(chosen, record.epoch, record.batch + 1, count, len(chosen))
-
-
-def divergence_reason(record: IterationRecord, params: tuple[float, ...]) -> str:
-    """Why a run that diverged is called diverged: its numbers left the floats, or its loss ran away."""
-    numbers = (record.loss, record.batch_loss, record.grad_norm, *params)
-    return "the loss grew without bound" if all(map(math.isfinite, numbers)) else "the numbers are no longer finite"
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,7 +136,7 @@ def iteration_view(run: DescentRun, *, start: tuple[float, ...], diverged_at: in
     record = run.last
     loss_series, batch_series, path, path_loss = _series(run)
     standardised = data is not None and data.scaling is not None
-    why = divergence_reason(run.history[diverged_at - 1], run.current.params) if diverged_at else None
+    why = run.divergence_reason(diverged_at, with_rule=False) if diverged_at else None
     return IterationView(
         iteration=run.current.iteration, names=run.params, params=run.current.params,
         raw_params=run.raw_params() if standardised else None, features=data.features if data else (),

@@ -1,0 +1,104 @@
+"""The logistic loss computed from the logit, exact in float64 wherever the true value is finite.
+
+Computing the cross-entropy from the probability p = σ(z) loses everything once σ rounds to exactly
+0 or 1 (|z| ≳ 37): log(1 − p) becomes log 0 and 0 · log 0 a NaN, although the true loss
+(softplus(z) − y·z) is an ordinary number. Written in terms of the logit, every quantity below uses
+only e^−|z|, which never overflows (the gradient's σ(±z) are reciprocals, which take an overflow to its
+limit), so no term is ever NaN and nothing cancels for y ∈ {0, 1}:
+
+    softplus(z)       = log(1 + e^z)          = max(z, 0) + log1p(e^−|z|)
+    log σ(z)          = −softplus(−z)
+    bce_from_logit    = −[y log σ(z) + (1 − y) log(1 − σ(z))] = log1p(e^−|z|) + max(z, 0) − y·z
+    ∂/∂z              = σ(z) − y   (as (1 − y)·σ(z) − y·σ(−z), each σ a reciprocal of 1 + a power of e)
+    ∂/∂y              = −z
+
+These are the one place the formulas live: the engine's `bce_logit` primitive (the loss node of
+every classifier graph), the training loss, the landscape and the lessons all call them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .numbers import Value
+
+_F64 = np.dtype(np.float64)
+
+
+def fits_batch(z: object, y: object) -> bool:
+    """Whether the in-place batch kernels apply: `z` a float64 batch, `y` a scalar or a batch of its shape."""
+    if not (type(z) is np.ndarray and z.dtype is _F64 and z.ndim > 0):  # type: ignore[union-attr]
+        return False
+    return type(y) is not np.ndarray or (y.dtype is _F64 and y.shape == z.shape)  # type: ignore[union-attr]
+
+
+def softplus(z: Value) -> Value:
+    """log(1 + e^z) without overflow: max(z, 0) + log1p(e^−|z|)."""
+    z = np.asarray(z, dtype=float)
+    with np.errstate(all="ignore"):
+        return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def log_sigmoid(z: Value) -> Value:
+    """log σ(z) = −softplus(−z): finite for every finite z (−1000 at z = −1000, not −inf)."""
+    return -softplus(-np.asarray(z, dtype=float))
+
+
+def bce_from_logit(z: Value, y: Value) -> Value:
+    """The binary cross-entropy −[y log σ(z) + (1−y) log(1−σ(z))] of logit `z` and target `y`, per element.
+
+    The hinge max(z, 0) − y·z is formed before the tail is added, so a well-classified row keeps its tiny
+    loss (4.2e-18 at z = 40, y = 1) instead of rounding it away against z.
+    """
+    with np.errstate(all="ignore"):
+        if fits_batch(z, y):
+            return loss_kernel(z, y)
+        z, y = np.asarray(z, dtype=float), np.asarray(y, dtype=float)
+        result = np.log1p(np.exp(-np.abs(z))) + (np.maximum(z, 0.0) - y * z)
+    return result if result.ndim else np.float64(result)
+
+
+def bce_logit_gradient(z: Value, y: Value) -> Value:
+    """∂ bce_from_logit / ∂z = σ(z) − y, written (1 − y)·σ(z) − y·σ(−z) so nothing cancels when y is 0 or 1.
+
+    With E = e^−z, σ(z) = 1/(1 + E) and σ(−z) = 1/(1 + 1/E): each has full relative precision, and an
+    overflowing E (z < −709) or a vanishing one (z > 745) gives the right limit, 0 or 1, not a NaN.
+    """
+    with np.errstate(all="ignore"):
+        if fits_batch(z, y):
+            return gradient_kernel(z, y)
+        z, y = np.asarray(z, dtype=float), np.asarray(y, dtype=float)
+        tail = np.exp(-z)
+        result = (1.0 - y) * (1.0 / (tail + 1.0)) - y * (1.0 / (1.0 / tail + 1.0))
+    return result if result.ndim else np.float64(result)
+
+
+# The batch kernels: the same formulas, in the same order of operations (the same bits), in arrays of
+# their own. They leave numpy's error state to the caller: the engine evaluates every primitive inside
+# one `errstate(all="ignore")` already, and entering it again per call would cost more than the arithmetic
+# on a small batch (303 rows).
+
+def loss_kernel(z: np.ndarray, y: Value) -> np.ndarray:
+    """`bce_from_logit` over a float64 batch (`fits_batch`), without its own errstate."""
+    product = np.multiply(y, z)
+    hinge = np.maximum(z, 0.0)
+    np.subtract(hinge, product, hinge)  # max(z, 0) − y·z: exact for y ∈ {0, 1}
+    tail = np.abs(z, product)           # two arrays in all: a fresh array costs more than a pass over it
+    np.negative(tail, tail)
+    np.exp(tail, tail)
+    np.log1p(tail, tail)
+    return np.add(tail, hinge, tail)
+
+
+def gradient_kernel(z: np.ndarray, y: Value) -> np.ndarray:
+    """`bce_logit_gradient` over a float64 batch (`fits_batch`), without its own errstate."""
+    tail = np.negative(z)
+    np.exp(tail, tail)                # E = e^−z
+    up = np.add(tail, 1.0)
+    np.divide(1.0, up, up)            # σ(z)
+    np.divide(1.0, tail, tail)
+    np.add(tail, 1.0, tail)
+    np.divide(1.0, tail, tail)        # σ(−z)
+    np.multiply(np.subtract(1.0, y), up, up)
+    np.multiply(y, tail, tail)
+    return np.subtract(up, tail, up)

@@ -1,0 +1,53 @@
+"""Hostile input must not take the machine: special files, huge files, a full or closed stdout, a
+run of a trillion iterations. Each test runs the real command in a child process with a time limit
+and an address-space cap (tests/bounded_process.py), so a regression fails instead of hanging CI."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+from pathlib import Path
+
+import pytest
+from bounded_process import run_bounded
+
+SECONDS = 60
+"""Far above the second or so each refusal takes; a hang or an unbounded read is killed at this point."""
+
+
+def refused(argv: list[str], message: str) -> None:
+    result = run_bounded(["descent", *argv, "--x", "a", "--y", "b"], seconds=SECONDS)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("backprop-tui: error: ")
+    assert message in result.stderr
+
+
+class TestSpecialFiles:
+    @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+    def test_dev_zero_is_refused_without_reading_it(self) -> None:
+        refused(["--data", "/dev/zero"], "zero is a device, not a CSV file")
+
+    def test_a_fifo_without_a_writer_is_refused_without_blocking(self, tmp_path: Path) -> None:
+        fifo = tmp_path / "pipe.csv"
+        os.mkfifo(fifo)
+        refused(["--data", str(fifo)], "pipe.csv is a named pipe (FIFO), not a CSV file")
+
+    def test_a_directory_is_refused(self, tmp_path: Path) -> None:
+        refused(["--data", str(tmp_path)], "is a directory, not a CSV file")
+
+    def test_a_socket_is_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "s.csv"
+        server = socket.socket(socket.AF_UNIX)
+        try:
+            server.bind(str(path))
+            assert stat.S_ISSOCK(path.stat().st_mode)
+            refused(["--data", str(path)], "s.csv is a socket, not a CSV file")
+        finally:
+            server.close()
+
+    def test_a_two_gigabyte_sparse_file_is_refused_by_its_size(self, tmp_path: Path) -> None:
+        path = tmp_path / "sparse.csv"
+        with path.open("wb") as handle:
+            handle.truncate(2 << 30)
+        refused(["--data", str(path)], "sparse.csv is too large (2 GiB): the limit is 1 GiB")

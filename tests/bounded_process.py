@@ -7,6 +7,7 @@ either shows up as a failed assertion in the test.
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
@@ -25,8 +26,18 @@ def limit_memory(megabytes: int) -> None:
 
 
 def run_bounded(argv: Sequence[str], *, seconds: float, megabytes: int = DEFAULT_MEGABYTES,
-                **options: object) -> subprocess.CompletedProcess[str]:
-    """`python -m backprop_tui.tui.app ARGV`, killed after `seconds` (raising `TimeoutExpired`)."""
-    options.setdefault("capture_output", True)
+                close_stdout: bool = False, **options: object) -> subprocess.CompletedProcess[str]:
+    """`python -m backprop_tui.tui.app ARGV`, killed after `seconds` (raising `TimeoutExpired`).
+
+    `close_stdout` starts the child with descriptor 1 closed, as the shell's `>&-` does.
+    """
+    def prepare() -> None:
+        limit_memory(megabytes)
+        if close_stdout:
+            os.close(1)
+
+    if "stdout" not in options:
+        options["stdout"] = subprocess.PIPE
+    options.setdefault("stderr", subprocess.PIPE)
     return subprocess.run([sys.executable, "-m", "backprop_tui.tui.app", *argv], text=True, timeout=seconds,
-                          preexec_fn=lambda: limit_memory(megabytes), **options)  # type: ignore[call-overload]
+                          preexec_fn=prepare, **options)  # type: ignore[call-overload]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import socket
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,40 @@ class TestSpecialFiles:
         with path.open("wb") as handle:
             handle.truncate(2 << 30)
         refused(["--data", str(path)], "sparse.csv is too large (2 GiB): the limit is 1 GiB")
+
+
+OUTPUT_PATHS = [
+    pytest.param(["table"], id="table"),
+    pytest.param(["table", "--list-examples"], id="table-list"),
+    pytest.param(["table", "--help"], id="table-help"),
+    pytest.param(["--help"], id="app-help"),
+    pytest.param(["descent", "--iters", "3"], id="descent-text"),
+    pytest.param(["descent", "--iters", "3", "--format", "json"], id="descent-json"),
+    pytest.param(["descent", "--help"], id="descent-help"),
+    pytest.param(["descent", "--example", "two-neurons"], id="two-neurons"),
+]
+
+
+def assert_one_line_failure(result, reason: str) -> None:
+    assert result.returncode == 1
+    assert result.stderr == f"backprop-tui: error: cannot write the output: {reason}\n"
+
+
+class TestUnwritableOutput:
+    """Output that cannot be written is one stderr line and exit 1: never a traceback, never a false success."""
+
+    @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+    @pytest.mark.parametrize("argv", OUTPUT_PATHS)
+    def test_a_full_disk(self, argv: list[str]) -> None:
+        with open("/dev/full", "w") as full:
+            result = run_bounded(argv, seconds=SECONDS, stdout=full)
+        assert_one_line_failure(result, "No space left on device")
+
+    @pytest.mark.parametrize("argv", OUTPUT_PATHS)
+    def test_a_closed_stdout(self, argv: list[str]) -> None:
+        result = run_bounded(argv, seconds=SECONDS, close_stdout=True)
+        assert_one_line_failure(result, "standard output is closed")
+
+    def test_help_to_a_writable_stdout_still_succeeds(self) -> None:
+        result = run_bounded(["table", "--help"], seconds=SECONDS, stdout=subprocess.DEVNULL)
+        assert result.returncode == 0 and result.stderr == ""

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .cli import app_parser, glue_option_values, problem_from
+from .cli import app_parser, flush_output, glue_option_values, problem_from
 
 
 def run_table(argv: Sequence[str]) -> int:
@@ -42,7 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         if arguments and arguments[0] in SUBCOMMANDS:
-            return SUBCOMMANDS[arguments[0]](arguments[1:])
+            code = SUBCOMMANDS[arguments[0]](arguments[1:])
+            flush_output()
+            return code
         return launch(arguments)
     except KeyboardInterrupt:
         return 130

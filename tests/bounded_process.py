@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Sequence
 
 MEGABYTE = 1 << 20
@@ -41,3 +44,32 @@ def run_bounded(argv: Sequence[str], *, seconds: float, megabytes: int = DEFAULT
     options.setdefault("stderr", subprocess.PIPE)
     return subprocess.run([sys.executable, "-m", "backprop_tui.tui.app", *argv], text=True, timeout=seconds,
                           preexec_fn=prepare, **options)  # type: ignore[call-overload]
+
+
+def interrupt_after_lines(argv: Sequence[str], lines: int, *, seconds: float,
+                          megabytes: int = DEFAULT_MEGABYTES) -> tuple[int, list[str], str]:
+    """Start the command, wait (at most `seconds`) until it has printed `lines` lines, press Ctrl+C
+    (SIGINT), and return its exit code, every line it printed and its stderr.
+
+    A command that prints nothing while it runs fails this (`AssertionError`) after `seconds`,
+    instead of blocking the test; the child is killed in any case.
+    """
+    child = subprocess.Popen([sys.executable, "-m", "backprop_tui.tui.app", *argv], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, preexec_fn=lambda: limit_memory(megabytes))
+    printed: list[str] = []
+    reader = threading.Thread(target=lambda: printed.extend(child.stdout), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+    try:
+        deadline = time.monotonic() + seconds
+        while len(printed) < lines and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(printed) >= lines, f"only {len(printed)} lines after {seconds} s (exit code {child.poll()})"
+        child.send_signal(signal.SIGINT)
+        code = child.wait(timeout=seconds)
+        reader.join(timeout=seconds)
+        error = child.stderr.read() if child.stderr else ""
+        return code, printed, error
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()

@@ -4,6 +4,7 @@ and an address-space cap (tests/bounded_process.py), so a regression fails inste
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import stat
@@ -11,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bounded_process import run_bounded
+from bounded_process import interrupt_after_lines, run_bounded
 
 SECONDS = 60
 """Far above the second or so each refusal takes; a hang or an unbounded read is killed at this point."""
@@ -89,3 +90,47 @@ class TestUnwritableOutput:
     def test_help_to_a_writable_stdout_still_succeeds(self) -> None:
         result = run_bounded(["table", "--help"], seconds=SECONDS, stdout=subprocess.DEVNULL)
         assert result.returncode == 0 and result.stderr == ""
+
+
+ENDLESS = ["descent", "--iters", "1000000000000", "--lr", "1e-9"]
+"""A trillion iterations of a step too small to converge: the run ends only when the user stops it."""
+
+
+@pytest.mark.slow
+class TestEndlessRun:
+    """It prints from the start, in a fixed memory budget, and Ctrl+C keeps what was printed."""
+
+    MEGABYTES = 700
+    """Address space for the child: the app's imports and a bounded history fit; an unbounded one would not
+    over a long run, and then its allocation fails instead of taking the machine."""
+
+    def test_csv_streams_and_ctrl_c_keeps_every_complete_line(self) -> None:
+        code, lines, error = interrupt_after_lines([*ENDLESS, "--format", "csv"], 2500, seconds=SECONDS,
+                                                   megabytes=self.MEGABYTES)
+        assert code == 130 and error == ""
+        assert lines[0] == "iteration,epoch,β0,β1,loss,batch_loss,grad_norm\n"
+        assert all(line.endswith("\n") for line in lines)
+        numbers = [int(line.split(",")[0]) for line in lines[1:]]
+        assert numbers == list(range(1, len(numbers) + 1))
+
+    def test_jsonl_streams_and_ends_with_the_interrupted_verdict(self) -> None:
+        code, lines, error = interrupt_after_lines([*ENDLESS, "--format", "jsonl"], 2500, seconds=SECONDS,
+                                                   megabytes=self.MEGABYTES)
+        assert code == 130 and error == ""
+        objects = [json.loads(line) for line in lines]
+        assert [entry["iteration"] for entry in objects[:-1]] == list(range(1, len(objects)))
+        assert set(objects[-1]) == {"final", "stopped"} and objects[-1]["stopped"] == "interrupted"
+
+    def test_json_is_one_valid_document_after_ctrl_c(self) -> None:
+        code, lines, error = interrupt_after_lines([*ENDLESS, "--format", "json"], 2500, seconds=SECONDS,
+                                                   megabytes=self.MEGABYTES)
+        assert code == 130 and error == ""
+        document = json.loads("".join(lines))
+        assert document["stopped"] == "interrupted" and len(document["history"]) >= 2500
+
+    def test_text_ends_with_the_interrupted_verdict(self) -> None:
+        code, lines, error = interrupt_after_lines(ENDLESS, 2500, seconds=SECONDS, megabytes=self.MEGABYTES)
+        assert code == 130 and error == ""
+        verdict = next(line for line in lines if line.startswith("stopped:"))
+        assert verdict.startswith("stopped: interrupted after ") and "(Ctrl+C)" in verdict
+        assert lines[-1].startswith("in MaxHR units: ")

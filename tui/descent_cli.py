@@ -1,7 +1,12 @@
-"""`backprop-tui descent`: gradient descent without the TUI, printing the history.
+"""`backprop-tui descent`: gradient descent without the TUI, printing the history as it goes.
 
 Parsing and output only: the run is resolved and built by `core.descent_setup` (the descent
 screen uses the same), so a mistake is the same one-line message and exit code 2 everywhere.
+Each iteration is printed as it is computed (in batches of lines, flushed at least every
+`FLUSH_SECONDS`), and the run keeps a bounded history, so `--iters 1000000000000` prints from the
+start and runs in fixed memory. Ctrl+C ends the run after the current iteration: what was printed
+stays, the output is completed (the JSON document closed, the verdict "interrupted") and the exit
+code is 130.
 """
 
 from __future__ import annotations
@@ -9,18 +14,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from backprop_tui.core.training.data import LoadProgress
 from backprop_tui.core.training.models import MODELS
 from backprop_tui.core.training.optimizers import KINDS
-from backprop_tui.core.training.report import REPORT_FORMATS, export_lines
+from backprop_tui.core.training.report import REPORT_FORMATS, Outcome, Row, record_row, report_lines
+from backprop_tui.core.training.run import DescentRun
 from backprop_tui.core.training.setup import DESCENT_EXAMPLES, SetupError, build, resolve
 
 from .cli import PROGRAM, OneLineParser, fail, glue_option_values, write
 
 LINES_PER_WRITE = 1000
+FLUSH_SECONDS = 0.25
+"""Lines waiting longer than this are written even if fewer than `LINES_PER_WRITE` (slow steps on big data)."""
+INTERRUPTED = 130
+"""The exit code after Ctrl+C, as a shell reports a process ended by SIGINT (128 + 2)."""
 TWO_NEURONS = "two-neurons"
 """The guided example of slides 54-59: its own recipe, so only --seed, --format and --tui apply."""
 NUMBER_OPTIONS = ("--lr", "--momentum", "--start", "--iters", "--seed", "--batch-size")
@@ -75,7 +87,8 @@ def descent_parser() -> OneLineParser:
                         help="standardise the features (default on for the examples, off for --data)")
     parser.add_argument("--start", type=_number(float), metavar="X",
                         help="starting x for --example minima, in [0.1, 1] (default 0.9)")
-    parser.add_argument("--format", choices=REPORT_FORMATS, default="text", help="output format (default text)")
+    parser.add_argument("--format", choices=REPORT_FORMATS, default="text",
+                        help="output format (default text); jsonl is one JSON object per iteration, then the verdict")
     parser.add_argument("--tui", action="store_true",
                         help="open the descent screen with these options instead of printing the history")
     return parser
@@ -119,16 +132,60 @@ def run_descent(argv: Sequence[str]) -> int:
 
         return run_descent_app(setup)
     run = setup.new_run()
-    stopped = run.run(config.iters)
+    run.history.keep_recent()
+    with _stop_on_interrupt() as interrupted:
+        def outcome() -> Outcome:
+            return "interrupted" if interrupted() else (run.stopped or "iterations")
+
+        _write_streaming(report_lines(arguments.format, setup, run, _iterate(run, config.iters, interrupted), outcome))
+    return INTERRUPTED if interrupted() else 0
+
+
+def _iterate(run: DescentRun, iterations: int, interrupted: Callable[[], bool]) -> Iterator[Row]:
+    """Step the run, yielding each iteration as it is computed, until it stops, `iterations` are done or
+    the user interrupts (checked between iterations, so the run is never left half-stepped)."""
+    for _ in range(iterations):
+        if interrupted():
+            return
+        yield record_row(run.step())
+        if run.stopped is not None:
+            return
+
+
+def _write_streaming(lines: Iterable[str]) -> None:
+    """Write `lines` in batches: every `LINES_PER_WRITE` lines, or sooner once `FLUSH_SECONDS` have passed."""
     pending: list[str] = []
-    for line in export_lines(arguments.format, setup, run, stopped):
+    written = time.monotonic()
+    for line in lines:
         pending.append(line)
-        if len(pending) == LINES_PER_WRITE:
+        if len(pending) >= LINES_PER_WRITE or time.monotonic() - written >= FLUSH_SECONDS:
             write("\n".join(pending))
             pending.clear()
+            written = time.monotonic()
     if pending:
         write("\n".join(pending))
-    return 0
+
+
+class _stop_on_interrupt:
+    """While active, Ctrl+C (SIGINT) only raises a flag, read between iterations; the handler before is restored after.
+
+    A KeyboardInterrupt raised in the middle of a step could leave the run half-updated and the last
+    line half-written; the flag lets the loop finish the iteration and end the output properly.
+    """
+
+    def __init__(self) -> None:
+        self._raised = False
+        self._previous: object = None
+
+    def __enter__(self) -> Callable[[], bool]:
+        def handle(signum: int, frame: object) -> None:
+            self._raised = True
+
+        self._previous = signal.signal(signal.SIGINT, handle)
+        return lambda: self._raised
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
 
 
 def run_two_neurons(arguments: argparse.Namespace) -> int:

@@ -199,7 +199,7 @@ def run_two_neurons(arguments: argparse.Namespace) -> int:
     if extra:
         fail(f"the two-neurons example has its own recipe: {extra[0]} does not apply "
              "(only --seed, --format and --tui do)")
-    if arguments.format == "csv" and not arguments.tui:
+    if arguments.format in ("csv", "jsonl") and not arguments.tui:
         fail("the two-neurons example prints a summary: use --format text or json")
     seed = two_neurons.SEED if arguments.seed is None else arguments.seed
     if seed < 0:

@@ -326,3 +326,13 @@ class TestHostileFiles:
         with pytest.raises(DataError) as refused:
             load_csv(write(tmp_path, "x,t\n1," + "y" * 100_000 + "\n"), ["x"], "t")
         assert len(str(refused.value)) < 200
+
+    def test_long_cells_are_converted_in_smaller_chunks(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(data_module, "CHUNK_CHARS", 10_000)
+        monkeypatch.setattr(csv_file, "READ_CHARS", 4096)
+        cell = "1" + "0" * 99
+        path = write(tmp_path, "x,t\n" + f"{cell},Yes\n{cell},No\n" * 1500)
+        seen: list[LoadProgress] = []
+        loaded = load_csv(path, ["x"], "t", progress=seen.append)
+        assert [update.rows for update in seen] == [1024, 2048, 3000, 3000]
+        assert len(loaded) == 3000 and loaded.raw[0, 0] == 1e99

@@ -80,26 +80,35 @@ def size_text(count: int) -> str:
     return f"{count} bytes"
 
 
-def lines(handle: TextIO, name: str) -> Iterator[list[str]]:
+class Lines:
     """The file's lines, a block at a time, never holding more than `READ_CHARS` plus one line.
 
-    Lines end at \\n, \\r or \\r\\n, as the csv module expects (StringIO with newline="" splits
-    exactly so). A line longer than `MAX_LINE_CHARS`, or a file past `MAX_FILE_BYTES` (one whose
-    size was not known, or that grows while read), is refused as soon as it is seen.
+    Iterating yields lists of lines; `chars` counts the characters read so far, so a reader can
+    bound the text it holds. Lines end at \\n, \\r or \\r\\n, as the csv module expects (StringIO
+    with newline="" splits exactly so). A line longer than `MAX_LINE_CHARS`, or a file past
+    `MAX_FILE_BYTES` (one whose size was not known, or that grows while read), is refused as soon
+    as it is seen.
     """
-    carry, seen, read = "", 0, 0
-    while block := handle.read(READ_CHARS):
-        read += len(block)
-        if read > MAX_FILE_BYTES:
-            raise DataError(f"{name} is too large: the limit is {size_text(MAX_FILE_BYTES)}")
-        lines = io.StringIO(carry + block, newline="").readlines()
-        carry = lines.pop() if not lines[-1].endswith("\n") else ""
-        if lines and len(max(lines, key=len)) > MAX_LINE_CHARS or len(carry) > MAX_LINE_CHARS:
-            longest = next((index for index, line in enumerate(lines) if len(line) > MAX_LINE_CHARS), len(lines))
-            raise DataError(f"{name}: line {seen + longest + 1} is longer than {MAX_LINE_CHARS:,} characters "
-                            f"(the limit): is this a CSV file?")
-        seen += len(lines)
-        if lines:
-            yield lines
-    if carry:
-        yield [carry]
+
+    def __init__(self, handle: TextIO, name: str) -> None:
+        self.handle, self.name = handle, name
+        self.chars = 0
+
+    def __iter__(self) -> Iterator[list[str]]:
+        carry, seen, name = "", 0, self.name
+        while block := self.handle.read(READ_CHARS):
+            self.chars += len(block)
+            if self.chars > MAX_FILE_BYTES:
+                raise DataError(f"{name} is too large: the limit is {size_text(MAX_FILE_BYTES)}")
+            lines = io.StringIO(carry + block, newline="").readlines()
+            carry = lines.pop() if not lines[-1].endswith("\n") else ""
+            if lines and len(max(lines, key=len)) > MAX_LINE_CHARS or len(carry) > MAX_LINE_CHARS:
+                longest = next((index for index, line in enumerate(lines) if len(line) > MAX_LINE_CHARS),
+                               len(lines))
+                raise DataError(f"{name}: line {seen + longest + 1} is longer than {MAX_LINE_CHARS:,} characters "
+                                f"(the limit): is this a CSV file?")
+            seen += len(lines)
+            if lines:
+                yield lines
+        if carry:
+            yield [carry]

@@ -27,7 +27,7 @@ from typing import TextIO
 
 import numpy as np
 
-from .csv_file import DataError, Source, lines, open_text
+from .csv_file import DataError, Lines, Source, open_text
 
 MISSING = frozenset({"", "na", "n/a", "nan", "null"})
 """Cell texts (stripped, lower-cased) that mean "no value": the row is dropped, not refused."""
@@ -36,6 +36,9 @@ POSITIVE = frozenset({"yes", "true", "1", "1.0"})
 NEGATIVE = frozenset({"no", "false", "0", "0.0"})
 """Target texts for the two classes; any other spelling of the numbers 1 and 0 (`1.00`, `0e0`) counts too."""
 CHUNK_ROWS = 1 << 16
+CHUNK_CHARS = 1 << 26
+"""A chunk is also converted once this much text (64 Mi characters) was read for it, so a file of
+long cells cannot pile up gigabytes of picked text before its first conversion."""
 MAX_ROWS = 5_000_000
 """The most data rows kept: each costs a few dozen bytes once converted, so the arrays stay well
 under a gigabyte even for a file of tiny rows at the size limit."""
@@ -152,7 +155,8 @@ class _Table:
         self.meaning: dict[str, float] = {}
 
     def read(self, handle: TextIO, size: int | None, progress: LoadCallback | None) -> None:
-        reader = csv.reader(chain.from_iterable(lines(handle, self.name)))
+        text = Lines(handle, self.name)
+        reader = csv.reader(chain.from_iterable(text))
         position = _position(handle)
         try:
             header = next((row for row in reader if row), None)
@@ -162,6 +166,7 @@ class _Table:
             pick = itemgetter(*indices) if len(indices) > 1 else (lambda row: (row[indices[0]],))
             width = len(header)
             picked: list[tuple[str, ...]] = []
+            taken = text.chars
             for row in reader:
                 if len(row) != width:
                     if not row:
@@ -170,9 +175,9 @@ class _Table:
                     raise DataError(f"{self.name}: row {self.rows + len(picked) + 1} (line {reader.line_num}) "
                                     f"has {len(row)} fields, the header has {width}")
                 picked.append(pick(row))
-                if len(picked) == CHUNK_ROWS:
+                if len(picked) == CHUNK_ROWS or (len(picked) & 1023 == 0 and text.chars - taken > CHUNK_CHARS):
                     self._take(picked, position, size, progress)
-                    picked = []
+                    picked, taken = [], text.chars
             if picked:
                 self._take(picked, position, size, progress)
         except UnicodeDecodeError:

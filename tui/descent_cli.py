@@ -18,6 +18,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from backprop_tui.core.training.data import LoadProgress
 from backprop_tui.core.training.models import MODELS
@@ -166,26 +167,27 @@ def _write_streaming(lines: Iterable[str]) -> None:
         write("\n".join(pending))
 
 
-class _stop_on_interrupt:
-    """While active, Ctrl+C (SIGINT) only raises a flag, read between iterations; the handler before is restored after.
+@contextmanager
+def _stop_on_interrupt() -> Iterator[Callable[[], bool]]:
+    """While active, Ctrl+C (SIGINT) only raises a flag, read between iterations; the handler before is
+    restored after. A KeyboardInterrupt raised in the middle of a step could leave the run half-updated
+    and the last line half-written; the flag lets the loop finish the iteration and end the output properly.
+    Outside the main thread (where handlers cannot be set) Ctrl+C keeps its usual effect."""
+    raised = False
 
-    A KeyboardInterrupt raised in the middle of a step could leave the run half-updated and the last
-    line half-written; the flag lets the loop finish the iteration and end the output properly.
-    """
+    def handle(signum: int, frame: object) -> None:
+        nonlocal raised
+        raised = True
 
-    def __init__(self) -> None:
-        self._raised = False
-        self._previous: object = None
-
-    def __enter__(self) -> Callable[[], bool]:
-        def handle(signum: int, frame: object) -> None:
-            self._raised = True
-
-        self._previous = signal.signal(signal.SIGINT, handle)
-        return lambda: self._raised
-
-    def __exit__(self, *exc: object) -> None:
-        signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
+    try:
+        previous = signal.signal(signal.SIGINT, handle)
+    except ValueError:
+        yield lambda: False
+        return
+    try:
+        yield lambda: raised
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_two_neurons(arguments: argparse.Namespace) -> int:

@@ -17,6 +17,8 @@ from importlib.resources.abc import Traversable
 from typing import TextIO
 
 Source = str | os.PathLike[str] | Traversable
+NONBLOCKING = getattr(os, "O_NONBLOCK", 0)
+"""POSIX only: Windows has no FIFOs to block on, nor this flag."""
 
 MAX_FILE_BYTES = 1 << 30
 """The largest CSV loaded (1 GiB): a million rows of a dozen columns take about 60 MB, so this leaves
@@ -46,7 +48,7 @@ def open_text(source: Source, name: str) -> tuple[TextIO, int | None]:
             raise DataError(f"cannot read {name}: {error.strerror or error}") from None
     try:
         _check_regular(os.stat(source).st_mode, name)
-        descriptor = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        descriptor = os.open(source, os.O_RDONLY | NONBLOCKING)
     except FileNotFoundError:
         raise DataError(f"no such file: {source}") from None
     except OSError as error:
@@ -57,7 +59,8 @@ def open_text(source: Source, name: str) -> tuple[TextIO, int | None]:
         if info.st_size > MAX_FILE_BYTES:
             raise DataError(f"{name} is too large ({size_text(info.st_size)}): "
                             f"the limit is {size_text(MAX_FILE_BYTES)}")
-        os.set_blocking(descriptor, True)
+        if NONBLOCKING:
+            os.set_blocking(descriptor, True)
         return open(descriptor, encoding="utf-8-sig", newline=""), info.st_size
     except BaseException:
         os.close(descriptor)

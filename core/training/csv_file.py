@@ -72,7 +72,7 @@ def _check_regular(mode: int, name: str) -> None:
         return
     kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
             else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "not a regular file")
+            else "something other than a regular file")
     raise DataError(f"{name} is {kind}, not a CSV file")
 
 

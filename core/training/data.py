@@ -51,7 +51,6 @@ BUNDLED: dict[str, str] = {"heart": "Heart.csv", "altered": "altered_heart_data.
 """The data sets shipped inside the package, by the short name the CLI uses."""
 
 
-
 @dataclass(frozen=True)
 class LoadProgress:
     """How far a load has come: rows read so far, and the fraction of the file when it is known."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from backprop_tui.core.training import csv_file
 from backprop_tui.core.training import data as data_module
 from backprop_tui.core.training.data import DataError, LoadProgress, bundled, load_csv
 
@@ -243,3 +244,95 @@ class TestLargeFiles:
         assert loaded.positives == int((labels == "Yes").sum())
         np.testing.assert_array_equal(loaded.raw[:, 0], heart_rates)
         assert elapsed < 10, f"loading a million rows took {elapsed:.1f} s"
+
+
+class TestHostileFiles:
+    """What is not a sensible CSV is refused early, by a message that quotes only a short prefix."""
+
+    def test_a_line_without_end_is_refused_at_the_line_limit(self, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(csv_file, "MAX_LINE_CHARS", 1000)
+        monkeypatch.setattr(csv_file, "READ_CHARS", 256)
+        path = write(tmp_path, "x,t\n1,Yes\n" + "9" * 5000)
+        with pytest.raises(DataError, match=r"^data.csv: line 3 is longer than 1,000 characters \(the limit\)"):
+            load_csv(path, ["x"], "t")
+
+    def test_a_long_header_line_is_refused(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(csv_file, "MAX_LINE_CHARS", 1000)
+        path = write(tmp_path, ",".join(f"column{index}" for index in range(500)) + "\n")
+        with pytest.raises(DataError, match="line 1 is longer than 1,000 characters"):
+            load_csv(path, ["x"], "t")
+
+    def test_a_file_past_the_size_limit_is_refused_before_reading(self, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(csv_file, "MAX_FILE_BYTES", 100)
+        path = write(tmp_path, "x,t\n" + "1,Yes\n2,No\n" * 20)
+        with pytest.raises(DataError, match=r"^data.csv is too large \(224 bytes\): the limit is 100 bytes$"):
+            load_csv(path, ["x"], "t")
+
+    def test_a_file_of_unknown_size_is_cut_at_the_limit_while_read(self, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(csv_file, "MAX_FILE_BYTES", 100)
+        monkeypatch.setattr(csv_file, "READ_CHARS", 32)
+        path = write(tmp_path, "x,t\n" + "1,Yes\n2,No\n" * 20)
+
+        class Packaged:
+            """A Traversable-like source (a file inside a package): no path, so no size before reading."""
+
+            name = "packaged.csv"
+
+            def open(self, mode: str, **options: object):
+                return path.open(mode, **options)  # type: ignore[call-overload]
+
+        with pytest.raises(DataError, match=r"^packaged.csv is too large: the limit is 100 bytes$"):
+            load_csv(Packaged(), ["x"], "t")  # type: ignore[arg-type]
+
+    def test_more_rows_than_the_limit_are_refused(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(data_module, "MAX_ROWS", 10)
+        monkeypatch.setattr(data_module, "CHUNK_ROWS", 4)
+        path = write(tmp_path, "x,t\n" + "1,Yes\n2,No\n" * 6)
+        with pytest.raises(DataError, match=r"too large: more than 10 data rows \(the limit\)"):
+            load_csv(path, ["x"], "t")
+        assert len(load_csv(write(tmp_path, "x,t\n" + "1,Yes\n2,No\n" * 5, "ten.csv"), ["x"], "t")) == 10
+
+    def test_a_bad_row_names_its_own_line_not_the_chunks_last(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "x,t\n1,Yes\n\n2,No,3\n" + "4,No\n" * 50)
+        with pytest.raises(DataError, match=r"row 2 \(line 4\) has 3 fields, the header has 2"):
+            load_csv(path, ["x"], "t")
+
+    @pytest.mark.parametrize(("yes", "no"), [("1.00", "0.00"), ("+1", "-0"), ("1e0", "0e0"), ("1.", ".0")])
+    def test_any_spelling_of_one_and_zero_is_a_class(self, tmp_path: Path, yes: str, no: str) -> None:
+        loaded = load_csv(write(tmp_path, f"x,t\n1,{yes}\n2,{no}\n3,{yes}\n"), ["x"], "t")
+        assert loaded.y.tolist() == [1.0, 0.0, 1.0]
+        assert loaded.labels == (no, yes)
+
+    @pytest.mark.parametrize("cell", ["2", "0.5", "-1", "inf"])
+    def test_other_numbers_are_still_not_classes(self, tmp_path: Path, cell: str) -> None:
+        with pytest.raises(DataError, match=rf"row 2: '{cell}' is not one of two classes"):
+            load_csv(write(tmp_path, f"x,t\n1,1.00\n2,{cell}\n"), ["x"], "t")
+
+    def test_a_missing_column_lists_a_short_prefix_of_the_header(self, tmp_path: Path) -> None:
+        header = ",".join("a_rather_long_column_name_" * 4 + str(index) for index in range(300))
+        with pytest.raises(DataError) as refused:
+            load_csv(write(tmp_path, header + "\n1\n"), ["x"], "t")
+        message = str(refused.value)
+        assert len(message) < 800 and message.endswith("… (300 columns)")
+        assert "the columns are a_rather_long_column_name_a_rather_long_…, " in message
+
+    def test_a_long_cell_is_quoted_by_its_prefix(self, tmp_path: Path) -> None:
+        with pytest.raises(DataError) as refused:
+            load_csv(write(tmp_path, "x,t\n" + "z" * 100_000 + ",Yes\n"), ["x"], "t")
+        assert str(refused.value) == f"data.csv: column 'x', row 1: {'z' * 40!r}… is not a number"
+        with pytest.raises(DataError) as refused:
+            load_csv(write(tmp_path, "x,t\n1," + "y" * 100_000 + "\n"), ["x"], "t")
+        assert len(str(refused.value)) < 200
+
+    def test_long_cells_are_converted_in_smaller_chunks(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(data_module, "CHUNK_CHARS", 10_000)
+        monkeypatch.setattr(csv_file, "READ_CHARS", 4096)
+        cell = "1" + "0" * 99
+        path = write(tmp_path, "x,t\n" + f"{cell},Yes\n{cell},No\n" * 1500)
+        seen: list[LoadProgress] = []
+        loaded = load_csv(path, ["x"], "t", progress=seen.append)
+        assert [update.rows for update in seen] == [1024, 2048, 3000, 3000]
+        assert len(loaded) == 3000 and loaded.raw[0, 0] == 1e99

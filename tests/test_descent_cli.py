@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from backprop_tui.core.training import history as history_module
+from backprop_tui.core.training.history import History
 from backprop_tui.tui.app import main
 
 HISTORY_FIELDS = {"iteration", "epoch", "params", "loss", "batch_loss", "grad_norm"}
@@ -203,3 +205,41 @@ class TestRealProcess:
         assert result.returncode == 0
         assert result.stdout.startswith("descent · Heart.csv") and result.stdout.count("\n") == 1
         assert result.stderr == ""
+
+
+class TestStreaming:
+    """Each iteration is printed as it is computed, from a run whose history is bounded."""
+
+    def test_jsonl_is_the_json_history_one_object_a_line_then_the_verdict(self, capsys) -> None:
+        code, out, err = run(capsys, "--iters", "30", "--optimizer", "sgd", "--format", "jsonl")
+        assert code == 0 and err == ""
+        objects = [json.loads(line) for line in out.splitlines()]
+        document = run_json(capsys, "--iters", "30", "--optimizer", "sgd")
+        assert objects[:-1] == document["history"] and len(objects) == 31
+        assert all(set(entry) == HISTORY_FIELDS for entry in objects[:-1])
+        assert objects[-1] == {"final": document["final"], "stopped": document["stopped"]}
+
+    def test_jsonl_of_a_converged_run(self, capsys) -> None:
+        code, out, _ = run(capsys, "--format", "jsonl")
+        last = json.loads(out.splitlines()[-1])
+        assert code == 0 and last["stopped"] == "converged" and out.count("\n") == 209 + 1
+
+    def test_the_headless_run_keeps_a_bounded_history_yet_prints_every_iteration(
+            self, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(history_module, "BLOCK_ROWS", 16)
+        monkeypatch.setattr(history_module, "STAGED_ROWS", 4)
+        monkeypatch.setattr(history_module, "RECENT_ROWS", 64)
+        histories: list[History] = []
+        create = History.__init__
+
+        def remember(self: History, params: int) -> None:
+            create(self, params)
+            histories.append(self)
+
+        monkeypatch.setattr(History, "__init__", remember)
+        code, out, _ = run(capsys, "--example", "minima", "--lr", "1e-6", "--iters", "3000", "--format", "csv")
+        assert code == 0 and len(out.splitlines()) == 3001
+        assert out.splitlines()[-1].startswith("3000,")
+        history = histories[-1]
+        assert len(history) == 3000 and history[-1].iteration == 3000
+        assert history.nbytes <= (2 * 64 + 2 * 16) * history.width * 8 + 2 * 64 * 8

@@ -105,8 +105,9 @@ class TestRefusals:
         assert err.count("\n") == 1
         assert f"the two-neurons example has its own recipe: {option} does not apply" in err
 
-    def test_csv_is_refused(self, capsys):
-        code, out, err = run(capsys, "--format", "csv")
+    @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+    def test_per_iteration_formats_are_refused(self, capsys, fmt: str):
+        code, out, err = run(capsys, "--format", fmt)
         assert code == 2 and out == "" and "use --format text or json" in err
 
     def test_data_and_the_example_are_exclusive(self, capsys):

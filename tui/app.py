@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .cli import app_parser, glue_option_values, problem_from
+from .cli import app_parser, flush_output, glue_option_values, problem_from
 
 SUBCOMMANDS: dict[str, str] = {
     "table": "cli:run_table",
@@ -47,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         if arguments and arguments[0] in SUBCOMMANDS:
-            return run_subcommand(arguments[0], arguments[1:])
+            code = run_subcommand(arguments[0], arguments[1:])
+            flush_output()
+            return code
         return launch(arguments)
     except KeyboardInterrupt:
         return 130

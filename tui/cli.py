@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import IO, NoReturn
 
 from backprop_tui.core.lessons.catalog import LESSON_IDS, lessons_document, lessons_text
 from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
@@ -20,6 +20,8 @@ from backprop_tui.core.stepping.problem import Problem, ProblemError, build_prob
 
 PROGRAM = "backprop-tui"
 USAGE_ERROR = 2
+OUTPUT_ERROR = 1
+"""The exit code when the output cannot be written (a full disk, a closed stdout): not a usage mistake."""
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -28,10 +30,24 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         fail(f"{message} (see {self.prog} --help)")
 
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        """`--help` goes through `write`: argparse itself would swallow a failed write and exit 0."""
+        if not message:
+            return
+        if file is None or file is sys.stdout:
+            write(message, end="")
+        else:
+            super()._print_message(message, file)
 
-def fail(message: str) -> NoReturn:
-    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
-    raise SystemExit(USAGE_ERROR)
+
+def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
+    """One line on stderr and exit `code`; a stderr that cannot be written to loses only the line."""
+    if sys.stderr is not None:
+        try:
+            print(f"{PROGRAM}: error: {message}", file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass
+    raise SystemExit(code)
 
 
 def add_graph_options(parser: argparse.ArgumentParser) -> None:
@@ -95,15 +111,42 @@ def problem_from(arguments: argparse.Namespace) -> Problem:
         fail(str(error))
 
 
-def write(text: str) -> None:
-    """Print to stdout; a reader that closes the pipe early (`| head -1`) ends the program quietly."""
+def write(text: str, end: str = "\n") -> None:
+    """Print to stdout at once (flushed, so what is printed is never lost to an interruption).
+
+    A reader that closes the pipe early (`| head -1`) ends the program quietly, as `head` asked. Output
+    that cannot be written at all (`> /dev/full`, a closed stdout `>&-`) ends it with one line on
+    stderr and `OUTPUT_ERROR`: a script must not take a lost result for a success.
+    """
+    stream = sys.stdout
+    if stream is None:
+        fail("cannot write the output: standard output is closed", OUTPUT_ERROR)
     try:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
+        stream.write(text + end)
+        stream.flush()
     except BrokenPipeError:
+        _silence_stdout()
+        raise SystemExit(0) from None
+    except OSError as error:
+        _silence_stdout()
+        fail(f"cannot write the output: {error.strerror or error}", OUTPUT_ERROR)
+    except ValueError:
+        fail("cannot write the output: standard output is closed", OUTPUT_ERROR)
+
+
+def flush_output() -> None:
+    """Flush stdout before exiting, so a late write error is the same one line, not the interpreter's traceback."""
+    write("", end="")
+
+
+def _silence_stdout() -> None:
+    """Point stdout's descriptor at /dev/null, so the interpreter's last flush of the unwritten text succeeds."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(0) from None
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def list_examples() -> str:

@@ -1,7 +1,12 @@
-"""`backprop-tui descent`: gradient descent without the TUI, printing the history.
+"""`backprop-tui descent`: gradient descent without the TUI, printing the history as it goes.
 
 Parsing and output only: the run is resolved and built by `core.descent_setup` (the descent
 screen uses the same), so a mistake is the same one-line message and exit code 2 everywhere.
+Each iteration is printed as it is computed (in batches of lines, flushed at least every
+`FLUSH_SECONDS`), and the run keeps a bounded history, so `--iters 1000000000000` prints from the
+start and runs in fixed memory. Ctrl+C ends the run after the current iteration: what was printed
+stays, the output is completed (the JSON document closed, the verdict "interrupted") and the exit
+code is 130.
 """
 
 from __future__ import annotations
@@ -9,18 +14,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from backprop_tui.core.training.data import LoadProgress
 from backprop_tui.core.training.models import MODELS
 from backprop_tui.core.training.optimizers import KINDS
-from backprop_tui.core.training.report import REPORT_FORMATS, export_lines
+from backprop_tui.core.training.report import REPORT_FORMATS, Outcome, Row, record_row, report_lines
+from backprop_tui.core.training.run import DescentRun
 from backprop_tui.core.training.setup import DESCENT_EXAMPLES, SetupError, build, resolve
 
 from .cli import PROGRAM, OneLineParser, fail, glue_option_values, write
 
 LINES_PER_WRITE = 1000
+FLUSH_SECONDS = 0.25
+"""Lines waiting longer than this are written even if fewer than `LINES_PER_WRITE` (slow steps on big data)."""
+INTERRUPTED = 130
+"""The exit code after Ctrl+C, as a shell reports a process ended by SIGINT (128 + 2)."""
 TWO_NEURONS = "two-neurons"
 """The guided example of slides 54-59: its own recipe, so only --seed, --format and --tui apply."""
 NUMBER_OPTIONS = ("--lr", "--momentum", "--start", "--iters", "--seed", "--batch-size")
@@ -75,7 +88,8 @@ def descent_parser() -> OneLineParser:
                         help="standardise the features (default on for the examples, off for --data)")
     parser.add_argument("--start", type=_number(float), metavar="X",
                         help="starting x for --example minima, in [0.1, 1] (default 0.9)")
-    parser.add_argument("--format", choices=REPORT_FORMATS, default="text", help="output format (default text)")
+    parser.add_argument("--format", choices=REPORT_FORMATS, default="text",
+                        help="output format (default text); jsonl is one JSON object per iteration, then the verdict")
     parser.add_argument("--tui", action="store_true",
                         help="open the descent screen with these options instead of printing the history")
     return parser
@@ -121,16 +135,61 @@ def run_descent(argv: Sequence[str]) -> int:
         lesson = "minima" if setup.config.example == "minima" else "descent"
         return run_app(BackpropApp(lesson=lesson, descent_setup=setup))
     run = setup.new_run()
-    stopped = run.run(config.iters)
+    run.history.keep_recent()
+    with _stop_on_interrupt() as interrupted:
+        def outcome() -> Outcome:
+            return "interrupted" if interrupted() else (run.stopped or "iterations")
+
+        _write_streaming(report_lines(arguments.format, setup, run, _iterate(run, config.iters, interrupted), outcome))
+    return INTERRUPTED if interrupted() else 0
+
+
+def _iterate(run: DescentRun, iterations: int, interrupted: Callable[[], bool]) -> Iterator[Row]:
+    """Step the run, yielding each iteration as it is computed, until it stops, `iterations` are done or
+    the user interrupts (checked between iterations, so the run is never left half-stepped)."""
+    for _ in range(iterations):
+        if interrupted():
+            return
+        yield record_row(run.step())
+        if run.stopped is not None:
+            return
+
+
+def _write_streaming(lines: Iterable[str]) -> None:
+    """Write `lines` in batches: every `LINES_PER_WRITE` lines, or sooner once `FLUSH_SECONDS` have passed."""
     pending: list[str] = []
-    for line in export_lines(arguments.format, setup, run, stopped):
+    written = time.monotonic()
+    for line in lines:
         pending.append(line)
-        if len(pending) == LINES_PER_WRITE:
+        if len(pending) >= LINES_PER_WRITE or time.monotonic() - written >= FLUSH_SECONDS:
             write("\n".join(pending))
             pending.clear()
+            written = time.monotonic()
     if pending:
         write("\n".join(pending))
-    return 0
+
+
+@contextmanager
+def _stop_on_interrupt() -> Iterator[Callable[[], bool]]:
+    """While active, Ctrl+C (SIGINT) only raises a flag, read between iterations; the handler before is
+    restored after. A KeyboardInterrupt raised in the middle of a step could leave the run half-updated
+    and the last line half-written; the flag lets the loop finish the iteration and end the output properly.
+    Outside the main thread (where handlers cannot be set) Ctrl+C keeps its usual effect."""
+    raised = False
+
+    def handle(signum: int, frame: object) -> None:
+        nonlocal raised
+        raised = True
+
+    try:
+        previous = signal.signal(signal.SIGINT, handle)
+    except ValueError:
+        yield lambda: False
+        return
+    try:
+        yield lambda: raised
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_two_neurons(arguments: argparse.Namespace) -> int:
@@ -144,7 +203,7 @@ def run_two_neurons(arguments: argparse.Namespace) -> int:
     if extra:
         fail(f"the two-neurons example has its own recipe: {extra[0]} does not apply "
              "(only --seed, --format and --tui do)")
-    if arguments.format == "csv" and not arguments.tui:
+    if arguments.format in ("csv", "jsonl") and not arguments.tui:
         fail("the two-neurons example prints a summary: use --format text or json")
     seed = two_neurons.SEED if arguments.seed is None else arguments.seed
     if seed < 0:

@@ -1,11 +1,14 @@
 """Loading a CSV into the arrays training needs: chosen feature columns and a binary target.
 
 Students bring their own files, so every refusal names the column and the row (data rows count
-from 1, after the header) and says what was expected. The csv module reads the text; whole columns
-are then converted by numpy at once, because per-cell Python work would make a million-row file
-take far longer than the few seconds a student will wait. The cyclic garbage collector is paused
-while reading: the millions of short-lived row lists create no cycles, yet would trigger it
-again and again and double the load time.
+from 1, after the header) and says what was expected, quoting at most a short prefix of the file.
+A hostile path must not take the machine either: `csv_file` opens only a regular file and caps its
+size and line length, and the number of rows is capped here, so a load's memory is bounded.
+
+The csv module reads the text; whole columns are then converted by numpy at once, because per-cell
+Python work would make a million-row file take far longer than the few seconds a student will wait.
+The cyclic garbage collector is paused while reading: the millions of short-lived row lists create
+no cycles, yet would trigger it again and again and double the load time.
 """
 
 from __future__ import annotations
@@ -14,31 +17,38 @@ import csv
 import gc
 import io
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
-from itertools import islice
+from itertools import chain
 from operator import itemgetter
 from typing import TextIO
 
 import numpy as np
+
+from .csv_file import DataError, Lines, Source, open_text
 
 MISSING = frozenset({"", "na", "n/a", "nan", "null"})
 """Cell texts (stripped, lower-cased) that mean "no value": the row is dropped, not refused."""
 
 POSITIVE = frozenset({"yes", "true", "1", "1.0"})
 NEGATIVE = frozenset({"no", "false", "0", "0.0"})
+"""Target texts for the two classes; any other spelling of the numbers 1 and 0 (`1.00`, `0e0`) counts too."""
 CHUNK_ROWS = 1 << 16
+CHUNK_CHARS = 1 << 26
+"""A chunk is also converted once this much text (64 Mi characters) was read for it, so a file of
+long cells cannot pile up gigabytes of picked text before its first conversion."""
+MAX_ROWS = 5_000_000
+"""The most data rows kept: each costs a few dozen bytes once converted, so the arrays stay well
+under a gigabyte even for a file of tiny rows at the size limit."""
+
+SHOWN_CHARS = 40
+"""At most this many characters of a cell or a column name are quoted in a message."""
+SHOWN_COLUMNS = 12
 
 BUNDLED: dict[str, str] = {"heart": "Heart.csv", "altered": "altered_heart_data.csv"}
 """The data sets shipped inside the package, by the short name the CLI uses."""
-
-Source = str | os.PathLike[str] | Traversable
-
-
-class DataError(ValueError):
-    """A file the student can fix: the message names the file, the column and the row."""
 
 
 @dataclass(frozen=True)
@@ -106,8 +116,9 @@ def load_csv(source: Source, features: Sequence[str], target: str, *, standardiz
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with _open(source, name) as handle:
-            table.read(handle, _size(source), progress)
+        handle, size = open_text(source, name)
+        with handle:
+            table.read(handle, size, progress)
     finally:
         if collecting:
             gc.enable()
@@ -128,24 +139,9 @@ def load_csv(source: Source, features: Sequence[str], target: str, *, standardiz
     return Dataset(name, features, target, X, raw, y, dropped, scaling, table.labels())
 
 
-def _size(source: Source) -> int | None:
-    try:
-        return os.stat(source).st_size  # type: ignore[arg-type]
-    except (TypeError, OSError):
-        return None
-
-
-def _open(source: Source, name: str) -> TextIO:
-    try:
-        if isinstance(source, str | os.PathLike):
-            return open(source, encoding="utf-8-sig", newline="")
-        return source.open("r", encoding="utf-8-sig", newline="")  # type: ignore[return-value]
-    except FileNotFoundError:
-        raise DataError(f"no such file: {source}") from None
-    except IsADirectoryError:
-        raise DataError(f"{name} is a directory, not a CSV file") from None
-    except OSError as error:
-        raise DataError(f"cannot read {name}: {error.strerror or error}") from None
+def _shown(text: str) -> str:
+    """A cell or name as quoted in a message: its repr, cut to a short prefix."""
+    return repr(text) if len(text) <= SHOWN_CHARS else repr(text[:SHOWN_CHARS]) + "…"
 
 
 class _Table:
@@ -160,7 +156,8 @@ class _Table:
         self.meaning: dict[str, float] = {}
 
     def read(self, handle: TextIO, size: int | None, progress: LoadCallback | None) -> None:
-        reader = csv.reader(handle)
+        text = Lines(handle, self.name)
+        reader = csv.reader(chain.from_iterable(text))
         position = _position(handle)
         try:
             header = next((row for row in reader if row), None)
@@ -169,29 +166,40 @@ class _Table:
             indices = [_column_index(header, column, self.name) for column in (*self.features, self.target)]
             pick = itemgetter(*indices) if len(indices) > 1 else (lambda row: (row[indices[0]],))
             width = len(header)
-            for chunk in _chunks(reader):
-                picked = []
-                for row in chunk:
-                    if len(row) != width:
-                        if not row:
-                            continue
-                        raise DataError(f"{self.name}: row {self.rows + len(picked) + 1} (line {reader.line_num}) "
-                                        f"has {len(row)} fields, the header has {width}")
-                    picked.append(pick(row))
-                if picked:
-                    self._convert(list(zip(*picked, strict=True)))
-                if progress is not None:
-                    done = position()
-                    fraction = min(done / size, 1.0) if size and done is not None else None
-                    progress(LoadProgress(self.rows, fraction))
+            picked: list[tuple[str, ...]] = []
+            taken = text.chars
+            for row in reader:
+                if len(row) != width:
+                    if not row:
+                        continue
+                    # `line_num` is exact here: the reader has just read this row, and no further.
+                    raise DataError(f"{self.name}: row {self.rows + len(picked) + 1} (line {reader.line_num}) "
+                                    f"has {len(row)} fields, the header has {width}")
+                picked.append(pick(row))
+                if len(picked) == CHUNK_ROWS or (len(picked) & 1023 == 0 and text.chars - taken > CHUNK_CHARS):
+                    self._take(picked, position, size, progress)
+                    picked, taken = [], text.chars
+            if picked:
+                self._take(picked, position, size, progress)
         except UnicodeDecodeError:
             raise DataError(f"{self.name} is not UTF-8 text") from None
         except csv.Error as error:
-            raise DataError(f"{self.name}: line {reader.line_num}: {error}") from None
+            raise DataError(f"{self.name}: line {reader.line_num}: {_cut(str(error))}") from None
         if not self.rows:
             raise DataError(f"{self.name} has a header but no data rows")
         if progress is not None:
             progress(LoadProgress(self.rows, 1.0))
+
+    def _take(self, picked: list[tuple[str, ...]], position: Callable[[], int | None], size: int | None,
+              progress: LoadCallback | None) -> None:
+        """Convert one chunk of rows (its text is freed after), refusing a file past `MAX_ROWS`."""
+        if self.rows + len(picked) > MAX_ROWS:
+            raise DataError(f"{self.name} is too large: more than {MAX_ROWS:,} data rows (the limit)")
+        self._convert(list(zip(*picked, strict=True)))
+        if progress is not None:
+            done = position()
+            fraction = min(done / size, 1.0) if size and done is not None else None
+            progress(LoadProgress(self.rows, fraction))
 
     def _convert(self, columns: list[tuple[str, ...]]) -> None:
         first = self.rows + 1
@@ -216,11 +224,6 @@ class _Table:
         return "/".join(negative) or "0", "/".join(positive) or "1"
 
 
-def _chunks(reader: Iterator[list[str]]) -> Iterator[list[list[str]]]:
-    while chunk := list(islice(reader, CHUNK_ROWS)):
-        yield chunk
-
-
 def _position(handle: TextIO) -> Callable[[], int | None]:
     """Bytes read so far, from the binary buffer under the text file (text `tell` is off while iterating)."""
     buffer = getattr(handle, "buffer", None)
@@ -242,9 +245,14 @@ def _column_index(header: list[str], column: str, name: str) -> int:
     if matches:
         return matches[0]
     hint = next((cell for cell in stripped if cell.lower() == column.strip().lower()), None)
-    listed = ", ".join(cell for cell in stripped if cell)
+    named = [_cut(cell) for cell in stripped if cell]
+    listed = ", ".join(named[:SHOWN_COLUMNS]) + (f", … ({len(named)} columns)" if len(named) > SHOWN_COLUMNS else "")
     suggestion = f"; did you mean {hint!r}?" if hint else f"; the columns are {listed}"
-    raise DataError(f"{name} has no column {column!r}{suggestion}")
+    raise DataError(f"{name} has no column {_shown(column)}{suggestion}")
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 def _numbers(cells: tuple[str, ...], column: str, name: str, first: int) -> np.ndarray:
@@ -261,30 +269,45 @@ def _numbers(cells: tuple[str, ...], column: str, name: str, first: int) -> np.n
             try:
                 values[offset] = float(text)
             except ValueError:
-                raise DataError(f"{name}: column {column!r}, row {first + offset}: {cell!r} is not a number") from None
+                raise DataError(f"{name}: column {column!r}, row {first + offset}: {_shown(cell)} "
+                                "is not a number") from None
     infinite = np.isinf(values)
     if infinite.any():
         offset = int(np.argmax(infinite))
-        raise DataError(f"{name}: column {column!r}, row {first + offset}: {cells[offset]!r} is not a finite number")
+        raise DataError(f"{name}: column {column!r}, row {first + offset}: {_shown(cells[offset])} is not a finite "
+                        "number")
     return values
 
 
 def _classes(cells: tuple[str, ...], column: str, name: str, first: int, meaning: dict[str, float]) -> np.ndarray:
     """The target as 1.0/0.0 (NaN when missing); `meaning` remembers each distinct cell text across chunks."""
     for cell in set(cells).difference(meaning):
-        text = cell.strip().lower()
-        if text in POSITIVE:
-            meaning[cell] = 1.0
-        elif text in NEGATIVE:
-            meaning[cell] = 0.0
-        elif text in MISSING:
-            meaning[cell] = np.nan
-        else:
-            offset = next(offset for offset, seen in enumerate(cells) if seen not in meaning and
-                          seen.strip().lower() not in POSITIVE | NEGATIVE | MISSING)
-            raise DataError(f"{name}: target column {column!r}, row {first + offset}: {cells[offset]!r} is not one "
-                            f"of two classes (expected Yes/No, 1/0 or true/false)")
+        value = _class(cell)
+        if value is None:
+            offset = next(offset for offset, seen in enumerate(cells) if seen not in meaning and _class(seen) is None)
+            raise DataError(f"{name}: target column {column!r}, row {first + offset}: {_shown(cells[offset])} is not "
+                            f"one of two classes (expected Yes/No, 1/0 or true/false)")
+        meaning[cell] = value
     return np.fromiter(map(meaning.__getitem__, cells), dtype=float, count=len(cells))
+
+
+def _class(cell: str) -> float | None:
+    """1.0, 0.0 or NaN (missing) for a target cell, None when it names neither class.
+
+    Any spelling of the numbers 1 and 0 counts (`1.00`, `+1`, `0e0`), as a spreadsheet may write them.
+    """
+    text = cell.strip().lower()
+    if text in POSITIVE:
+        return 1.0
+    if text in NEGATIVE:
+        return 0.0
+    if text in MISSING:
+        return np.nan
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number in (0.0, 1.0) else None
 
 
 def _standardised(raw: np.ndarray, features: Sequence[str], name: str) -> tuple[Scaling, np.ndarray]:

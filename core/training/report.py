@@ -1,8 +1,11 @@
-"""A finished descent run as text, CSV or JSON, produced line by line.
+"""A descent run as text, CSV, JSON or JSON lines, produced line by line as the iterations come.
 
-A run may have a hundred thousand iterations, so the output is streamed: the history is read from
-the run's arrays in one go and each line is formatted as it is written, never held as one big
-document. The JSON is still a single valid document (one history entry per line).
+A run may be endless (`--iters 1000000000000`), so the output is streamed: `report_lines` takes the
+iterations as an iterable and yields each one's line as soon as it arrives, then the verdict once
+the last has come, never holding the document. The JSON is still a single valid document (one
+history entry per line; an entry's comma waits for the next entry). JSON lines is one object per
+iteration with the fields of a JSON history entry, then one object with `final` and `stopped`.
+A run stopped by Ctrl+C is reported as `stopped: "interrupted"`, its output complete and valid.
 """
 
 from __future__ import annotations
@@ -11,14 +14,20 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Literal
 
 from ..engine.numbers import format_scalar
 from . import minima
+from .history import IterationRecord
 from .run import DescentRun, Stop
 from .setup import DescentSetup
 
-REPORT_FORMATS = ("text", "csv", "json")
+REPORT_FORMATS = ("text", "csv", "json", "jsonl")
+Outcome = Stop | Literal["interrupted"]
+"""Why the output ended: the run's own verdict, or "interrupted" when the user stopped it (Ctrl+C)."""
+Row = tuple[int, int, Sequence[float], float, float, float]
+"""One iteration as reported: number (1-based), epoch, parameters before the step, loss, batch loss, ‖g‖."""
 
 
 def _number(value: float) -> float | None:
@@ -26,7 +35,13 @@ def _number(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _rows(run: DescentRun) -> Iterator[tuple[int, int, list[float], float, float, float]]:
+def record_row(record: IterationRecord) -> Row:
+    """The reported numbers of one iteration, as `DescentRun.step` returns it."""
+    return record.iteration, record.epoch, record.params, record.loss, record.batch_loss, record.grad_norm
+
+
+def _rows(run: DescentRun) -> Iterator[Row]:
+    """A finished run's iterations from its history's arrays, read in one go (far quicker than records)."""
     history = run.history
     params = history.params_array().tolist()
     columns = [history.column(name).tolist() for name in ("epoch", "loss", "batch_loss", "grad_norm")]
@@ -46,26 +61,47 @@ def final_summary(run: DescentRun) -> dict[str, object]:
     }
 
 
-def json_lines(setup: DescentSetup, run: DescentRun, stopped: Stop) -> Iterator[str]:
-    dump = lambda value: json.dumps(value, ensure_ascii=False, allow_nan=False)
-    yield '{"config": ' + dump(setup.config.as_dict()) + ","
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _entry(run: DescentRun, row: Row) -> dict[str, object]:
+    iteration, epoch, params, loss, batch_loss, grad_norm = row
+    return {"iteration": iteration, "epoch": epoch,
+            "params": {name: _number(value) for name, value in zip(run.params, params, strict=True)},
+            "loss": _number(loss), "batch_loss": _number(batch_loss), "grad_norm": _number(grad_norm)}
+
+
+def json_lines(setup: DescentSetup, run: DescentRun, rows: Iterable[Row], stopped: Callable[[], Outcome]
+               ) -> Iterator[str]:
+    """One JSON document; each entry is written when the next arrives (so it knows whether a comma follows)."""
+    yield '{"config": ' + _dump(setup.config.as_dict()) + ","
     yield ' "history": ['
-    count = len(run.history)
-    for iteration, epoch, params, loss, batch_loss, grad_norm in _rows(run):
-        entry = {"iteration": iteration, "epoch": epoch,
-                 "params": {name: _number(value) for name, value in zip(run.params, params, strict=True)},
-                 "loss": _number(loss), "batch_loss": _number(batch_loss), "grad_norm": _number(grad_norm)}
-        yield "  " + dump(entry) + ("," if iteration < count else "")
+    previous: str | None = None
+    for row in rows:
+        if previous is not None:
+            yield previous + ","
+        previous = "  " + _dump(_entry(run, row))
+    if previous is not None:
+        yield previous
     yield " ],"
-    yield ' "final": ' + dump(final_summary(run)) + ","
-    yield ' "stopped": ' + dump(stopped) + "}"
+    yield ' "final": ' + _dump(final_summary(run)) + ","
+    yield ' "stopped": ' + _dump(stopped()) + "}"
 
 
-def csv_lines(run: DescentRun) -> Iterator[str]:
+def jsonl_lines(run: DescentRun, rows: Iterable[Row], stopped: Callable[[], Outcome]) -> Iterator[str]:
+    """One object per iteration (a JSON history entry), then `{"final": …, "stopped": …}`."""
+    for row in rows:
+        yield _dump(_entry(run, row))
+    yield _dump({"final": final_summary(run), "stopped": stopped()})
+
+
+def csv_lines(run: DescentRun, rows: Iterable[Row] | None = None) -> Iterator[str]:
     """One row per iteration, numbers at full precision (shortest round-trip form; NaN as `nan`)."""
     yield _csv_row(["iteration", "epoch", *run.params, "loss", "batch_loss", "grad_norm"])
-    for iteration, epoch, params, loss, batch_loss, grad_norm in _rows(run):
-        yield _csv_row([str(iteration), str(epoch), *map(repr, params), repr(loss), repr(batch_loss), repr(grad_norm)])
+    for iteration, epoch, params, loss, batch_loss, grad_norm in _rows(run) if rows is None else rows:
+        # Numbers never need quoting, so a plain join is the csv module's output, without its per-row cost.
+        yield ",".join([str(iteration), str(epoch), *map(repr, params), repr(loss), repr(batch_loss), repr(grad_norm)])
 
 
 def _csv_row(cells: Sequence[str]) -> str:
@@ -74,7 +110,8 @@ def _csv_row(cells: Sequence[str]) -> str:
     return buffer.getvalue()
 
 
-def text_lines(setup: DescentSetup, run: DescentRun, stopped: Stop) -> Iterator[str]:
+def text_lines(setup: DescentSetup, run: DescentRun, rows: Iterable[Row], stopped: Callable[[], Outcome]
+               ) -> Iterator[str]:
     config = setup.config
     mode = run.optimizer.label
     momentum = f" · momentum {config.momentum:g}" if config.momentum else ""
@@ -82,11 +119,18 @@ def text_lines(setup: DescentSetup, run: DescentRun, stopped: Stop) -> Iterator[
     header = ["iteration", "epoch", *run.params, "loss", "batch loss", "‖g‖"]
     widths = [9, 6, *([15] * len(run.params)), 15, 15, 12]
     yield "  ".join(name.rjust(width) for name, width in zip(header, widths, strict=True))
-    for iteration, epoch, params, loss, batch_loss, grad_norm in _rows(run):
+    for iteration, epoch, params, loss, batch_loss, grad_norm in rows:
         cells = [str(iteration), str(epoch), *(format_scalar(value) for value in params),
                  format_scalar(loss), format_scalar(batch_loss), format_scalar(grad_norm, 4)]
         yield "  ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=True))
-    yield from _verdict_lines(setup, run, stopped)
+    outcome = stopped()
+    if outcome != "interrupted":
+        yield from _verdict_lines(setup, run, outcome)
+        return
+    lines = _verdict_lines(setup, run, "iterations")
+    next(lines)
+    yield f"stopped: interrupted after {len(run.history)} iterations (Ctrl+C), not converged"
+    yield from lines
 
 
 def _verdict_lines(setup: DescentSetup, run: DescentRun, stopped: Stop) -> Iterator[str]:
@@ -127,11 +171,20 @@ def _minimum_line(x: float) -> str:
     return f"ended at x = {format_scalar(x, 6)}: at neither minimum"
 
 
-def export_lines(fmt: str, setup: DescentSetup, run: DescentRun, stopped: Stop) -> Iterator[str]:
+def report_lines(fmt: str, setup: DescentSetup, run: DescentRun, rows: Iterable[Row],
+                 stopped: Callable[[], Outcome]) -> Iterator[str]:
+    """The output in `fmt`, a line per iteration as `rows` yields it; `stopped` is asked once they end."""
     if fmt == "json":
-        return json_lines(setup, run, stopped)
+        return json_lines(setup, run, rows, stopped)
+    if fmt == "jsonl":
+        return jsonl_lines(run, rows, stopped)
     if fmt == "csv":
-        return csv_lines(run)
+        return csv_lines(run, rows)
     if fmt == "text":
-        return text_lines(setup, run, stopped)
+        return text_lines(setup, run, rows, stopped)
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(REPORT_FORMATS)}")
+
+
+def export_lines(fmt: str, setup: DescentSetup, run: DescentRun, stopped: Outcome) -> Iterator[str]:
+    """A finished run's output, its iterations read from the history (every one must still be there)."""
+    return report_lines(fmt, setup, run, _rows(run), lambda: stopped)

@@ -297,6 +297,30 @@ def memory(iterations: int) -> list[Figure]:
     return [Figure(f"memory_peak_{iterations}_iterations", megabytes, "MB", target="<50", met=megabytes < 50)]
 
 
+def _cli_peak_megabytes(argv: list[str]) -> float:
+    """Peak RSS of `backprop-tui ARGV > /dev/null`, measured by a fresh parent whose only child it is."""
+    probe = ("import resource, subprocess, sys; "
+             "subprocess.run([sys.executable, '-m', 'backprop_tui.tui.app', *sys.argv[1:]], "
+             "stdout=subprocess.DEVNULL, check=True); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    kilobytes = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True)
+    return int(kilobytes.stdout) / 1024
+
+
+def bounded_run_memory(iterations: int) -> list[Figure]:
+    """Peak RSS of a headless run of `iterations` printed as CSV, and its growth over a run ten times
+    shorter: the history is bounded, so a long run must take no more memory than a short one."""
+    def peak(count: int) -> float:
+        return _cli_peak_megabytes(["descent", "--example", "minima", "--lr", "1e-9", "--iters", str(count),
+                                    "--format", "csv"])
+
+    short, long = peak(iterations // 10), peak(iterations)
+    growth = long - short
+    return [Figure(f"descent_cli_peak_rss_{iterations}_iterations", long, "MB"),
+            Figure(f"descent_cli_rss_growth_{iterations // 10}_to_{iterations}_iterations", growth, "MB",
+                   ratio=long / short, target="<10", met=growth < 10)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a fast smoke run (CI): fewer repeats, smaller sizes")
@@ -310,6 +334,7 @@ def main() -> int:
     figures += engine(rows=100_000 if quick else 1_000_000, repeats=2 if quick else 5)
     figures += scalar_graphs(nodes=2_000 if quick else 10_000, repeats=2 if quick else 5)
     figures += memory(iterations=2_000 if quick else 100_000)
+    figures += bounded_run_memory(iterations=20_000 if quick else 500_000)
     if arguments.json:
         print(json.dumps({"figures": [asdict(figure) for figure in figures],
                           "seconds": time.perf_counter() - started, "quick": quick}, indent=2))

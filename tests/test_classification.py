@@ -143,3 +143,16 @@ class TestPatientProblem:
         values = problem.graph.evaluate(problem.inputs)
         assert float(values["L"]) == pytest.approx(seen.patient(0).loss, rel=1e-9)
         assert float(values["p"]) == pytest.approx(seen.patient(0).p, rel=1e-12)
+
+
+class TestStandardisedParams:
+    @pytest.mark.parametrize("name", ["neuron", "mlp"])
+    def test_standardised_params_undo_raw_params(self, name):
+        from backprop_tui.core.training.data import Scaling
+        from backprop_tui.core.training.models import model_for
+
+        model = model_for(name, 1)
+        scaling = Scaling((149.6,), (22.9,))
+        values = tuple(0.3 * index - 1.1 for index in range(len(model.params)))
+        assert model.standardised_params(model.raw_params(values, scaling), scaling) == pytest.approx(values)
+        assert model.raw_params(model.standardised_params(values, scaling), scaling) == pytest.approx(values)

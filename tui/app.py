@@ -25,7 +25,13 @@ def run_descent(argv: Sequence[str]) -> int:
     return descent(argv)
 
 
-SUBCOMMANDS = {"table": run_table, "descent": run_descent}
+def run_predict(argv: Sequence[str]) -> int:
+    from .predict_cli import run_predict as predict
+
+    return predict(argv)
+
+
+SUBCOMMANDS = {"table": run_table, "descent": run_descent, "predict": run_predict}
 """Each subcommand imports its own modules when it runs, so the app's start-up pays for none of them."""
 
 

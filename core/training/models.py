@@ -70,6 +70,21 @@ class Model:
                 values[weight] /= std
         return tuple(values[name] for name in self.params)
 
+    def standardised_params(self, raw: Sequence[float], scaling: Scaling | None) -> tuple[float, ...]:
+        """The inverse of `raw_params`: parameters given in file units, for training on standardised features.
+
+        With z = (x − m)/s, b_raw + w_raw·x equals (b_raw + w_raw·m) + (w_raw·s)·z.
+        """
+        if scaling is None:
+            return tuple(float(value) for value in raw)
+        values = dict(zip(self.params, (float(value) for value in raw), strict=True))
+        for layer in self.layers:
+            for weight, feature in layer.weights:
+                mean, std = scaling.mean[feature], scaling.std[feature]
+                values[layer.bias] += values[weight] * mean
+                values[weight] *= std
+        return tuple(values[name] for name in self.params)
+
 
 def logistic_graph(features: int) -> Graph:
     """One neuron over `features` inputs; with one feature it is the stepper's `neuron_graph()`."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -31,8 +32,9 @@ about what 0.1 on β0 moves it, so a fine step of either is a visible but small 
 DEFAULT_THRESHOLD = 0.5
 WIDTH_PROBABILITIES = (0.1, 0.9)
 WIDTH_DEFINITION = "the MaxHR distance between p = 0.1 and p = 0.9, 2·ln 9/|β1|"
-RANDOM_SLOPE = 0.1
-"""A random draw's |β1| is at most this (per beat per minute): steep enough to matter, never a wall."""
+RANDOM_SLOPES = (0.03, 0.15)
+"""A random draw's |β1| (per beat per minute): p goes from 0.1 to 0.9 within 29 to 146 beats, so every
+draw is a visible S over the data, never a flat line nor a wall."""
 HEART_FEATURE, HEART_TARGET = "MaxHR", "AHD"
 
 
@@ -69,11 +71,11 @@ class HandParams:
 def random_params(seed: int, low: float = 71.0, high: float = 202.0) -> HandParams:
     """Slide 15's "start with all randomly selected weights": a reproducible draw for `seed`.
 
-    β1 is uniform in ±RANDOM_SLOPE and β0 puts the midpoint −β0/β1 uniformly within [low, high]
-    (the data's MaxHR range), so every draw is a curve the student can see over the data, yet
-    random: most draws are bad, which is the slide's point."""
+    |β1| is uniform in RANDOM_SLOPES with a random sign, and β0 puts the midpoint −β0/β1 uniformly
+    within [low, high] (the data's MaxHR range), so every draw is a curve the student can see over the
+    data, yet random: most draws are bad, which is the slide's point."""
     rng = np.random.default_rng(seed)
-    slope = float(rng.uniform(-RANDOM_SLOPE, RANDOM_SLOPE))
+    slope = float(rng.uniform(*RANDOM_SLOPES)) * (1.0 if rng.random() < 0.5 else -1.0)
     midpoint = float(rng.uniform(low, high))
     return HandParams(round(-slope * midpoint, 4) + 0.0, round(slope, 5) + 0.0)
 
@@ -105,13 +107,21 @@ class Shape:
     """dp/dx at the midpoint: β1·σ(0)(1 − σ(0)) = β1/4."""
     width: float | None
     """WIDTH_DEFINITION: the x distance over which p goes from 0.1 to 0.9."""
+    edges: tuple[float, float] | None = None
+    """The x where p = 0.1 and where p = 0.9 (the width's two ends), for marking on a plot."""
+    tangent: tuple[tuple[float, float], tuple[float, float]] | None = None
+    """Two points of the tangent at the midpoint, at p = 0.1 and p = 0.9: the slope β1/4 drawn."""
 
 
 def shape(params: HandParams) -> Shape:
     if params.beta1 == 0:
         return Shape(None, 0.0, None)
+    beta0, beta1 = params.beta0, params.beta1
+    midpoint, slope = -beta0 / beta1, beta1 / 4
     low, high = (math.log(p / (1 - p)) for p in WIDTH_PROBABILITIES)
-    return Shape(-params.beta0 / params.beta1, params.beta1 / 4, (high - low) / abs(params.beta1))
+    edges = ((low - beta0) / beta1, (high - beta0) / beta1)
+    tangent = tuple((midpoint + (p - 0.5) / slope, p) for p in WIDTH_PROBABILITIES)
+    return Shape(midpoint, slope, (high - low) / abs(beta1), edges, tangent)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -220,8 +230,9 @@ def predict(data: Dataset, params: HandParams, threshold: float = DEFAULT_THRESH
                        predicted, logistic_loss(logit, y))
 
 
+@cache
 def heart_data() -> Dataset:
-    """The lecture's data: AHD (Yes = 1) against MaxHR, in beats per minute (not standardised)."""
+    """The lecture's data: AHD (Yes = 1) against MaxHR, in beats per minute (not standardised); read once."""
     return load_csv(bundled("heart"), [HEART_FEATURE], HEART_TARGET)
 
 
@@ -236,3 +247,38 @@ def patient_problem(predictions: Predictions, index: int) -> tuple[Problem, str]
             f"{predictions.label(patient.actual)}; p̂ = {patient.p:.4g}, predicted "
             f"{predictions.label(patient.predicted)} ({verdict}), Lᵢ = {patient.loss:.4g}")
     return problem, note
+
+
+def direction(params: HandParams, feature: str = HEART_FEATURE) -> str:
+    """What the sign of β1 says, in words: the lecture's point that β1 steepens the curve and flips it."""
+    if params.beta1 > 0:
+        return f"β1 > 0: p̂ rises with {feature}, predicting disease at high {feature}."
+    if params.beta1 < 0:
+        return f"β1 < 0: p̂ falls as {feature} grows, predicting disease at low {feature}."
+    return f"β1 = 0: a flat line, p̂ = σ(β0) for every patient whatever their {feature}."
+
+
+def next_seed(last: int | None) -> int:
+    """The seed of the next random draw: 1 first, then one more each time, so a session is reproducible."""
+    return 1 if last is None else last + 1
+
+
+def explain_loss(seen: Predictions, index: int) -> str:
+    """One patient's loss worked out: which branch of −[y log p̂ + (1−y) log(1−p̂)] their class keeps.
+
+    Where p̂ rounds to 0 or 1 the log form would read log 0, so the logit form that computed it is shown."""
+    patient, params = seen.patient(index), seen.params
+    logit = params.beta0 + params.beta1 * patient.x
+    who = f"Patient {patient.row}: {seen.feature} = {patient.x:g}, {seen.label(patient.actual)} (y = {patient.actual})"
+    verdict = "right" if patient.predicted == patient.actual else "wrong"
+    said = f"p̂ = {patient.p:.4g} says {seen.label(patient.predicted)} ({verdict})"
+    saturated = not 1e-12 < patient.p < 1 - 1e-12
+    if saturated:
+        form = "log(1 + e^−z)" if patient.actual == 1 else "log(1 + e^z)"
+        worked = (f"p̂ rounds to {patient.p:.0f}, so Lᵢ = {form} with z = β0 + β1·x = {logit:.6g}: "
+                  f"Lᵢ = {patient.loss:.6g}")
+    elif patient.actual == 1:
+        worked = f"Lᵢ = −log p̂ = −log {patient.p:.4g} = {patient.loss:.4g}"
+    else:
+        worked = f"Lᵢ = −log(1 − p̂) = −log(1 − {patient.p:.4g}) = {patient.loss:.4g}"
+    return f"{who}. {said}. {worked}."

@@ -16,6 +16,7 @@ from backprop_tui.core.lessons.classification import (
     predict,
     random_params,
     shape,
+    tangent_within,
 )
 from backprop_tui.core.lessons.session import Session
 
@@ -93,6 +94,14 @@ class TestShape:
         assert shown.midpoint == pytest.approx(100.0)
         assert shown.slope == pytest.approx(-0.025)
         assert shown.width == pytest.approx(2 * math.log(9) / 0.1)
+
+    def test_the_tangent_has_slope_beta1_over_4_and_is_cut_to_the_plot(self):
+        shown = shape(HandParams(10.0, -0.1))
+        (x1, y1), (x2, y2) = shown.tangent
+        assert (y2 - y1) / (x2 - x1) == pytest.approx(-0.025)
+        (a, pa), (b, pb) = tangent_within(shown, 95.0, 200.0)
+        assert a == 95.0 and pa == pytest.approx(0.5 + 0.025 * 5) and (b, pb) == pytest.approx((116.0, 0.1))
+        assert tangent_within(shown, 150.0, 200.0) is None
 
     def test_a_flat_line_has_no_midpoint_and_no_width(self):
         assert shape(HandParams(1.0, 0.0)).midpoint is None

@@ -57,11 +57,11 @@ class HandParams:
         return self.beta0 if name == "β0" else self.beta1
 
     def moved(self, name: Parameter, steps: float, coarse: bool = False) -> HandParams:
-        """`steps` fine (or coarse) steps of `name`; rounded to the step so repeated moves never drift."""
+        """`steps` fine (or coarse) steps of `name`, rounded to 10 decimals so repeated moves show no float noise.
+
+        (0.1 + 0.1 + 0.1 is 0.30000000000000004 in floating point; the student should read 0.3.)"""
         step = (COARSE_STEP if coarse else FINE_STEP)[name]
-        fine = FINE_STEP[name]
-        value = round((self.value(name) + steps * step) / fine) * fine
-        value = round(value, 12) + 0.0  # no -0.0, no 0.30000000000000004
+        value = round(self.value(name) + steps * step, 10) + 0.0  # + 0.0: no -0.0
         return replace(self, beta0=value) if name == "β0" else replace(self, beta1=value)
 
     def as_dict(self) -> dict[str, float]:
@@ -204,6 +204,18 @@ class Predictions:
     def curve(self, points: int = 200, margin: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
         """The sigmoid over the data's x range widened by `margin` each side, `points` evenly spaced."""
         return curve_points(self.params, *plot_range(self.x, margin), points)
+
+
+def tangent_within(shape: Shape, low: float, high: float) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The tangent segment (p from 0.1 to 0.9) cut to x in [low, high], for a plot of that range; None if outside."""
+    if shape.tangent is None:
+        return None
+    (x1, y1), (x2, y2) = sorted(shape.tangent)
+    a, b = max(x1, low), min(x2, high)
+    if a >= b:
+        return None
+    at = lambda x: y1 + (y2 - y1) * (x - x1) / (x2 - x1)  # noqa: E731
+    return (a, at(a)), (b, at(b))
 
 
 def plot_range(x: np.ndarray, margin: float = 0.05) -> tuple[float, float]:

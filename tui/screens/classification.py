@@ -30,10 +30,9 @@ from .. import navigation
 from ..widgets.hand_panel import HandPanel
 from ..widgets.plot_sigmoid import SigmoidPlot, plot_title
 
-B0 = Binding.Group(f"β0 ±{FINE_STEP['β0']:g}", compact=True)
-B0_COARSE = Binding.Group(f"±{COARSE_STEP['β0']:g}", compact=True)
-B1 = Binding.Group(f"β1 ±{FINE_STEP['β1']:g}", compact=True)
-B1_COARSE = Binding.Group(f"±{COARSE_STEP['β1']:g}", compact=True)
+B0 = Binding.Group(f"β0 ±{FINE_STEP['β0']:g} ⇧±{COARSE_STEP['β0']:g}", compact=True)
+B1 = Binding.Group(f"β1 ±{FINE_STEP['β1']:g} ⇧±{COARSE_STEP['β1']:g}", compact=True)
+"""The footer shows the fine keys with both steps; the shifted (coarse) keys are in the group's text."""
 
 
 def session_of(screen: Screen) -> Session:
@@ -75,21 +74,21 @@ class ClassificationScreen(Screen[None]):
         Binding("left", "move('β0', -1)", "β0 down", group=B0, key_display="←", tooltip="β0 down by a fine step"),
         Binding("right", "move('β0', 1)", "β0 up", group=B0, key_display="→",
                 tooltip="β0 up by a fine step: the curve shifts (left when β1 > 0, right when β1 < 0)"),
-        Binding("shift+left", "move('β0', -1, True)", "β0 down more", group=B0_COARSE, key_display="⇧←",
+        Binding("shift+left", "move('β0', -1, True)", "β0 down more", show=False, key_display="⇧←",
                 tooltip="β0 down by a coarse step"),
-        Binding("shift+right", "move('β0', 1, True)", "β0 up more", group=B0_COARSE, key_display="⇧→",
+        Binding("shift+right", "move('β0', 1, True)", "β0 up more", show=False, key_display="⇧→",
                 tooltip="β0 up by a coarse step"),
         Binding("down", "move('β1', -1)", "β1 down", group=B1, key_display="↓", tooltip="β1 down by a fine step"),
         Binding("up", "move('β1', 1)", "β1 up", group=B1, key_display="↑",
                 tooltip="β1 up by a fine step: steeper rising, or less steep falling"),
-        Binding("shift+down", "move('β1', -1, True)", "β1 down more", group=B1_COARSE, key_display="⇧↓",
+        Binding("shift+down", "move('β1', -1, True)", "β1 down more", show=False, key_display="⇧↓",
                 tooltip="β1 down by a coarse step"),
-        Binding("shift+up", "move('β1', 1, True)", "β1 up more", group=B1_COARSE, key_display="⇧↑",
+        Binding("shift+up", "move('β1', 1, True)", "β1 up more", show=False, key_display="⇧↑",
                 tooltip="β1 up by a coarse step"),
         Binding("r", "random", "Random", tooltip="Random weights (slide 15's bad computer): the next seed, shown"),
         Binding("b", "bad_computer", "Slide 15", show=False,
                 tooltip="Back to slides 15-16's bad computer: p̂ = 0.9 at MaxHR 200, 0.4 at 170"),
-        Binding("l", "loss", "Loss table", tooltip="Every patient's p̂ and loss at these β (the loss lesson)"),
+        Binding("l", "loss", "Loss", tooltip="Every patient's p̂ and loss at these β (the loss lesson)"),
         Binding("g", "descent", "Descend", tooltip="Gradient descent from these β0, β1 (the descent lesson)"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
@@ -126,7 +125,9 @@ class ClassificationScreen(Screen[None]):
 
     def fit_to_size(self) -> None:
         compact = self.has_class("-narrow") or self.has_class("-short")
-        self.query_one(Footer).compact = self.has_class("-narrow")
+        footer = self.query_one(Footer)
+        footer.compact = self.has_class("-narrow")
+        footer.show_command_palette = not self.has_class("-narrow")
         self.query_one(SigmoidPlot).compact = compact
         self.query_one(HandPanel).compact = compact
         self.query_one(SigmoidPlot).border_title = plot_title(self.data.features[0], compact)

@@ -66,6 +66,7 @@ class LossScreen(Screen[None]):
             with Vertical(id="loss-main"):
                 yield PatientTable(id="loss-table")
                 yield Label(id="loss-mean")
+                yield Label(id="loss-patient")
             yield Static(id="loss-side")
         yield Footer()
 
@@ -86,43 +87,54 @@ class LossScreen(Screen[None]):
         self.fit_to_size()
 
     def fit_to_size(self) -> None:
-        self.query_one(Footer).compact = self.has_class("-narrow")
+        footer = self.query_one(Footer)
+        footer.compact = self.has_class("-narrow")
+        footer.show_command_palette = not self.has_class("-narrow")
         self.show()
 
     def show(self) -> None:
         seen = predict(self.data, self.session.hand)
         self.predictions = seen
+        narrow = self.has_class("-narrow")
         formula = Content(f"    p̂ = 1/(1+e^−(β0+β1·{seen.feature}))")
         self.query_one("#loss-params", Label).update(Content.assemble(
-            params_line(seen), formula, "    ", seed_line(seen, self.session.hand_seed)))
+            params_line(seen), formula, "\n" if narrow else "    ", seed_line(seen, self.session.hand_seed)))
         table = self.query_one(PatientTable)
         table.show(seen, self.worst_first)
         table.border_subtitle = Content("worst first (s: file order)" if self.worst_first
                                         else "in the file's order (s: worst first)")
         wrong = len(seen) - seen.correct
         self.query_one("#loss-mean", Label).update(Content.assemble(
-            ("L = (1/n) Σ Lᵢ", "bold"), f" = {format_scalar(seen.loss, 6)}",
-            (f": the average of the Lᵢ column over all {len(seen)} patients", "dim"),
-            f" · {wrong} wrong at p̂ ≥ ½"))
+            (f"L = (1/{len(seen)}) Σ Lᵢ", "bold"), f" = {format_scalar(seen.loss, 6)}",
+            ("" if narrow else ":"), (" the mean of the Lᵢ column", "dim"), f" · {wrong} wrong"))
         self.show_patient()
 
     def show_patient(self) -> None:
         seen, index = self.predictions, self.query_one(PatientTable).patient_index()
         if seen is None:
             return
+        explained = explain_loss(seen, index) if index is not None else ""
+        self.query_one("#loss-patient", Label).update(Content(explained))
         no, yes = seen.labels
         lines = [Content("Lᵢ = −[yᵢ log p̂ᵢ + (1−yᵢ) log(1−p̂ᵢ)]"),
                  Content(f"  {yes} (y = 1): Lᵢ = −log p̂ᵢ"),
                  Content(f"  {no} (y = 0):  Lᵢ = −log(1 − p̂ᵢ)"),
                  Content("A confident wrong p̂ costs the most."), Content("")]
-        if index is not None:
-            lines += [Content.styled(explain_loss(seen, index), "bold"), Content("")]
+        if explained:
+            lines += [Content.styled(explained, "bold"), Content("")]
         lines += [Content.styled(SLIDE_17, "dim")]
         self.query_one("#loss-side", Static).update(Content("\n").join(lines))
 
     @on(DataTable.RowHighlighted)
     def row_highlighted(self) -> None:
         self.show_patient()
+
+    @on(DataTable.HeaderSelected)
+    def header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """A click on the Lᵢ header sorts worst first; on the # header, back to the file's order."""
+        order = {"loss": True, "row": False}.get(str(event.column_key.value))
+        if order is not None and order != self.worst_first:
+            self.action_sort()
 
     @on(DataTable.RowSelected)
     def row_selected(self) -> None:

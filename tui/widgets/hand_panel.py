@@ -20,10 +20,10 @@ def params_line(seen: Predictions) -> Content:
     return Content.assemble(("β0", BOLD), f" = {params.beta0:g}    ", ("β1", BOLD), f" = {params.beta1:g}")
 
 
-def seed_line(seen: Predictions, seed: int | None) -> Content:
+def seed_line(seen: Predictions, seed: int | None, compact: bool = False) -> Content:
     """Slide 15's random weights: which draw these are, or that they were moved since."""
     if seed is None:
-        return Content.styled("r draws random weights (seed 1 first)", MUTED)
+        return Content.styled("r: random weights" if compact else "r draws random weights (seed 1 first)", MUTED)
     if random_params(seed) == seen.params:
         return Content.assemble("random weights, ", ("seed " + str(seed), BOLD), ("  (r: next seed)", MUTED))
     return Content.styled(f"last random draw: seed {seed}, since moved by hand", MUTED)
@@ -46,7 +46,8 @@ class HandPanel(Static):
 
     def lines(self, seen: Predictions, seed: int | None) -> list[Content]:
         feature, shape = seen.feature, seen.shape
-        lines = [Content(f"P(Y=1) = 1/(1+e^−(β0+β1·{feature}))"), params_line(seen), seed_line(seen, seed),
+        lines = [Content(f"P(Y=1) = 1/(1+e^−(β0+β1·{feature}))"), params_line(seen),
+                 seed_line(seen, seed, self.compact),
                  Content("")]
         if shape.midpoint is None or shape.width is None:
             lines += [Content("p = ½ nowhere: β1 = 0 makes the curve flat"), Content("slope 0, no width")]
@@ -63,7 +64,8 @@ class HandPanel(Static):
         lines += [Content.assemble("mean loss", ("" if self.compact else " (−log-likelihood)", MUTED),
                                    " ", ("L = " + format_scalar(seen.loss, 4), BOLD)),
                   Content.assemble("accuracy ", (f"{100 * seen.accuracy:.2f}%", BOLD),
-                                   f" at p̂ ≥ ½ ({seen.correct} of {len(seen)})"),
+                                   f" ({seen.correct}/{len(seen)})" if self.compact
+                                   else f" at p̂ ≥ ½ ({seen.correct} of {len(seen)})"),
                   Content(f"{'':>14}actual {yes:<4} actual {no}"),
                   Content(f"{'predicted ' + yes:<14}{counts.true_positive:>10} {counts.false_positive:>9}"),
                   Content(f"{'predicted ' + no:<14}{counts.false_negative:>10} {counts.true_negative:>9}")]

@@ -12,7 +12,7 @@ import math
 from textual.content import Content
 from textual_plotext import PlotextPlot
 
-from backprop_tui.core.lessons.classification import Predictions, curve_points, plot_range
+from backprop_tui.core.lessons.classification import Predictions, curve_points, plot_range, tangent_within
 
 from .plot_base import BATCH_COLOR, CURRENT_COLOR, DATA_COLOR, LOSS_COLOR, PATH_COLOR, key, legend
 
@@ -73,7 +73,7 @@ class SigmoidPlot(PlotextPlot):
         plt.xticks(ticks, [f"{tick:g}" for tick in ticks])
         plt.ylim(-0.1, 1.1)
         no, yes = seen.labels
-        plt.yticks([0, 0.5, 1], [f"{no} 0", "½", f"{yes} 1"] if not self.compact else ["0", "½", "1"])
+        plt.yticks([0, 0.5, 1], [f"{no} 0", "½", f"{yes} 1"] if not self.compact else [no, "½", yes])
         if not self.compact:
             plt.xlabel(seen.feature)
 
@@ -82,8 +82,9 @@ class SigmoidPlot(PlotextPlot):
         plt, shape = self.plt, seen.shape
         if shape.midpoint is None or shape.tangent is None or shape.edges is None:
             return
-        (x1, y1), (x2, y2) = shape.tangent
-        if low <= min(x1, x2) and max(x1, x2) <= high:
+        segment = tangent_within(shape, low, high)
+        if segment is not None:
+            (x1, y1), (x2, y2) = segment
             plt.plot([x1, x2], [y1, y2], marker="braille", color=MARK_COLOR)
         ends = [(x, p) for x, p in zip(shape.edges, (0.1, 0.9), strict=True) if low <= x <= high]
         if ends:

@@ -137,6 +137,22 @@ class TestLossTable:
             assert note.startswith("Patient 246: MaxHR = 71, AHD = Yes")
             assert isinstance(app.screen, BatchStepperScreen)
 
+    async def test_s_toggles_between_worst_first_and_the_files_order(self) -> None:
+        app, _ = recording_app()
+        async with app.run_test(size=SMALL) as pilot:
+            await app.push_screen(LossScreen())
+            await settle(pilot)
+            table = app.screen.query_one(PatientTable)
+            assert table.patient_index() == 0
+            await pilot.press("s")
+            await pilot.pause()
+            seen = predict(heart_data(), BAD)
+            shown = [int(table.get_row_at(index)[0].plain) for index in range(5)]
+            assert shown == [seen.patient(int(index)).row for index in seen.worst_first()[:5]]
+            await pilot.press("s")
+            await pilot.pause()
+            assert [int(table.get_row_at(index)[0].plain) for index in range(3)] == [1, 2, 3]
+
     async def test_the_cursor_row_picks_the_patient_in_file_order(self) -> None:
         app, calls = recording_app()
         async with app.run_test(size=SIZE) as pilot:

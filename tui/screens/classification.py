@@ -121,7 +121,8 @@ class ClassificationScreen(Screen[None]):
         self.show()
 
     def on_resize(self) -> None:
-        self.fit_to_size()
+        """After the screen's own resize handler has set the breakpoint classes this reads."""
+        self.call_after_refresh(self.fit_to_size)
 
     def fit_to_size(self) -> None:
         compact = self.has_class("-narrow") or self.has_class("-short")

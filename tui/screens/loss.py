@@ -42,9 +42,8 @@ class LossScreen(Screen[None]):
 
     CSS_PATH = "../styles/loss.tcss"
     BINDINGS = [
-        Binding("s", "sort", "Worst first", tooltip="Sort by loss, worst first, or back to the file's order"),
-        Binding("enter", "stepper", "Into backprop", show=True, priority=False,
-                tooltip="Open the stepper on this patient: X = their MaxHR, y = their class, the current β"),
+        Binding("s", "sort(True)", "Worst first", tooltip="Sort by loss, the worst predictions first"),
+        Binding("s", "sort(False)", "File order", tooltip="Back to the file's order"),
         Binding("r", "random", "Random", tooltip="Random weights (slide 15's bad computer): the next seed, shown"),
         Binding("c", "curve", "Curve", tooltip="The classification lesson: move β0, β1 over the plotted data"),
         Binding("g", "descent", "Descend", tooltip="Gradient descent from these β0, β1 (the descent lesson)"),
@@ -84,7 +83,8 @@ class LossScreen(Screen[None]):
         self.show()
 
     def on_resize(self) -> None:
-        self.fit_to_size()
+        """After the screen's own resize handler has set the breakpoint classes this reads."""
+        self.call_after_refresh(self.fit_to_size)
 
     def fit_to_size(self) -> None:
         footer = self.query_one(Footer)
@@ -106,7 +106,7 @@ class LossScreen(Screen[None]):
         wrong = len(seen) - seen.correct
         self.query_one("#loss-mean", Label).update(Content.assemble(
             (f"L = (1/{len(seen)}) Σ Lᵢ", "bold"), f" = {format_scalar(seen.loss, 6)}",
-            ("" if narrow else ":"), (" the mean of the Lᵢ column", "dim"), f" · {wrong} wrong"))
+            ":", (" the mean of the Lᵢ column", "dim"), f" · {wrong} wrong"))
         self.show_patient()
 
     def show_patient(self) -> None:
@@ -134,14 +134,21 @@ class LossScreen(Screen[None]):
         """A click on the Lᵢ header sorts worst first; on the # header, back to the file's order."""
         order = {"loss": True, "row": False}.get(str(event.column_key.value))
         if order is not None and order != self.worst_first:
-            self.action_sort()
+            self.action_sort(order)
 
     @on(DataTable.RowSelected)
     def row_selected(self) -> None:
         self.action_stepper()
 
-    def action_sort(self) -> None:
-        self.worst_first = not self.worst_first
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`s` is one key with two meanings: only the sort that is not the current one is offered."""
+        if action == "sort":
+            return parameters[0] != self.worst_first
+        return True
+
+    def action_sort(self, worst_first: bool) -> None:
+        self.worst_first = worst_first
+        self.refresh_bindings()
         self.show()
 
     def action_stepper(self) -> None:

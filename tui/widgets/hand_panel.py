@@ -9,7 +9,13 @@ from textual.content import Content
 from textual.widgets import Static
 
 from backprop_tui.core.engine.numbers import format_scalar
-from backprop_tui.core.lessons.classification import WIDTH_PROBABILITIES, Predictions, direction, random_params
+from backprop_tui.core.lessons.classification import (
+    WIDTH_PROBABILITIES,
+    Predictions,
+    direction,
+    plot_range,
+    random_params,
+)
 
 BOLD = "bold"
 MUTED = "dim"
@@ -53,8 +59,10 @@ class HandPanel(Static):
             lines += [Content("p = ½ nowhere: β1 = 0 makes the curve flat"), Content("slope 0, no width")]
         else:
             low, high = WIDTH_PROBABILITIES
+            low_x, high_x = plot_range(seen.x)
+            where = "" if low_x <= shape.midpoint <= high_x else "  (off the plot)"
             lines += [Content.assemble("p = ½ at ", (f"{feature} = {shape.midpoint:.4g}", BOLD),
-                                       ("" if self.compact else "  (−β0/β1)", MUTED)),
+                                       (where or ("" if self.compact else "  (−β0/β1)"), MUTED)),
                       Content.assemble(f"slope there {shape.slope:.3g} per unit", ("  (β1/4)", MUTED)),
                       Content.assemble(f"width {shape.width:.4g} {feature} units",
                                        ("" if self.compact else f"  (p {low:g} → {high:g})", MUTED))]

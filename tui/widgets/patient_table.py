@@ -6,6 +6,7 @@ order; wrong predictions are marked, and the loss column is what the lesson's L 
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable
 
@@ -18,6 +19,11 @@ WRONG_STYLE = "bold $error"
 class PatientTable(DataTable[Content]):
     """Every patient at the current β0, β1; `show` rebuilds the rows in the order asked for."""
 
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Into backprop",
+                tooltip="Open the stepper on this patient: X = their MaxHR, y = their class, the current β"),
+    ]
+    """DataTable's own enter (pick the row), shown in the footer under the name of what picking does."""
     DEFAULT_CSS = """
     PatientTable {
         height: 1fr;

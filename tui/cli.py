@@ -46,7 +46,8 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
 def app_parser() -> OneLineParser:
     parser = OneLineParser(prog=PROGRAM, description=(
         "Step through the forward and backward pass of a computational graph. Subcommands: "
-        "`table` prints the completed table; `descent` runs gradient descent headless."))
+        "`table` prints the completed table; `descent` runs gradient descent headless; "
+        "`predict` prints every patient's prediction and loss at the β0, β1 you give."))
     add_graph_options(parser)
     return parser
 

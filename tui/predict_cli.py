@@ -68,7 +68,7 @@ def run_predict(argv: Sequence[str]) -> int:
     seen = predict(data, HandParams(arguments.beta0, arguments.beta1), arguments.threshold)
     flush: Callable[[list[str]], None] = lambda lines: write("\n".join(lines))
     pending: list[str] = []
-    for line in predict_lines(arguments.format, seen, data.name):
+    for line in predict_lines(arguments.format, seen, data.name, data.dropped):
         pending.append(line)
         if len(pending) == LINES_PER_WRITE:
             flush(pending)

@@ -75,9 +75,10 @@ def _csv_row(cells: list[str]) -> str:
     return buffer.getvalue()
 
 
-def text_lines(seen: Predictions, name: str) -> Iterator[str]:
+def text_lines(seen: Predictions, name: str, dropped: int = 0) -> Iterator[str]:
     params = seen.params
-    yield (f"predict · {name}: {seen.target} ~ {seen.feature} ({len(seen)} rows) · "
+    kept = f", {dropped} with missing values dropped: rows are numbered among those kept" if dropped else ""
+    yield (f"predict · {name}: {seen.target} ~ {seen.feature} ({len(seen)} rows{kept}) · "
            f"P(Y=1) = 1/(1+e^−(β0+β1·{seen.feature})) · β0 = {params.beta0:g}, β1 = {params.beta1:g} · "
            f"predicted {seen.label(1)} when p̂ ≥ {seen.threshold:g}")
     widths = (5, max(8, len(seen.feature)), 10, 9, 9, 12)
@@ -95,7 +96,7 @@ def summary_lines(seen: Predictions) -> Iterator[str]:
     counts, middle = seen.confusion, seen.shape
     yield f"loss L = (1/{len(seen)}) Σ Lᵢ = {format_scalar(seen.loss, 6)}  (the mean of the Lᵢ column)"
     yield (f"accuracy {100 * seen.accuracy:.2f}% ({seen.correct} of {len(seen)}) · "
-           f"{counts.true_positive} {seen.label(1)} and {counts.true_negative} {seen.label(0)} right, "
+           f"{counts.true_positive} true {seen.label(1)}, {counts.true_negative} true {seen.label(0)}, "
            f"{counts.false_positive} false {seen.label(1)}, {counts.false_negative} false {seen.label(0)}")
     if middle.midpoint is None:
         yield "β1 = 0: the curve is flat at p = σ(β0), so it has no midpoint"
@@ -104,11 +105,11 @@ def summary_lines(seen: Predictions) -> Iterator[str]:
                f"{middle.slope:.4g} per unit · p goes from 0.1 to 0.9 over {middle.width:.4g} units")
 
 
-def predict_lines(fmt: str, seen: Predictions, name: str) -> Iterator[str]:
+def predict_lines(fmt: str, seen: Predictions, name: str, dropped: int = 0) -> Iterator[str]:
     if fmt == "json":
         return json_lines(seen)
     if fmt == "csv":
         return csv_lines(seen)
     if fmt == "text":
-        return text_lines(seen, name)
+        return text_lines(seen, name, dropped)
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(PREDICT_FORMATS)}")

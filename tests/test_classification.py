@@ -12,12 +12,12 @@ from backprop_tui.core.lessons.classification import (
     HandParams,
     heart_data,
     logistic_loss,
-    patient_problem,
     predict,
     random_params,
     shape,
     tangent_within,
 )
+from backprop_tui.core.lessons.patients import explain_loss, patient_problem
 from backprop_tui.core.lessons.session import Session
 
 FIT = HandParams(6.32494975, -0.04341112)
@@ -165,3 +165,16 @@ class TestStandardisedParams:
         values = tuple(0.3 * index - 1.1 for index in range(len(model.params)))
         assert model.standardised_params(model.raw_params(values, scaling), scaling) == pytest.approx(values)
         assert model.raw_params(model.standardised_params(values, scaling), scaling) == pytest.approx(values)
+
+
+class TestExplainLoss:
+    def test_the_worst_patient_of_the_bad_computer_worked_out(self, heart):
+        seen = predict(heart, HandParams.bad_computer())
+        text = explain_loss(seen, 245)
+        assert text == ("Patient 246: MaxHR = 71, Yes (y = 1). p̂ = 0.0001241 says No (wrong). "
+                        "Lᵢ = −log p̂ = −log 0.0001241 = 8.994.")
+
+    def test_a_saturated_patient_is_worked_out_from_the_logit(self, heart):
+        seen = predict(heart, HandParams(0.0, 50.0))
+        assert explain_loss(seen, 0).endswith("p̂ rounds to 1, so Lᵢ = log(1 + e^z) with z = β0 + β1·x = 7500: "
+                                              "Lᵢ = 7500.")

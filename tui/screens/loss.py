@@ -19,13 +19,12 @@ from textual.widgets import DataTable, Footer, Label, Static
 from backprop_tui.core.engine.numbers import format_scalar
 from backprop_tui.core.lessons.classification import (
     Predictions,
-    explain_loss,
     heart_data,
     next_seed,
-    patient_problem,
     predict,
     random_params,
 )
+from backprop_tui.core.lessons.patients import explain_loss, patient_problem
 from backprop_tui.core.lessons.session import Session
 
 from .. import navigation

@@ -19,7 +19,7 @@ from backprop_tui.tui.app import main
 HISTORY_FIELDS = {"iteration", "epoch", "params", "loss", "batch_loss", "grad_norm"}
 FINAL_FIELDS = {"params", "params_raw", "loss", "accuracy"}
 CONFIG_FIELDS = {"example", "data", "x", "y", "model", "optimizer", "batch_size", "lr", "momentum", "iters", "seed",
-                 "standardize", "start", "tolerance"}
+                 "standardize", "start", "tolerance", "init"}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -62,7 +62,7 @@ class TestHeartFit:
         assert document["config"] == {"example": "heart", "data": "Heart.csv", "x": ["MaxHR"], "y": "AHD",
                                       "model": "neuron", "optimizer": "gd", "batch_size": None, "lr": 0.5,
                                       "momentum": 0.0, "iters": 3, "seed": 0, "standardize": True, "start": None,
-                                      "tolerance": 1e-08}
+                                      "tolerance": 1e-08, "init": None}
 
     def test_text_shows_the_table_and_the_verdict(self, capsys) -> None:
         code, out, err = run(capsys)

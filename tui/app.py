@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "descent": "descent_cli:run_descent",
     "lessons": "cli:run_lessons",
     "primitives": "primitives_cli:run_primitives",
+    "predict": "predict_cli:run_predict",
 }
 """Each subcommand's `module:function` in this package, imported only when it runs, so the app's start-up
 pays for none of them."""

@@ -88,6 +88,9 @@ def descent_parser() -> OneLineParser:
                         help="standardise the features (default on for the examples, off for --data)")
     parser.add_argument("--start", type=_number(float), metavar="X",
                         help="starting x for --example minima, in [0.1, 1] (default 0.9)")
+    parser.add_argument("--init", metavar="NAME=VALUE,...",
+                        help="starting parameters in the data's own units, e.g. β0=6,β1=-0.04 (or b0=…,b1=…); "
+                             "standardised internally when --standardize is on")
     parser.add_argument("--format", choices=REPORT_FORMATS, default="text",
                         help="output format (default text); jsonl is one JSON object per iteration, then the verdict")
     parser.add_argument("--tui", action="store_true",
@@ -122,7 +125,8 @@ def run_descent(argv: Sequence[str]) -> int:
     try:
         config = resolve(arguments.example, arguments.data, arguments.x, arguments.y, arguments.model,
                          arguments.optimizer, arguments.batch_size, arguments.lr, arguments.momentum,
-                         arguments.iters, arguments.seed, arguments.standardize, arguments.start)
+                         arguments.iters, arguments.seed, arguments.standardize, arguments.start,
+                         init=arguments.init)
         setup = build(config, progress=terminal_progress(config.data))
     except SetupError as error:
         fail(str(error))
@@ -198,7 +202,8 @@ def run_two_neurons(arguments: argparse.Namespace) -> int:
 
     given = {"--x": arguments.x, "--y": arguments.y, "--model": arguments.model, "--optimizer": arguments.optimizer,
              "--batch-size": arguments.batch_size, "--lr": arguments.lr, "--momentum": arguments.momentum,
-             "--iters": arguments.iters, "--standardize": arguments.standardize, "--start": arguments.start}
+             "--iters": arguments.iters, "--standardize": arguments.standardize, "--start": arguments.start,
+             "--init": arguments.init}
     extra = [option for option, value in given.items() if value is not None]
     if extra:
         fail(f"the two-neurons example has its own recipe: {extra[0]} does not apply "

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Mapping
 
 from . import minima
+from .initial import start_from_raw
 from .landscape import plain_descent_end
 from .optimizers import KINDS
 from .setup import DescentSetup
@@ -86,15 +87,11 @@ class DescentDriver:
 
     def restart_from(self, raw: Mapping[str, float]) -> IterationView:
         """Start again from parameters given in the data's own units (the classification lesson's β)."""
-        model = self.run.objective.model
-        data = self.run.objective.data
+        model, data = self.run.objective.model, self.run.objective.data
         unknown = [name for name in raw if name not in model.params]
         if unknown:
             raise ValueError(f"unknown parameter {unknown[0]!r}: the model's are {', '.join(model.params)}")
-        current = dict(zip(model.params, self.run.raw_params(self.start), strict=True))
-        current.update({name: float(value) for name, value in raw.items()})
-        values = tuple(current[name] for name in model.params)
-        return self.reset(model.trained_params(values, data.scaling if data is not None else None))
+        return self.reset(start_from_raw(model, data.scaling if data is not None else None, raw))
 
     def scale_lr(self, factor: float) -> IterationView:
         """η × factor for the next steps (an OptimizerError when the result cannot be used)."""

@@ -70,14 +70,14 @@ class Model:
                 values[weight] /= std
         return tuple(values[name] for name in self.params)
 
-    def trained_params(self, raw: Sequence[float], scaling: Scaling | None) -> tuple[float, ...]:
-        """The inverse of `raw_params`: parameters in file units as training sees them on standardised data.
+    def standardised_params(self, raw: Sequence[float], scaling: Scaling | None) -> tuple[float, ...]:
+        """The inverse of `raw_params`: parameters given in file units, for training on standardised features.
 
-        From b + w·x = b + w·(m + s·z): the weight becomes w·s and the bias b + w·m.
+        With z = (x − m)/s, b_raw + w_raw·x equals (b_raw + w_raw·m) + (w_raw·s)·z.
         """
-        values = dict(zip(self.params, (float(value) for value in raw), strict=True))
         if scaling is None:
-            return tuple(values[name] for name in self.params)
+            return tuple(float(value) for value in raw)
+        values = dict(zip(self.params, (float(value) for value in raw), strict=True))
         for layer in self.layers:
             for weight, feature in layer.weights:
                 mean, std = scaling.mean[feature], scaling.std[feature]

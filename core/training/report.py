@@ -116,6 +116,8 @@ def text_lines(setup: DescentSetup, run: DescentRun, rows: Iterable[Row], stoppe
     mode = run.optimizer.label
     momentum = f" · momentum {config.momentum:g}" if config.momentum else ""
     yield f"descent · {setup.title} · {run.objective.model.title} · {mode} · η = {config.lr:g}{momentum}"
+    if setup.start_note:
+        yield setup.start_note
     header = ["iteration", "epoch", *run.params, "loss", "batch loss", "‖g‖"]
     widths = [9, 6, *([15] * len(run.params)), 15, 15, 12]
     yield "  ".join(name.rjust(width) for name, width in zip(header, widths, strict=True))

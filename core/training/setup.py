@@ -9,10 +9,11 @@ student gives overrides them.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from . import minima
 from .data import BUNDLED, DataError, Dataset, LoadCallback, Source, bundled, load_csv
+from .initial import InitError, parse_init, start_from_raw, start_note
 from .models import MODELS, ModelError, minima_model, model_for
 from .objective import Objective
 from .optimizers import (
@@ -77,18 +78,26 @@ class DescentConfig:
     standardize: bool
     start: float | None
     tolerance: float = DEFAULT_TOLERANCE
+    init: tuple[tuple[str, float], ...] | None = None
+    """--init: starting parameters in the data's own units (None: the model's start)."""
 
     def as_dict(self) -> dict[str, object]:
         document = asdict(self)
         document["x"] = list(self.x)
+        document["init"] = None if self.init is None else dict(self.init)
         return document
 
 
 def resolve(example: str | None = None, data: str | None = None, x: str | None = None, y: str | None = None,
             model: str | None = None, optimizer: str | None = None, batch_size: int | None = None,
             lr: float | None = None, momentum: float | None = None, iters: int | None = None,
-            seed: int | None = None, standardize: bool | None = None, start: float | None = None) -> DescentConfig:
+            seed: int | None = None, standardize: bool | None = None, start: float | None = None,
+            init: str | None = None) -> DescentConfig:
     """Fill in the defaults and refuse contradictions, each with a message that names the option."""
+    if init is not None:
+        config = resolve(example, data, x, y, model, optimizer, batch_size, lr, momentum, iters, seed,
+                         standardize, start)
+        return _with_init(config, init)
     if example is not None and data is not None:
         raise SetupError("give either --example or --data, not both")
     if data is None and example is None:
@@ -147,6 +156,17 @@ def _resolve_minima(data: str | None, x: str | None, y: str | None, model: str |
     return config
 
 
+def _with_init(config: DescentConfig, init: str) -> DescentConfig:
+    """`config` starting from --init's parameters (checked against the model's names, not loaded yet)."""
+    if config.model == "minima":
+        raise SetupError("--init is for a model fitted to data; the minima example starts at --start")
+    try:
+        given = parse_init(init, model_for(config.model, len(config.x)).params)
+    except (InitError, ModelError) as error:
+        raise SetupError(f"--init: {error}") from None
+    return replace(config, init=tuple(given.items()))
+
+
 def _columns(text: str) -> tuple[str, ...]:
     columns = tuple(part.strip() for part in text.split(","))
     if any(not column for column in columns):
@@ -188,10 +208,20 @@ class DescentSetup:
 
     config: DescentConfig
     objective: Objective
+    start: tuple[float, ...] | None = None
+    """Where runs start, in training's units (standardised or not); None: the model's own start."""
 
     @property
     def data(self) -> Dataset | None:
         return self.objective.data
+
+    @property
+    def start_note(self) -> str | None:
+        """`starting from β0 = 6, β1 = -0.04 (in MaxHR units); standardised for training: …`, with --init."""
+        data = self.data
+        if self.config.init is None or self.start is None or data is None:
+            return None
+        return start_note(self.objective.model, data.scaling, data.features, dict(self.config.init), self.start)
 
     def optimizer(self) -> Optimizer:
         config = self.config
@@ -199,7 +229,7 @@ class DescentSetup:
                          config.batch_size or DEFAULT_BATCH_SIZE, config.seed)
 
     def new_run(self) -> DescentRun:
-        return DescentRun(self.objective, self.optimizer(), tolerance=self.config.tolerance)
+        return DescentRun(self.objective, self.optimizer(), tolerance=self.config.tolerance, start=self.start)
 
     @property
     def title(self) -> str:
@@ -221,6 +251,8 @@ def build(config: DescentConfig, progress: LoadCallback | None = None) -> Descen
         source: Source = bundled(example.data) if example and example.data else os.fspath(config.data)  # type: ignore[arg-type]
         data = load_csv(source, config.x, config.y, standardize=config.standardize,  # type: ignore[arg-type]
                         progress=progress)
-        return DescentSetup(config, Objective(model_for(config.model, len(config.x)), data))
+        model = model_for(config.model, len(config.x))
+        start = start_from_raw(model, data.scaling, dict(config.init)) if config.init is not None else None
+        return DescentSetup(config, Objective(model, data), start)
     except (DataError, ModelError, OptimizerError) as error:
         raise SetupError(str(error)) from None

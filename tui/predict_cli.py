@@ -1,0 +1,78 @@
+"""`backprop-tui predict`: every patient's p̂, predicted class, actual class and loss at β0, β1 you choose.
+
+Parsing and output only; the numbers come from `core.lessons.classification` (the classification and
+loss lessons show the same), the lines from `core.lessons.predict_report`. A mistake is one line on
+stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable, Sequence
+
+from backprop_tui.core.lessons.classification import HandParams, predict
+from backprop_tui.core.lessons.predict_report import PREDICT_FORMATS, predict_data, predict_lines
+from backprop_tui.core.training.data import DataError
+
+from .cli import PROGRAM, OneLineParser, fail, glue_option_values, write
+
+NUMBER_OPTIONS = ("--beta0", "--beta1", "--threshold")
+LINES_PER_WRITE = 1000
+
+
+def _finite(text: str) -> float:
+    """An argparse type: a finite number (`−` accepted for a minus), else `must be a finite number`."""
+    try:
+        value = float(text.replace("−", "-"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.replace("−", "-"))
+    except ValueError:
+        return False
+    return True
+
+
+def predict_parser() -> OneLineParser:
+    parser = OneLineParser(prog=f"{PROGRAM} predict", description=(
+        "Print every patient's prediction at the parameters you give, in the data's own units: "
+        "p̂ = 1/(1+e^−(β0+β1·x)), the predicted class, the actual class and the patient's loss "
+        "Lᵢ = −[yᵢ log p̂ᵢ + (1−yᵢ) log(1−p̂ᵢ)]; the loss L is their mean. Default data: the Heart "
+        "data, MaxHR → AHD (the maximum-likelihood fit is --beta0 6.32494975 --beta1 -0.04341112)."))
+    parser.add_argument("--beta0", type=_finite, required=True, metavar="B0", help="the intercept β0")
+    parser.add_argument("--beta1", type=_finite, required=True, metavar="B1", help="the slope β1, per unit of x")
+    parser.add_argument("--data", metavar="CSV", help="your own CSV file (needs --x and --y)")
+    parser.add_argument("--x", metavar="COL", help="the feature column (default MaxHR)")
+    parser.add_argument("--y", metavar="COL", help="the target column: Yes/No, 1/0 or true/false (default AHD)")
+    parser.add_argument("--threshold", type=_finite, default=0.5, metavar="T",
+                        help="predict class 1 when p̂ ≥ T, for T between 0 and 1 (default 0.5)")
+    parser.add_argument("--format", choices=PREDICT_FORMATS, default="text", help="output format (default text)")
+    return parser
+
+
+def run_predict(argv: Sequence[str]) -> int:
+    arguments = predict_parser().parse_args(glue_option_values(argv, NUMBER_OPTIONS, _looks_numeric))
+    if not 0 < arguments.threshold < 1:
+        fail(f"--threshold must be between 0 and 1 (exclusive), got {arguments.threshold:g}")
+    try:
+        data = predict_data(arguments.data, arguments.x, arguments.y)
+    except DataError as error:
+        fail(str(error))
+    seen = predict(data, HandParams(arguments.beta0, arguments.beta1), arguments.threshold)
+    flush: Callable[[list[str]], None] = lambda lines: write("\n".join(lines))
+    pending: list[str] = []
+    for line in predict_lines(arguments.format, seen, data.name, data.dropped):
+        pending.append(line)
+        if len(pending) == LINES_PER_WRITE:
+            flush(pending)
+            pending.clear()
+    if pending:
+        flush(pending)
+    return 0

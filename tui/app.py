@@ -25,7 +25,13 @@ def run_descent(argv: Sequence[str]) -> int:
     return descent(argv)
 
 
-SUBCOMMANDS = {"table": run_table, "descent": run_descent}
+def run_practice(argv: Sequence[str]) -> int:
+    from .practice_cli import run_practice as practice
+
+    return practice(argv)
+
+
+SUBCOMMANDS = {"table": run_table, "descent": run_descent, "practice": run_practice}
 """Each subcommand imports its own modules when it runs, so the app's start-up pays for none of them."""
 
 

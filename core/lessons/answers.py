@@ -13,10 +13,10 @@ from typing import Literal
 from ..engine.parser import ParseError, evaluate_constant
 
 RELATIVE_TOLERANCE = 1e-4
-"""0.01 %: four significant digits are enough, and 1 is not accepted for ξ4 = 0.99988 (the lecture's point)."""
+"""0.01 %: five significant digits are enough, and 1 is not accepted for ξ4 = 0.99988 (the lecture's point)."""
 ABSOLUTE_TOLERANCE = 1e-9
 """Near 0 a relative tolerance accepts nothing; answers this close to the expected number are right."""
-TOLERANCE_TEXT = "within 0.01 % (4 significant digits), or 1e-9 near 0"
+TOLERANCE_TEXT = "within 0.01 % (5 significant digits are enough), or 1e-9 near 0"
 
 Verdict = Literal["right", "wrong", "unparsed"]
 

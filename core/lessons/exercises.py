@@ -10,6 +10,8 @@ import random
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..stepping.problem import Problem, build_problem
 from .answers import TOLERANCE_TEXT
 from .cells import CellKind, table_cells
@@ -41,6 +43,24 @@ def table_worksheet(problem: Problem, kinds: Collection[CellKind], asked_inputs:
     intro = (f"{problem.title}, {mode}, at {inputs}. Type each cell before it is revealed: a number or an "
              f"expression (e^-2, 1/(1+exp(-1))); accepted {TOLERANCE_TEXT}.")
     return Worksheet(cells, intro, problem, stepper, seed)
+
+
+MAX_GRAPH_CELLS = 200
+"""A graph turned into an exercise from the stepper must stay something one can type through."""
+
+
+def graph_worksheet(problem: Problem) -> Worksheet:
+    """Any one-sample graph as an exercise: forward mode asks values, partials and dξ/dW; reverse mode
+    values and ∂L/∂ξ (for every input). Refused for a batch or a graph too big to type through."""
+    if any(np.ndim(value) for value in problem.inputs.values()):
+        raise ValueError("practice works on one sample; this graph holds a batch")
+    kinds: tuple[CellKind, ...] = (("value", "partial", "accumulated") if problem.mode == "forward"
+                                   else ("value", "accumulated"))
+    worksheet = table_worksheet(problem, kinds, problem.graph.inputs if problem.mode == "reverse" else ())
+    if len(worksheet.questions) > MAX_GRAPH_CELLS:
+        raise ValueError(f"this graph has {len(worksheet.questions)} cells to type; practice takes at most "
+                         f"{MAX_GRAPH_CELLS} (try a smaller graph, or the layers view)")
+    return worksheet
 
 
 def _example(name: str, mode: str, kinds: Collection[CellKind], asked: Collection[str] = ()) -> Callable[

@@ -13,6 +13,7 @@ import numpy as np
 from ..engine.graph import GraphError
 from ..engine.parser import ParseError
 from ..stepping.problem import Problem, ProblemError, build_problem
+from ..stepping.steppers import ReverseStepper
 
 LEVELS = (1, 2, 3)
 INPUT_NAMES = ("a", "b", "c")
@@ -59,10 +60,12 @@ def _expression(rng: np.random.Generator, level: int) -> str:
 
 
 def _acceptable(problem: Problem) -> bool:
-    """Every value finite, not huge, and no division by (nearly) zero: numbers a student can work with."""
+    """A real fan-out (a node whose derivative is a sum), and every number finite and not huge."""
     try:
         stepper = problem.stepper()
     except (ValueError, ArithmeticError):
+        return False
+    if not isinstance(stepper, ReverseStepper) or all(len(sent) < 2 for sent in stepper.contributions.values()):
         return False
     numbers = [float(row.value) for row in stepper.final().rows if row.value is not None]
     numbers += [float(row.accumulated) for row in stepper.final().rows if row.accumulated is not None]

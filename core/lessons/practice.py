@@ -44,7 +44,7 @@ CELL_WORDS = {"value": "the value", "partial": "the local partial", "accumulated
 def prompt_of(question: Question) -> str:
     """What the student is asked: `the local partial ∂ξ4/∂ξ3 = ?`."""
     if isinstance(question, Choice):
-        return question.prompt
+        return f"{question.label}: which one? (1 to {len(question.options)})"
     return f"{CELL_WORDS[question.kind]} {question.label} = ?"
 
 

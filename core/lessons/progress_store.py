@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .exercises import EXERCISES
+from .exercises import EXERCISE_IDS, EXERCISES
 from .practice import Score
 
 STATE_FILE = "practice.json"
@@ -104,6 +104,8 @@ class ProgressStore:
         return self.records.get(exercise_id, ExerciseProgress())
 
     def started(self, exercise_id: str, seed: int | None = None) -> None:
+        if exercise_id not in EXERCISE_IDS:
+            return
         record = self.records.setdefault(exercise_id, ExerciseProgress())
         if record.status == "new":
             record.status = "in progress"
@@ -111,6 +113,9 @@ class ProgressStore:
         self.save()
 
     def finished(self, exercise_id: str, score: Score, seed: int | None = None) -> None:
+        """Record a finished exercise; one not on the list (the stepper's graph) is not kept."""
+        if exercise_id not in EXERCISE_IDS:
+            return
         record = self.records.setdefault(exercise_id, ExerciseProgress())
         record.status = "done"
         record.best = score.percent if record.best is None else max(record.best, score.percent)

@@ -7,7 +7,7 @@ masked snapshot core computes to the same GraphCanvas and TraceTable the stepper
 from __future__ import annotations
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -16,9 +16,10 @@ from textual.widgets import Footer, Input, Label, Static
 
 from backprop_tui.core.layout.grouping import group_layers
 from backprop_tui.core.lessons.cells import Cell, masked_snapshot
-from backprop_tui.core.lessons.exercises import Exercise
+from backprop_tui.core.lessons.exercises import Exercise, graph_worksheet
 from backprop_tui.core.lessons.practice import Choice, ExerciseRun, Feedback, Worksheet, prompt_of
 from backprop_tui.core.lessons.progress_store import ProgressStore
+from backprop_tui.core.stepping.problem import Problem
 
 from ..widgets import GraphCanvas, TraceTable
 
@@ -40,7 +41,7 @@ def feedback_content(feedback: Feedback) -> Content:
 def summary_text(run: ExerciseRun) -> str:
     score = run.score
     retry = f"Cells to retry: {', '.join(score.retry)}." if score.retry else "Every cell right on the first try."
-    return f"Exercise done. Score: {score.text}\n{retry}\nn next exercise · r again · escape the list"
+    return f"Score: {score.text}\n{retry}\nn next exercise · r again · escape the list"
 
 
 class PracticeScreen(Screen[str | None]):
@@ -59,14 +60,14 @@ class PracticeScreen(Screen[str | None]):
     def __init__(self, chosen: Exercise, worksheet: Worksheet, store: ProgressStore) -> None:
         super().__init__()
         self.exercise = chosen
-        self.run = ExerciseRun(worksheet)
+        self.attempt = ExerciseRun(worksheet)
         self.store = store
         self._leaving = False
         """Set by the first dismiss: quick repeated keys never pop a second screen."""
 
     @property
     def worksheet(self) -> Worksheet:
-        return self.run.worksheet
+        return self.attempt.worksheet
 
     def compose(self) -> ComposeResult:
         seed = f" · seed {self.worksheet.seed}" if self.worksheet.seed is not None else ""
@@ -103,7 +104,7 @@ class PracticeScreen(Screen[str | None]):
 
     def show_question(self) -> None:
         """Show the table up to the current cell, the question, and the score so far."""
-        run = self.run
+        run = self.attempt
         stepper = self.worksheet.stepper
         if stepper is not None:
             cells = tuple(question for question in run.questions if isinstance(question, Cell))
@@ -132,13 +133,13 @@ class PracticeScreen(Screen[str | None]):
     @on(Input.Submitted, "#practice-answer")
     def submitted(self, event: Input.Submitted) -> None:
         text = event.value
-        if self.run.finished:
+        if self.attempt.finished:
             return
-        feedback = self.run.reveal() if text.strip() == REVEAL_WORD else self.run.submit(text)
+        feedback = self.attempt.reveal() if text.strip() == REVEAL_WORD else self.attempt.submit(text)
         self._after(feedback, clear=feedback is not None and feedback.kind != "unparsed")
 
     def action_reveal(self) -> None:
-        self._after(self.run.reveal(), clear=True)
+        self._after(self.attempt.reveal(), clear=True)
 
     def _after(self, feedback: Feedback | None, clear: bool) -> None:
         if feedback is None:
@@ -147,8 +148,8 @@ class PracticeScreen(Screen[str | None]):
         if clear:
             self.query_one(Input).value = ""
         if feedback.kind in ("right", "revealed"):
-            if self.run.finished:
-                self.store.finished(self.exercise.id, self.run.score, self.worksheet.seed)
+            if self.attempt.finished:
+                self.store.finished(self.exercise.id, self.attempt.score, self.worksheet.seed)
                 self._tell_store_problem()
             self.show_question()
 
@@ -160,9 +161,9 @@ class PracticeScreen(Screen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`n` and `r` only once the exercise is done (before that they are letters of an answer)."""
         if action in ("next", "again"):
-            return self.run.finished
+            return self.attempt.finished
         if action == "reveal":
-            return not self.run.finished
+            return not self.attempt.finished
         return True
 
     def _leave(self, result: str | None) -> None:
@@ -179,3 +180,22 @@ class PracticeScreen(Screen[str | None]):
 
     def action_back(self) -> None:
         self._leave(None)
+
+
+PRACTISE_GRAPH_ID = "this-graph"
+"""The stepper's `k` practises the graph on screen: not on the list, so its progress is not kept."""
+
+
+def practise_graph(app: App, problem: Problem, store: ProgressStore | None = None) -> bool:
+    """Turn the stepper's graph into an exercise and push it (the stepper's `k`).
+
+    False, with a notification, for a graph that cannot be practised (a batch, too many cells)."""
+    try:
+        worksheet = graph_worksheet(problem)
+    except (ValueError, ArithmeticError) as error:
+        app.notify(str(error), title="Cannot practise this graph", severity="warning")
+        return False
+    chosen = Exercise(PRACTISE_GRAPH_ID, f"this graph: {problem.title}", "every cell of the graph on screen",
+                      lambda seed: worksheet)
+    app.push_screen(PracticeScreen(chosen, worksheet, store if store is not None else ProgressStore()))
+    return True

@@ -118,9 +118,9 @@ class PracticeListScreen(Screen[None]):
             return
         self._opening = True
         self.query_one(OptionList).highlighted = EXERCISE_IDS.index(exercise_id)
-        self.app.push_screen(PracticeScreen(chosen, worksheet, self.store), self._closed)
+        self.app.push_screen(PracticeScreen(chosen, worksheet, self.store), self._exercise_closed)
 
-    def _closed(self, result: str | None) -> None:
+    def _exercise_closed(self, result: str | None) -> None:
         """`next` opens the exercise after the one just closed, `again` the same one (a new graph if generated)."""
         self._opening = False
         index = self.query_one(OptionList).highlighted or 0

@@ -52,6 +52,8 @@ class StepperScreen(Screen[None]):
         Binding("e", "edit", "Edit", tooltip="Edit the expression and the input values"),
         Binding("x", "examples", "Examples", tooltip="Open one of the lecture's examples"),
         Binding("g", "descent", "Descent", tooltip="Gradient descent on a data set"),
+        Binding("k", "practise", "Practise", show=False,
+                tooltip="Practise this graph: type each cell before it is revealed"),
         Binding("question_mark", "help", "Help", tooltip="Keys, and forward against reverse mode"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
@@ -210,6 +212,11 @@ class StepperScreen(Screen[None]):
             self.notify("gradient descent screen not available", severity="warning")
             return
         self.app.push_screen(DescentScreen())
+
+    def action_practise(self) -> None:
+        from .practice_exercise import practise_graph
+
+        practise_graph(self.app, self.problem)
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -6,14 +6,13 @@ import json
 
 import pytest
 from textual.widgets import Input, Label, OptionList
+from tui_fixtures import SIZE, lecture_app, settle
 
 from backprop_tui.tui.backprop_app import BackpropApp
 from backprop_tui.tui.practice_launch import PracticeApp
 from backprop_tui.tui.screens.practice_exercise import PracticeScreen
 from backprop_tui.tui.screens.practice_list import PracticeListScreen
 from backprop_tui.tui.widgets import TraceTable
-
-from tui_fixtures import SIZE, lecture_app, settle
 
 
 @pytest.fixture(autouse=True)

@@ -46,7 +46,8 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
 def app_parser() -> OneLineParser:
     parser = OneLineParser(prog=PROGRAM, description=(
         "Step through the forward and backward pass of a computational graph. Subcommands: "
-        "`table` prints the completed table; `descent` runs gradient descent headless."))
+        "`table` prints the completed table; `descent` runs gradient descent headless; "
+        "`practice` asks you to compute each cell."))
     add_graph_options(parser)
     return parser
 

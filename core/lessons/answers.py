@@ -52,7 +52,6 @@ def check_choice(text: str, options: int, expected: int) -> Checked:
     """A choice typed as its number (1-based); anything else is `unparsed` with the range to use."""
     stripped = text.strip().rstrip(".)")
     if not stripped.isdigit() or not 1 <= int(stripped) <= options:
-        return Checked("unparsed", message=f"type the number of a choice, 1 to {options}", column=1,
-                       caret=f"{text}\n^")
+        return Checked("unparsed", message=f"type the number of a choice, 1 to {options}", column=1)
     chosen = int(stripped) - 1
     return Checked("right" if chosen == expected else "wrong", value=float(chosen))

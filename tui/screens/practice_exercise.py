@@ -70,8 +70,10 @@ class PracticeScreen(Screen[str | None]):
         return self.attempt.worksheet
 
     def compose(self) -> ComposeResult:
+        problem = self.worksheet.problem
+        graph = f": {problem.title}" if self.exercise.generated and problem is not None else ""
         seed = f" · seed {self.worksheet.seed}" if self.worksheet.seed is not None else ""
-        yield Label(Content(f"practice · {self.exercise.title}{seed}"), id="practice-header")
+        yield Label(Content(f"practice · {self.exercise.title}{graph}{seed}"), id="practice-header")
         if self.worksheet.stepper is not None:
             canvas = GraphCanvas()
             canvas.border_title = "Computational graph"

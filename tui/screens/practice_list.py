@@ -31,7 +31,8 @@ def detail_text(item: Exercise, record: ExerciseProgress, seed: int | None) -> s
     lines = [f"You type: {item.asks}."]
     if item.generated:
         lines.append(f"Seed {seed} (given with --seed)." if seed is not None
-                     else "A new graph each time; its seed is shown, so a class can share one (--seed N).")
+                     else "A new graph each time; its seed is shown, so a class can share one (--seed N)."
+                     + (f" Last seed: {record.seed}." if record.seed is not None else ""))
     if record.last_score:
         lines.append(f"Last time: {record.last_score}.")
     if record.retry:
@@ -54,6 +55,8 @@ class PracticeListScreen(Screen[None]):
         self.seed = seed
         """The seed of the generated exercises (`--seed N`); None gives a new graph each time."""
         self.store = store if store is not None else ProgressStore()
+        self._leaving = False
+        """Set by the first dismiss, so a quick second escape pops nothing more."""
         self._opening = False
         """True from opening an exercise until it is closed: a quick second enter opens nothing more."""
 
@@ -132,7 +135,9 @@ class PracticeListScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the screen below (the lesson map, the stepper); when the list is all there is, quit."""
         if len(self.app.screen_stack) > 2:
-            self.dismiss()
+            if not self._leaving:
+                self._leaving = True
+                self.dismiss()
         else:
             self.app.exit()
 

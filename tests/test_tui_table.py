@@ -53,6 +53,6 @@ def test_one_line_per_parent_in_the_local_partial_column():
 def test_row_stage_follows_the_row_as_it_fills():
     stepper = build_problem("lecture-full").stepper()
     stages = [row_stage(stepper.snapshot(i).row("ξ4")) for i in range(len(stepper))]
-    assert stages[0] == (False, False, 0)
-    assert stages[-1] == (True, True, 2)
-    assert sorted(set(stages)) == [(False, False, 0), (True, False, 0), (True, True, 1), (True, True, 2)]
+    assert stages[0] == (False, False, 0, 0)
+    assert stages[-1] == (True, True, 2, 1)
+    assert sorted(set(stages)) == [(False, False, 0, 0), (True, False, 0, 1), (True, True, 1, 1), (True, True, 2, 1)]

@@ -37,12 +37,15 @@ class BackpropApp(App[None]):
     DEFAULT_MODE = WORKBENCH
 
     def __init__(self, problem: Problem | None = None, *, lesson: str | None = None,
-                 descent_setup: object | None = None, two_neurons_seed: int = two_neurons.SEED) -> None:
+                 descent_setup: object | None = None, two_neurons_seed: int = two_neurons.SEED,
+                 practice_seed: int | None = None) -> None:
         super().__init__()
         self.problem = problem if problem is not None else build_problem()
         self.session = Session()
         self.first_lesson = lesson
         self.two_neurons_seed = two_neurons_seed
+        self.practice_seed = practice_seed
+        """The seed of the generated exercises (`backprop-tui practice --seed N`)."""
         self.descent_setups: dict[str, object] = {}
         """Set-ups given on the command line (`descent --tui …`), taken by their lesson when it is built."""
         if descent_setup is not None:

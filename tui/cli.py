@@ -66,7 +66,7 @@ def app_parser() -> OneLineParser:
         "Step through the forward and backward pass of a computational graph, and the whole lecture around it "
         "(l opens the lesson map). Subcommands: `table` prints the completed table; `descent` runs gradient "
         "descent headless; `predict` prints every patient's prediction and loss at the β0, β1 you give; "
-        "`lessons` lists the lessons."))
+        "`practice` asks you to compute each cell; `lessons` lists the lessons."))
     add_graph_options(parser)
     parser.add_argument("--lesson", metavar="ID", choices=LESSON_IDS,
                         help=f"open on a lesson of the map: {', '.join(LESSON_IDS)}")

@@ -56,6 +56,24 @@ def _two_neurons(app: BackpropApp, lesson_id: str) -> Screen:
     return TwoNeuronsScreen(app.two_neurons_seed)
 
 
+def _classification(app: BackpropApp, lesson_id: str) -> Screen:
+    from .screens.classification import ClassificationScreen
+
+    return ClassificationScreen()
+
+
+def _loss(app: BackpropApp, lesson_id: str) -> Screen:
+    from .screens.loss import LossScreen
+
+    return LossScreen()
+
+
+def _practice(app: BackpropApp, lesson_id: str) -> Screen:
+    from .screens.practice_list import PracticeListScreen
+
+    return PracticeListScreen(seed=app.practice_seed)
+
+
 def _workbench(app: BackpropApp, lesson_id: str) -> Screen:
     from .screens.stepper import StepperScreen
 
@@ -64,8 +82,8 @@ def _workbench(app: BackpropApp, lesson_id: str) -> Screen:
 
 BUILDERS: dict[str, Callable[[BackpropApp, str], Screen]] = {
     WORKBENCH: _workbench,
-    "classification": _descent("heart"),
-    "loss": _stepper("neuron"),
+    "classification": _classification,
+    "loss": _loss,
     "descent": _descent("heart"),
     "minima": _descent("minima"),
     "batches": _descent("heart", "minibatch"),
@@ -74,7 +92,5 @@ BUILDERS: dict[str, Callable[[BackpropApp, str], Screen]] = {
     "backprop-table": _stepper("lecture", "forward"),
     "graph": _stepper("lecture-full"),
     "forward-backward": _stepper("lecture"),
-    "practice": _stepper("lecture", "forward"),
+    "practice": _practice,
 }
-"""Lessons whose own screen has not landed yet open the closest existing one (classification the fit
-on the Heart data, loss the neuron's table, practice the lecture's table in forward mode)."""

@@ -57,6 +57,8 @@ class StepperScreen(Screen[None]):
         Binding("g", "descent", "Descent", tooltip="Gradient descent on a data set (where you left it)"),
         Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
         Binding("escape", "back", "Back", tooltip="Back to where this graph was opened from"),
+        Binding("k", "practise", "Practise", show=False,
+                tooltip="Practise this graph: type each cell before it is revealed"),
         Binding("question_mark", "help", "Help", tooltip="Keys, and forward against reverse mode"),
         Binding("f", "basic_functions", "Functions", show=False,
                 tooltip="The basic functions (slide 67): each primitive, its derivative, its Python"),
@@ -247,6 +249,11 @@ class StepperScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.action_back()  # type: ignore[attr-defined]
+
+    def action_practise(self) -> None:
+        from .practice_exercise import practise_graph
+
+        practise_graph(self.app, self.problem)
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -35,12 +35,12 @@ MIN_WIDTHS = (3, 8, 10, 14, 14, 14)
 """Narrowest each column gets in a small terminal: formulas give way first, numbers stay whole."""
 
 
-def row_stage(row: Row) -> tuple[bool, bool, int]:
-    """How far a row has been filled: value known, derivative known, contributions received.
+def row_stage(row: Row) -> tuple[bool, bool, int, int]:
+    """How far a row has been filled: value known, derivative known, contributions and local partials received.
 
     Within one stepper a row's text depends only on its stage, so a view re-renders only the rows
     whose stage changed since the last step."""
-    return row.value is not None, row.accumulated is not None, len(row.contributions)
+    return row.value is not None, row.accumulated is not None, len(row.contributions), len(row.partial_values)
 
 
 def row_cells(row: Row) -> tuple[str, ...]:
@@ -143,7 +143,7 @@ class TraceTable(DataTable, can_focus=False):
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
         self._final: Snapshot | None = None
         self._texts: dict[str, tuple[str, ...]] = {}
-        self._stages: dict[str, tuple[bool, bool, int]] = {}
+        self._stages: dict[str, tuple[bool, bool, int, int]] = {}
         self._fitted_to = -1
         self._widths: list[int] = [1] * len(COLUMNS)
 

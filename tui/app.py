@@ -25,7 +25,13 @@ def run_descent(argv: Sequence[str]) -> int:
     return descent(argv)
 
 
-SUBCOMMANDS = {"table": run_table, "descent": run_descent}
+def run_serve(argv: Sequence[str]) -> int:
+    from .serve import run_serve as serve
+
+    return serve(argv)
+
+
+SUBCOMMANDS = {"table": run_table, "descent": run_descent, "serve": run_serve}
 """Each subcommand imports its own modules when it runs, so the app's start-up pays for none of them."""
 
 

@@ -44,6 +44,8 @@ class SessionService(AppService):
         super().__init__(shlex.join(argv), **options)
         self.argv = list(argv)
         self._stopping: asyncio.Task[None] | None = None
+        self.drawn = asyncio.Event()
+        """Set by the app's first output: a session's idle time counts from when the student can see it."""
 
     @property
     def pid(self) -> int | None:
@@ -57,6 +59,10 @@ class SessionService(AppService):
         assert process.stdin is not None
         self._stdin = process.stdin
         return process
+
+    async def on_data(self, payload: bytes) -> None:
+        self.drawn.set()
+        await super().on_data(payload)
 
     async def run(self) -> None:
         """Relay the app's output; when the app ends (quit, or a crash), end the tab's connection too."""
@@ -160,7 +166,7 @@ class ClassroomServer(Server):
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One tab's session: refused at the cap, ended when idle, and its process always stopped and reaped."""
-        websocket = web.WebSocketResponse(heartbeat=15)
+        websocket = web.WebSocketResponse(heartbeat=15, timeout=QUIT_GRACE)  # timeout: a close handshake's
         await websocket.prepare(request)
         if self.full:
             await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER,
@@ -215,6 +221,8 @@ class ClassroomServer(Server):
 
     async def _end_when_idle(self, session: Session) -> None:
         loop = asyncio.get_running_loop()
+        await session.service.drawn.wait()
+        session.last_input = max(session.last_input, loop.time())
         while (remaining := session.last_input + self.idle_timeout - loop.time()) > 0:
             await asyncio.sleep(remaining)
         await session.close(IDLE_CLOSE_CODE, IDLE_MESSAGE.format(minutes=duration_text(self.idle_timeout)))

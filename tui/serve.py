@@ -19,9 +19,10 @@ from pathlib import Path
 
 from .cli import PROGRAM, OneLineParser, app_parser, fail, glue_option_values, problem_from
 
-SESSION_MEMORY_MB = 120
-"""Resident memory of one session, rounded up from `serve_rss_per_session` in tests/benchmarks/bench.py
-(about 100 MB measured: the Python process with Textual, numpy and the stepper on screen)."""
+SESSION_MEMORY_MB = 100
+"""The memory budget of one session: `serve_rss_per_session` in tests/benchmarks/bench.py measures 52 MB
+resident for the stepper (the same at 1, 10 and 30 sessions), and a session grows to about 64 MB once the
+descent screen is open; 100 MB leaves room for larger graphs and long descent histories."""
 MEMORY_SHARE = 0.75
 """The share of available memory the default cap lets sessions take; the rest is the system's and the server's."""
 DEFAULT_IDLE_TIMEOUT = 1800.0
@@ -89,7 +90,7 @@ def serve_parser(default_sessions: int) -> OneLineParser:
                         help="the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every "
                              "network it is on)")
     parser.add_argument("--port", type=port_number, default=8000, help="the port (default 8000; 0 = any free port)")
-    parser.add_argument("--max-sessions", type=session_count, default=default_sessions, metavar="N",
+    parser.add_argument("--max-sessions", type=session_count, metavar="N",
                         help=f"sessions open at once; the next tab is told the classroom is full (default "
                              f"{default_sessions}: what {MEMORY_SHARE * 100:.0f}%% of this machine's available memory "
                              f"holds at about {SESSION_MEMORY_MB} MB a session)")
@@ -153,12 +154,19 @@ def urls(host: str, addresses: Sequence[tuple[str, int]]) -> list[str]:
 
 def run_serve(argv: Sequence[str]) -> int:
     server_options, app_options = split_app_options(argv)
-    default_sessions = default_max_sessions(available_memory())
+    available = available_memory()
+    default_sessions = default_max_sessions(available)
     arguments, unknown = serve_parser(default_sessions).parse_known_args(server_options)
     if unknown:
         fail(f"unrecognized arguments: {' '.join(unknown)} (the app's options go after --, "
              f"e.g. {PROGRAM} serve -- --example mlp)")
     command = session_command(checked_app_options(app_options))
+    cap_reason = "--max-sessions"
+    if arguments.max_sessions is None:
+        arguments.max_sessions = default_sessions
+        cap_reason = (f"what {MEMORY_SHARE * 100:.0f}% of the {available / 2**30:.1f} GB of available memory holds "
+                      f"at {SESSION_MEMORY_MB} MB a session; --max-sessions sets it" if available else
+                      "memory could not be read; --max-sessions sets it")
     from .serve_sessions import ClassroomServer, duration_text, sessions_text
 
     if not is_loopback(arguments.host):
@@ -172,8 +180,8 @@ def run_serve(argv: Sequence[str]) -> int:
         shown = shlex.join([PROGRAM, *app_options])
         idle = f"after {duration_text(arguments.idle_timeout)} without input" if arguments.idle_timeout else "never"
         print(f"Serving `{shown}` to browsers: open {' or '.join(urls(arguments.host, addresses))}", flush=True)
-        print(f"Up to {sessions_text(arguments.max_sessions)} at once (--max-sessions); idle sessions end {idle} "
-              "(--idle-timeout).", flush=True)
+        print(f"Up to {sessions_text(arguments.max_sessions)} at once ({cap_reason}).", flush=True)
+        print(f"Idle sessions end {idle} (--idle-timeout).", flush=True)
         print("Press Ctrl+C to stop the server and every session.", flush=True)
 
     server = ClassroomServer(command, host=arguments.host, port=arguments.port, max_sessions=arguments.max_sessions,

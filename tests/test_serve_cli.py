@@ -85,5 +85,6 @@ def test_helpers():
     assert split_app_options(["--port", "1"]) == (["--port", "1"], [])
     assert urls("127.0.0.1", [("127.0.0.1", 8000)]) == ["http://127.0.0.1:8000/"]
     assert urls("::1", [("::1", 8000)]) == ["http://[::1]:8000/"]
+    assert urls("localhost", [("::1", 8000), ("127.0.0.1", 8000)]) == ["http://localhost:8000/"]
     assert duration_text(1800) == "30 minutes" and duration_text(1) == "1 second"
     assert duration_text(2.5) == "2.5 seconds"

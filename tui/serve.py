@@ -121,6 +121,14 @@ def session_command(app_options: Sequence[str]) -> list[str]:
     return [sys.executable, "-m", "backprop_tui.tui.app", *app_options]
 
 
+def is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -145,7 +153,7 @@ def urls(host: str, addresses: Sequence[tuple[str, int]]) -> list[str]:
     """The URLs to print: the bound address(es), or this machine's network address for a wildcard host."""
     found = []
     for address, port in addresses:
-        shown = network_address() if host in WILDCARD_HOSTS else address
+        shown = network_address() if host in WILDCARD_HOSTS else address if is_ip_address(host) else host
         url = f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
         if url not in found:
             found.append(url)

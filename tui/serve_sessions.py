@@ -33,7 +33,7 @@ QUIT_GRACE = 3.0
 IDLE_CLOSE_CODE = 4000
 """A private websocket close code (4000-4999 are the application's): the session ended for want of input."""
 FULL_MESSAGE = "The classroom is full: this server runs at most {count} at once. Try again later."
-IDLE_MESSAGE = "Session ended after {minutes} idle. Press Restart to start again."
+IDLE_MESSAGE = "Session ended after {duration} idle. Press Restart to start again."
 STOPPED_MESSAGE = "The teacher stopped the server."
 
 
@@ -118,9 +118,6 @@ class ClassroomServer(Server):
     @property
     def full(self) -> bool:
         return len(self.sessions) >= self.max_sessions
-
-    def session_pids(self) -> list[int]:
-        return [pid for session in self.sessions.values() if (pid := session.service.pid) is not None]
 
     def initialize_logging(self) -> None:
         """Plain one-line warnings on stderr: the teacher's terminal is projected, so no banner, no access log."""
@@ -225,7 +222,7 @@ class ClassroomServer(Server):
         session.last_input = max(session.last_input, loop.time())
         while (remaining := session.last_input + self.idle_timeout - loop.time()) > 0:
             await asyncio.sleep(remaining)
-        await session.close(IDLE_CLOSE_CODE, IDLE_MESSAGE.format(minutes=duration_text(self.idle_timeout)))
+        await session.close(IDLE_CLOSE_CODE, IDLE_MESSAGE.format(duration=duration_text(self.idle_timeout)))
 
 
 def duration_text(seconds: float) -> str:

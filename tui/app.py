@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, str] = {
     "primitives": "primitives_cli:run_primitives",
     "predict": "predict_cli:run_predict",
     "practice": "practice_cli:run_practice",
+    "serve": "serve:run_serve",
 }
 """Each subcommand's `module:function` in this package, imported only when it runs, so the app's start-up
 pays for none of them."""

@@ -1,6 +1,7 @@
 """backprop-tui's benchmark: every figure of the performance budget, measured in one run.
 
-Run `python tests/benchmarks/bench.py` (add `--quick` for the CI smoke run, `--json` for JSON).
+Run `python tests/benchmarks/bench.py` (add `--quick` for the CI smoke run, `--json` for JSON, `--only classroom`
+for just the `backprop-tui serve` figures).
 Each line is `name value unit`, plus `ratio=…` against a baseline measured in the same process,
 and `target=…` where the budget sets one. Medians of repeated runs; stdlib timing only.
 """
@@ -321,20 +322,64 @@ def bounded_run_memory(iterations: int) -> list[Figure]:
                    ratio=long / short, target="<10", met=growth < 10)]
 
 
+# 6. Classroom ------------------------------------------------------------------------------------------
+
+async def _classroom(server_pid: int, url: str, students: int, timeout: float) -> tuple[list[float], list[int]]:
+    """`students` websocket clients connecting at once: each one's seconds to its first full screen (the
+    stepper's `step 0/…` drawn), after which it presses `n` and waits for the answer; then, with all of
+    them open, each session process's resident memory."""
+    import aiohttp
+    from serve_clients import open_student, session_rss, step_once
+
+    async with aiohttp.ClientSession() as http:
+        clients = await asyncio.gather(*(open_student(http, url) for _ in range(students)))
+        stepped = await asyncio.gather(*(step_once(client, timeout) for client in clients))
+        if not all(stepped):
+            raise RuntimeError(f"{stepped.count(False)} of {students} sessions never answered a key")
+        rss = session_rss(server_pid)
+        if len(rss) != students:
+            raise RuntimeError(f"{students} clients but {len(rss)} session processes")
+        await asyncio.gather(*(client.close() for client in clients))
+    return [client.first_frame for client in clients], rss
+
+
+def classroom(sizes: tuple[int, ...], timeout: float = 600.0) -> list[Figure]:
+    """`backprop-tui serve` with N students connecting at the same moment: time to each one's first frame
+    (median and slowest) and resident memory per session (the sessions' summed RSS from /proc, over N).
+    Each session starts its own app process, so on a 2-core machine the first frames queue behind each
+    other's start-up."""
+    sys.path.insert(0, str(HERE.parent))
+    from serve_clients import ServerProcess, wait_until
+
+    figures = []
+    for students in sizes:
+        with ServerProcess("--max-sessions", str(students), "--idle-timeout", "0") as server:
+            seconds, rss = asyncio.run(_classroom(server.pid, server.url, students, timeout))
+            if not wait_until(lambda: not server.sessions(), timeout):  # noqa: B023 (called within the loop)
+                raise RuntimeError(f"sessions left running after their clients closed: {server.sessions()}")
+        figures.append(Figure(f"serve_first_frame_median_{students}_sessions", statistics.median(seconds) * 1000, "ms"))
+        figures.append(Figure(f"serve_first_frame_max_{students}_sessions", max(seconds) * 1000, "ms"))
+        figures.append(Figure(f"serve_rss_per_session_{students}_sessions", sum(rss) / students / 2**20, "MB"))
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("classroom",), help="measure only this section")
     parser.add_argument("--quick", action="store_true", help="a fast smoke run (CI): fewer repeats, smaller sizes")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     arguments = parser.parse_args()
     quick = arguments.quick
     started = time.perf_counter()
     figures: list[Figure] = []
-    figures += startup(repeats=2 if quick else 7)
-    figures += step_latency(presses=10 if quick else 60)
-    figures += engine(rows=100_000 if quick else 1_000_000, repeats=2 if quick else 5)
-    figures += scalar_graphs(nodes=2_000 if quick else 10_000, repeats=2 if quick else 5)
-    figures += memory(iterations=2_000 if quick else 100_000)
-    figures += bounded_run_memory(iterations=20_000 if quick else 500_000)
+    if arguments.only is None:
+        figures += startup(repeats=2 if quick else 7)
+        figures += step_latency(presses=10 if quick else 60)
+        figures += engine(rows=100_000 if quick else 1_000_000, repeats=2 if quick else 5)
+        figures += scalar_graphs(nodes=2_000 if quick else 10_000, repeats=2 if quick else 5)
+        figures += memory(iterations=2_000 if quick else 100_000)
+        figures += bounded_run_memory(iterations=20_000 if quick else 500_000)
+    figures += classroom(sizes=(1,) if quick else (1, 10, 30))
     if arguments.json:
         print(json.dumps({"figures": [asdict(figure) for figure in figures],
                           "seconds": time.perf_counter() - started, "quick": quick}, indent=2))

@@ -1,0 +1,170 @@
+"""Plain websocket students for `backprop-tui serve`: start the server, open sessions, press keys, count processes.
+
+Shared by the load and browser tests (tests/test_serve_*.py) and the benchmark (tests/benchmarks/bench.py).
+A client speaks textual-serve's protocol as its page's JavaScript does: it connects to
+`/ws?width=…&height=…`, sends JSON text messages (`["stdin", keys]`, `["resize", {"width", "height"}]`),
+and receives the app's screen as binary frames of terminal output. Processes are found in /proc
+(Linux), no psutil.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])")
+URL_LINE = re.compile(r"open (http://\S+/)")
+STEP = re.compile(r"step (\d+)/(\d+)")
+
+
+def screen_text(data: bytes) -> str:
+    """Terminal output without its escape sequences: enough to find `step 1/15` in what the app drew."""
+    return ESCAPES.sub("", data.decode("utf-8", "replace"))
+
+
+class ServerProcess:
+    """`backprop-tui serve --port 0 …` in a subprocess; `url` is read from its first line."""
+
+    def __init__(self, *options: str, timeout: float = 60.0) -> None:
+        command = [sys.executable, "-m", "backprop_tui.tui.app", "serve", "--port", "0", *options]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+        self._url = threading.Event()
+        threading.Thread(target=self._read, args=(self.process.stdout, self.lines), daemon=True).start()
+        threading.Thread(target=self._read, args=(self.process.stderr, self.errors), daemon=True).start()
+        if not self._url.wait(timeout):
+            self.stop()
+            raise RuntimeError(f"the server printed no URL: {self.lines + self.errors}")
+        self.url = next(match.group(1) for line in self.lines if (match := URL_LINE.search(line)))
+
+    def _read(self, stream, into: list[str]) -> None:
+        for line in stream:
+            into.append(line)
+            if URL_LINE.search(line):
+                self._url.set()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def sessions(self) -> list[int]:
+        return children_of(self.pid)
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """Ctrl+C, as the teacher would press it; the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def children_of(pid: int) -> list[int]:
+    """The live (not zombie) processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+                if int(parent) == pid and state != "Z":
+                    found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` is a running process (a zombie, dead and not yet reaped, is not)."""
+    with contextlib.suppress(OSError, IndexError):
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return False
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of one process (VmRSS), 0 if it is gone."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def wait_until(condition, timeout: float, interval: float = 0.1) -> bool:
+    """Poll `condition` until it holds or `timeout` seconds pass; whether it held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return bool(condition())
+
+
+@dataclass
+class Student:
+    """One websocket session: what the app drew so far, and how long its first frame took."""
+
+    websocket: aiohttp.ClientWebSocketResponse
+    opened: float = field(default_factory=time.perf_counter)
+    first_frame: float | None = None
+    text: str = ""
+    close_code: int | None = None
+    close_reason: str = ""
+
+    async def read_until(self, pattern: re.Pattern[str] | str, timeout: float) -> re.Match[str] | None:
+        """Read frames until `pattern` appears in the screen text (searching only text not yet matched)."""
+        pattern = re.compile(pattern) if isinstance(pattern, str) else pattern
+        start = len(self.text)
+        async with asyncio.timeout(timeout):
+            while not (match := pattern.search(self.text, start)):
+                message = await self.websocket.receive()
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    if self.first_frame is None:
+                        self.first_frame = time.perf_counter() - self.opened
+                    self.text += screen_text(message.data)
+                elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+                    self.close_code = message.data if message.type == aiohttp.WSMsgType.CLOSE else None
+                    self.close_reason = message.extra or ""
+                    return None
+        return match
+
+    async def press(self, keys: str) -> None:
+        await self.websocket.send_json(["stdin", keys])
+
+    async def close(self) -> None:
+        await self.websocket.close()
+
+
+async def open_student(session: aiohttp.ClientSession, url: str, width: int = 120, height: int = 40) -> Student:
+    opened = time.perf_counter()
+    websocket = await session.ws_connect(f"{url.replace('http', 'ws', 1)}ws?width={width}&height={height}")
+    return Student(websocket, opened)
+
+
+async def step_once(student: Student, timeout: float) -> bool:
+    """Wait for the stepper's first frame (`step 0/…`), press `n`, and wait for `step 1/…`."""
+    if await student.read_until(r"step 0/\d+", timeout) is None:
+        return False
+    await student.press("n")
+    return await student.read_until(r"step 1/\d+", timeout) is not None
+
+
+def session_rss(server_pid: int) -> list[int]:
+    return [rss_bytes(pid) for pid in children_of(server_pid)]
+

@@ -1,0 +1,204 @@
+"""`backprop-tui serve`: the app in students' browsers, one app process per tab, served by textual-serve.
+
+Every option is checked here, before anything listens: the server's own (address, cap, idle timeout)
+and the app's (after `--`, parsed by the app's own parser), so a mistake is one line on stderr and
+exit code 2 at start, never an error inside every student's session. The server itself is
+`serve_sessions.ClassroomServer`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import shlex
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .cli import PROGRAM, OneLineParser, app_parser, fail, glue_option_values, problem_from
+
+SESSION_MEMORY_MB = 100
+"""The memory budget of one session: `serve_rss_per_session` in tests/benchmarks/bench.py measures 52 MB
+resident for the stepper (the same at 1, 10 and 30 sessions), and a session grows to about 64 MB once the
+descent screen is open; 100 MB leaves room for larger graphs and long descent histories."""
+MEMORY_SHARE = 0.75
+"""The share of available memory the default cap lets sessions take; the rest is the system's and the server's."""
+DEFAULT_IDLE_TIMEOUT = 1800.0
+WILDCARD_HOSTS = ("", "0.0.0.0", "::")
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to new processes (Linux's MemAvailable), or None when it cannot be read."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def default_max_sessions(available: int | None) -> int:
+    """As many sessions as `MEMORY_SHARE` of the available memory holds; 8 when memory cannot be read."""
+    if available is None:
+        return 8
+    return max(1, int(available * MEMORY_SHARE // (SESSION_MEMORY_MB * 2**20)))
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, not {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, not {port}")
+    return port
+
+
+def session_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of sessions, at least 1, not {text!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of sessions, at least 1, not {count}")
+    return count
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds (0 = never), not {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds (0 = never), not {text!r}")
+    return value
+
+
+def serve_parser(default_sessions: int) -> OneLineParser:
+    parser = OneLineParser(
+        prog=f"{PROGRAM} serve", usage=f"{PROGRAM} serve [options] [-- APP OPTIONS]",
+        description="Serve the app to browsers: each tab gets its own app process (a classroom: students "
+                    "open the printed URL). APP OPTIONS, after --, choose what every student opens on, "
+                    f"e.g. `{PROGRAM} serve -- --example mlp`; they are checked before the server starts.")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every "
+                             "network it is on)")
+    parser.add_argument("--port", type=port_number, default=8000, help="the port (default 8000; 0 = any free port)")
+    parser.add_argument("--max-sessions", type=session_count, metavar="N",
+                        help=f"sessions open at once; the next tab is told the classroom is full (default "
+                             f"{default_sessions}: what {MEMORY_SHARE * 100:.0f}%% of this machine's available memory "
+                             f"holds at about {SESSION_MEMORY_MB} MB a session)")
+    parser.add_argument("--idle-timeout", type=seconds, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
+                        help=f"end a session after this long without input (default {DEFAULT_IDLE_TIMEOUT:g}; "
+                             "0 = never)")
+    return parser
+
+
+def split_app_options(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """`--port 9000 -- --example mlp` → the server's options, the app's options."""
+    arguments = list(argv)
+    if "--" in arguments:
+        index = arguments.index("--")
+        return arguments[:index], arguments[index + 1:]
+    return arguments, []
+
+
+def checked_app_options(app_options: Sequence[str]) -> list[str]:
+    """Parse the app's options exactly as `app.launch` does, failing here (exit 2) on any mistake."""
+    glued = glue_option_values(app_options)
+    problem_from(app_parser().parse_args(glued))
+    return glued
+
+
+def session_command(app_options: Sequence[str]) -> list[str]:
+    """What each tab runs: this very installation of the app (never a shell string; see SessionService)."""
+    return [sys.executable, "-m", "backprop_tui.tui.app", *app_options]
+
+
+def is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def network_address() -> str:
+    """This machine's address on its network, for the URL students type when the server listens everywhere.
+    A UDP socket's `connect` only picks the outgoing interface: no packet is sent."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
+
+
+def urls(host: str, addresses: Sequence[tuple[str, int]]) -> list[str]:
+    """The URLs to print: the bound address(es), or this machine's network address for a wildcard host."""
+    found = []
+    for address, port in addresses:
+        shown = network_address() if host in WILDCARD_HOSTS else address if is_ip_address(host) else host
+        url = f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+        if url not in found:
+            found.append(url)
+    return found
+
+
+def run_serve(argv: Sequence[str]) -> int:
+    server_options, app_options = split_app_options(argv)
+    available = available_memory()
+    default_sessions = default_max_sessions(available)
+    arguments, unknown = serve_parser(default_sessions).parse_known_args(server_options)
+    if unknown:
+        fail(f"unrecognized arguments: {' '.join(unknown)} (the app's options go after --, "
+             f"e.g. {PROGRAM} serve -- --example mlp)")
+    command = session_command(checked_app_options(app_options))
+    cap_reason = "--max-sessions"
+    if arguments.max_sessions is None:
+        arguments.max_sessions = default_sessions
+        cap_reason = (f"what {MEMORY_SHARE * 100:.0f}% of the {available / 2**30:.1f} GB of available memory holds "
+                      f"at {SESSION_MEMORY_MB} MB a session; --max-sessions sets it" if available else
+                      "memory could not be read; --max-sessions sets it")
+    from .serve_sessions import ClassroomServer, duration_text, sessions_text
+
+    if not is_loopback(arguments.host):
+        print(f"{PROGRAM} serve: warning: listening on {arguments.host}: anyone who can reach this address "
+              "can open sessions", file=sys.stderr, flush=True)
+    listening = False
+
+    def announce(addresses: list[tuple[str, int]]) -> None:
+        nonlocal listening
+        listening = True
+        shown = shlex.join([PROGRAM, *app_options])
+        idle = f"after {duration_text(arguments.idle_timeout)} without input" if arguments.idle_timeout else "never"
+        print(f"Serving `{shown}` to browsers: open {' or '.join(urls(arguments.host, addresses))}", flush=True)
+        print(f"Up to {sessions_text(arguments.max_sessions)} at once ({cap_reason}).", flush=True)
+        print(f"Idle sessions end {idle} (--idle-timeout).", flush=True)
+        print("Press Ctrl+C to stop the server and every session.", flush=True)
+
+    server = ClassroomServer(command, host=arguments.host, port=arguments.port, max_sessions=arguments.max_sessions,
+                             idle_timeout=arguments.idle_timeout, on_listening=announce)
+    try:
+        server.serve()
+    except OSError as error:
+        if listening:
+            raise
+        fail(f"cannot listen on {arguments.host} port {arguments.port}: {error.strerror or error}")
+    print("Stopped: every session has ended.", flush=True)
+    return 0

@@ -36,9 +36,11 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("two-neurons", "two hidden neurons fit what one cannot", "54-59",
            "train one neuron and then a 1-2-1 network on the altered data; move through the iterations"),
     Lesson("backprop-table", "the chain rule, node by node: the lecture's table (forward mode first, as slide 65)",
-           "60-67", "fill the lecture's table for X=3, y=1, W=3, tangents flowing with the values"),
+           "60-67", "fill the lecture's table for X=3, y=1, W=3, tangents flowing with the values; "
+           "f lists the basic functions and their derivatives (slide 67)"),
     Lesson("graph", "the computational graph of the whole loss", "68-69",
-           "walk both branches of the loss; p feeds both logs, so its derivative is a sum"),
+           "walk both branches of the loss, Lᴬ and Lᴮ; p feeds both logs, so its derivative is a sum; "
+           "y flips y to 0 so the Lᴮ branch carries the gradient"),
     Lesson("forward-backward", "forward mode against backward mode", "70-72",
            "store the values, then send adjoints back from the loss: one sweep for every input"),
     Lesson("practice", "practice: compute each cell before the app reveals it", "60-72",

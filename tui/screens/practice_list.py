@@ -55,8 +55,6 @@ class PracticeListScreen(Screen[None]):
         self.seed = seed
         """The seed of the generated exercises (`--seed N`); None gives a new graph each time."""
         self.store = store if store is not None else ProgressStore()
-        self._leaving = False
-        """Set by the first dismiss, so a quick second escape pops nothing more."""
         self._opening = False
         """True from opening an exercise until it is closed: a quick second enter opens nothing more."""
 
@@ -133,13 +131,8 @@ class PracticeListScreen(Screen[None]):
             self.open_exercise(EXERCISE_IDS[index])
 
     def action_back(self) -> None:
-        """Back to the screen below (the lesson map, the stepper); when the list is all there is, quit."""
-        if len(self.app.screen_stack) > 2:
-            if not self._leaving:
-                self._leaving = True
-                self.dismiss()
-        else:
-            self.app.exit()
+        """Back to the lesson the student came from (the app keeps the way back)."""
+        self.app.action_back()  # type: ignore[attr-defined]
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -225,7 +225,7 @@ class StepperScreen(Screen[None]):
             self.notify(str(error), title="Cannot open the example", severity="error")
 
     def action_basic_functions(self) -> None:
-        from .primitives import PrimitivesScreen
+        from ..dialogs.primitives import PrimitivesScreen
 
         self.app.push_screen(PrimitivesScreen())
 

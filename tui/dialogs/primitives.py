@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from backprop_tui.core.engine.basic_functions import BasicFunction, basic_functions
+
+from .base import Dialog
 
 INTRO = ("Every node of the graph is one of these basic functions. Each knows its value and its local "
          "partial derivatives; the chain rule does the rest. The Python pairs are tested against the engine.")
@@ -25,7 +26,7 @@ def function_text(item: BasicFunction) -> str:
     return f"ξ = {item.definition}    {partials}\n" + "\n".join(f"  {line}" for line in item.python.splitlines())
 
 
-class PrimitivesScreen(ModalScreen[None]):
+class PrimitivesScreen(Dialog[None]):
     """Slide 67: the basic functions beside their derivatives; escape, q or f closes it."""
 
     BINDINGS = [Binding("escape,q,f", "close", "Close")]
@@ -39,4 +40,4 @@ class PrimitivesScreen(ModalScreen[None]):
                 yield Static(Content(function_text(item)))
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.close(None)

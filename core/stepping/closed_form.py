@@ -31,7 +31,7 @@ def _exact_number(value: Value) -> Formula | None:
 
 
 def _integer(value: Value) -> Formula | None:
-    if np.ndim(value) != 0:
+    if not isinstance(value, float) and np.ndim(value) != 0:
         return None
     scalar = float(value)
     if np.isfinite(scalar) and scalar.is_integer() and abs(scalar) < 1e6:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -64,6 +63,15 @@ class Steps(Sequence[Step]):
 
     def __iter__(self) -> Iterator[Step]:
         return (self[index] for index in range(len(self)))
+
+
+def _with(row: Row, **changes: object) -> Row:
+    """`dataclasses.replace` for a Row, without its per-call field introspection: a big graph's
+    snapshot builds tens of thousands of rows. Row has no __post_init__, so nothing is skipped."""
+    derived = object.__new__(Row)
+    derived.__dict__.update(row.__dict__)
+    derived.__dict__.update(changes)
+    return derived
 
 
 def _num(value: Value) -> str:
@@ -133,7 +141,7 @@ class Stepper:
     def _valued_row(self, name: str) -> Row:
         partials = self.partials.get(name, {})
         forms = self.partial_forms.get(name, {})
-        return replace(
+        return _with(
             self.blank_row(name), value=self.values[name], value_closed=_text(self.value_forms.get(name)),
             partial_values=tuple((parent, scalar_or_array(value)) for parent, value in partials.items()),
             partial_closed=tuple((parent, _text(forms.get(parent))) for parent in partials))
@@ -253,7 +261,7 @@ class ForwardStepper(Stepper):
     def _row_at(self, name: str, index: int) -> Row:
         if self.value_step[name] > index:
             return self.blank_row(name)
-        return replace(self.valued_row(name), accumulated=self.tangents[name],
+        return _with(self.valued_row(name), accumulated=self.tangents[name],
                        accumulated_closed=self.tangent_forms.get(name), fd_check=self.checks.get(name))
 
 
@@ -337,7 +345,7 @@ class ReverseStepper(Stepper):
             if index < self.seed_step:
                 return row
             closed = "1" if np.ndim(self.seed) == 0 else f"1/{np.shape(self.seed)[0]}"
-            return replace(row, accumulated=self.seed, accumulated_closed=closed, fd_check=self.checks.get(name))
+            return _with(row, accumulated=self.seed, accumulated_closed=closed, fd_check=self.checks.get(name))
         count = bisect_right(self.contribution_steps.get(name, ()), index)
         if not count:
             return row
@@ -345,7 +353,7 @@ class ReverseStepper(Stepper):
         shown = tuple(contributions[:count])
         complete = count == len(contributions)
         closed = closed_form.chain_product(None, None, shown[-1].total)
-        return replace(row, accumulated=shown[-1].total, contributions=shown,
+        return _with(row, accumulated=shown[-1].total, contributions=shown,
                        accumulated_closed=_text(closed),
                        fd_check=self.checks.get(name) if complete else None)
 

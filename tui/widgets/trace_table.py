@@ -201,11 +201,8 @@ class TraceTable(DataTable, can_focus=False):
         total = len(self._final.rows)
         if not self.windowed:
             return list(range(total))
-        focus, node = focus_node(current), current.node
-        if focus is not None:
-            self._block = span_around(self._positions[focus], total, TABLE_RADIUS)
-        elif self._block == (0, 0):
-            self._block = span_around(0, total, TABLE_RADIUS)
+        node = current.node
+        self._block = span_around(self._focus_position(current), total, TABLE_RADIUS)
         first, last = self._block
         if node is not None and not first <= self._positions[node] < last \
                 and self._positions[node] not in self._pinned:
@@ -224,20 +221,25 @@ class TraceTable(DataTable, can_focus=False):
                          for cell, width in zip(self._longest[position], self._widths, strict=True))
             self.add_row(*self._cells(self._texts[row.name]), key=row.name, height=height)
         self._seen = current.rows
+        first, last = self._block
+        self.border_subtitle = f"rows {first + 1}–{last} of {len(current.rows)}" if self.windowed else ""
         self._place_cursor(current)
+
+    def _focus_position(self, snapshot: Snapshot) -> int:
+        """The row a window centres on (the first row before any step)."""
+        focus = focus_node(snapshot)
+        return 0 if focus is None else self._positions[focus]
 
     def _needs_refill(self, snapshot: Snapshot) -> bool:
         """Whether a windowed table must move its window: the step's row is missing or near an edge."""
-        focus, node = focus_node(snapshot), snapshot.node
+        node = snapshot.node
         if node is not None and node not in self._stages:
             return True
-        if focus is None:
-            return False
         first, last = self._block
         total = len(snapshot.rows)
         low = first + TABLE_MARGIN if first > 0 else 0
         high = last - TABLE_MARGIN if last < total else total
-        return not low <= self._positions[focus] < high
+        return not low <= self._focus_position(snapshot) < high
 
     def _cells(self, texts: tuple[str, ...]) -> list[Text]:
         return [Text(fit_cell(text, width), no_wrap=True) for text, width in zip(texts, self._widths, strict=True)]

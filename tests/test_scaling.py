@@ -15,7 +15,7 @@ from backprop_tui.core.engine.parser import graph_from_expression
 from backprop_tui.core.layout.placement import layout_dag
 from backprop_tui.core.layout.window import SHOW_WHOLE_LIMIT, WINDOW_RADIUS, graph_window, needs_window
 from backprop_tui.core.stepping.export import export_table
-from backprop_tui.core.stepping.problem import build_problem
+from backprop_tui.core.stepping.problem import build_problem, split_assignments
 from backprop_tui.core.stepping.steppers import ReverseStepper, Stepper, make_stepper
 
 
@@ -115,3 +115,38 @@ def test_a_window_near_the_end_is_as_big_and_holds_the_node():
     assert window.around(len(graph) - 1, 3)
     assert not window.around(window.first + 1, 3)
     assert window.names[0] == "X"
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("X=3,y=1,W=3", ["X=3", "y=1", "W=3"]),
+    ("W1[2,1]=0.5,b=1", ["W1[2,1]=0.5", "b=1"]),
+    ("a=1],b=2", ["a=1]", "b=2"]),
+    ("a[1,2=3", ["a[1", "2=3"]),
+    ("", [""]),
+])
+def test_assignments_split_at_commas_outside_brackets(text, parts):
+    assert split_assignments(text) == parts
+
+
+def test_splitting_many_assignments_reads_each_character_a_bounded_number_of_times():
+    class Counted(str):
+        reads = 0
+
+        def __getitem__(self, key):
+            Counted.reads += 1
+            return str.__getitem__(self, key)
+
+    for count in (1_000, 4_000):
+        text = Counted(",".join(f"W[{i},{i}]=1" for i in range(count)))
+        Counted.reads = 0
+        assert len(split_assignments(text)) == count
+        assert Counted.reads <= 2 * len(text)
+
+
+def test_a_graph_with_thousands_of_inputs_builds_and_prints():
+    terms = 3_000
+    problem = build_problem(None, "+".join(f"x{i}" for i in range(terms)),
+                            ",".join(f"x{i}={i % 7}" for i in range(terms)))
+    final = problem.stepper().final()
+    assert final.row("x2999").accumulated == 1.0
+    assert final.row(problem.graph.output).value == sum(i % 7 for i in range(terms))

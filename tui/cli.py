@@ -7,6 +7,7 @@ one line on stderr and exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -111,6 +112,9 @@ def run_table(argv: Sequence[str]) -> int:
     if arguments.list_examples:
         write(list_examples())
         return 0
+    # Everything imported so far lives until exit: frozen, the collector stops re-walking it while a
+    # big graph's tens of thousands of rows are built (a tenth of `table`'s time on 10,000 nodes).
+    gc.freeze()
     problem = problem_from(arguments)
     write(export_table(problem.stepper(), problem.source, arguments.format))
     return 0

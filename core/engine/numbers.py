@@ -63,6 +63,8 @@ def scalar_or_array(value: Value) -> Value:
     """Scalars become numpy float64 (a float that gives inf/NaN for 1/0 instead of raising), arrays stay."""
     if isinstance(value, np.float64):
         return value
+    if type(value) is float or type(value) is int:
+        return np.float64(value)
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
         return np.float64(array)

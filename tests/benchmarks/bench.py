@@ -369,7 +369,7 @@ def main() -> int:
     figures += memory(iterations=2_000 if quick else 100_000)
     figures += big_graphs(terms=2_000 if quick else 10_000, repeats=1 if quick else 3)
     figures += big_graph_step_latency(terms=2_000 if quick else 10_000, presses=10 if quick else 60)
-    figures += scaling(sizes=(300, 1_000, 3_000) if quick else (1_000, 3_000, 10_000))
+    figures += scaling(sizes=(500, 1_000, 2_000) if quick else (1_000, 3_000, 10_000))
     if arguments.json:
         print(json.dumps({"figures": [asdict(figure) for figure in figures],
                           "seconds": time.perf_counter() - started, "quick": quick}, indent=2))

@@ -12,9 +12,8 @@ a node's contributions are kept once, and each row shows a prefix of them).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 
@@ -24,54 +23,12 @@ from ..engine.graph import Graph, GraphError
 from ..engine.numbers import Value, format_sum, format_value, is_finite, scalar_or_array
 from . import closed_form
 from .snapshot import Contribution, Mode, Row, Snapshot, Step, StepKind
+from .step_store import Prefix, StepOutline, Steps, derived_row
 
 SNAPSHOT_CACHE_ROWS = 2_000_000
 """Rows kept by a stepper's cache of recent snapshots (512 snapshots of a small graph, a few of a big one)."""
 INCREMENTAL_SPAN = 256
 """A snapshot at most this many steps from the last one built is that one with the changed rows replaced."""
-
-
-class StepOutline(NamedTuple):
-    """What a step is about, without its text: enough to find a node's steps in a big graph cheaply."""
-
-    kind: StepKind
-    node: str | None
-    edge: tuple[str, str] | None
-
-
-class Steps(Sequence[Step]):
-    """The stepper's steps, each built (and kept) the first time it is asked for."""
-
-    def __init__(self, stepper: Stepper) -> None:
-        self._stepper = stepper
-        self._built: dict[int, Step] = {}
-
-    def __len__(self) -> int:
-        return len(self._stepper.outline)
-
-    def __getitem__(self, index):  # type: ignore[override]
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        step = self._built.get(index)
-        if step is None:
-            step = self._built[index] = self._stepper._build_step(index)
-        return step
-
-    def __iter__(self) -> Iterator[Step]:
-        return (self[index] for index in range(len(self)))
-
-
-def _with(row: Row, **changes: object) -> Row:
-    """`dataclasses.replace` for a Row, without its per-call field introspection: a big graph's
-    snapshot builds tens of thousands of rows. Row has no __post_init__, so nothing is skipped."""
-    derived = object.__new__(Row)
-    derived.__dict__.update(row.__dict__)
-    derived.__dict__.update(changes)
-    return derived
 
 
 def _num(value: Value) -> str:
@@ -141,7 +98,7 @@ class Stepper:
     def _valued_row(self, name: str) -> Row:
         partials = self.partials.get(name, {})
         forms = self.partial_forms.get(name, {})
-        return _with(
+        return derived_row(
             self.blank_row(name), value=self.values[name], value_closed=_text(self.value_forms.get(name)),
             partial_values=tuple((parent, scalar_or_array(value)) for parent, value in partials.items()),
             partial_closed=tuple((parent, _text(forms.get(parent))) for parent in partials))
@@ -261,7 +218,7 @@ class ForwardStepper(Stepper):
     def _row_at(self, name: str, index: int) -> Row:
         if self.value_step[name] > index:
             return self.blank_row(name)
-        return _with(self.valued_row(name), accumulated=self.tangents[name],
+        return derived_row(self.valued_row(name), accumulated=self.tangents[name],
                        accumulated_closed=self.tangent_forms.get(name), fd_check=self.checks.get(name))
 
 
@@ -305,7 +262,7 @@ class ReverseStepper(Stepper):
             return self._seed_step(node)
         assert edge is not None
         count = bisect_right(self.contribution_steps[node], index)
-        return self._adjoint_step(node, edge[1], _Prefix(self.contributions[node], count))
+        return self._adjoint_step(node, edge[1], Prefix(self.contributions[node], count))
 
     def _value_step(self, name: str) -> Step:
         row = self.valued_row(name)
@@ -345,7 +302,7 @@ class ReverseStepper(Stepper):
             if index < self.seed_step:
                 return row
             closed = "1" if np.ndim(self.seed) == 0 else f"1/{np.shape(self.seed)[0]}"
-            return _with(row, accumulated=self.seed, accumulated_closed=closed, fd_check=self.checks.get(name))
+            return derived_row(row, accumulated=self.seed, accumulated_closed=closed, fd_check=self.checks.get(name))
         count = bisect_right(self.contribution_steps.get(name, ()), index)
         if not count:
             return row
@@ -353,29 +310,9 @@ class ReverseStepper(Stepper):
         shown = tuple(contributions[:count])
         complete = count == len(contributions)
         closed = closed_form.chain_product(None, None, shown[-1].total)
-        return _with(row, accumulated=shown[-1].total, contributions=shown,
+        return derived_row(row, accumulated=shown[-1].total, contributions=shown,
                        accumulated_closed=_text(closed),
                        fd_check=self.checks.get(name) if complete else None)
-
-
-class _Prefix(Sequence[Contribution]):
-    """The first `count` contributions of a node, without copying them (a step's running sum shows
-    only its first and last few terms, so a long fan-out's steps cost the same as a short one's)."""
-
-    def __init__(self, items: list[Contribution], count: int) -> None:
-        self._items, self._count = items, count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index):  # type: ignore[override]
-        if isinstance(index, slice):
-            return [self._items[i] for i in range(*index.indices(self._count))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError(index)
-        return self._items[index]
 
 
 def make_stepper(mode: Mode, graph: Graph, inputs: Mapping[str, Value], wrt: str | None = None) -> Stepper:

@@ -123,3 +123,13 @@ class TestScale:
             "n",  # ∂L/∂X += from z2: the sum -0.268941421 + 0.268941421 = 0
         ]
         assert snap_compare(lecture_app("mlp"), press=press, terminal_size=SIZE)
+
+
+class TestBigGraph:
+    def test_a_graph_past_the_limit_shows_windows_around_the_step(self, snap_compare):
+        from backprop_tui.core.stepping.problem import build_problem
+        from backprop_tui.tui.backprop_app import BackpropApp
+
+        app = BackpropApp(build_problem(None, "+".join(["X"] * 600), "X=1"))
+        press = ["end", *["p"] * 3]  # the backward pass's last steps: X's sum of 599 contributions
+        assert snap_compare(app, press=press, terminal_size=SIZE)

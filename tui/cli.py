@@ -7,6 +7,7 @@ one line on stderr and exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -160,6 +161,10 @@ def run_table(argv: Sequence[str]) -> int:
     if arguments.list_examples:
         write(list_examples())
         return 0
+    # One table, printed, then exit: what is built (rows, formulas, the JSON document) holds no
+    # reference cycles that would outlive the process, so the cycle collector has nothing to free;
+    # left on, it re-walks every row built so far, a sixth of `table`'s time on 10,000 nodes.
+    gc.disable()
     problem = problem_from(arguments)
     write(export_table(problem.stepper(), problem.source, arguments.format))
     return 0

@@ -16,6 +16,8 @@ SIGNIFICANT_DIGITS = 9
 
 def is_finite(value: Value) -> bool:
     """True when every entry is a finite number; used to flag NaN/inf in tables and JSON."""
+    if isinstance(value, float):  # np.float64 too: the scalar case, without numpy's per-call overhead
+        return math.isfinite(value)
     return bool(np.all(np.isfinite(value)))
 
 
@@ -33,6 +35,8 @@ def format_scalar(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
 
 def format_value(value: Value, digits: int = SIGNIFICANT_DIGITS) -> str:
     """A value as shown to the student: scalars plainly, batches as their mean with the batch size."""
+    if isinstance(value, float):
+        return format_scalar(value, digits)
     array = np.asarray(value)
     if array.ndim == 0:
         return format_scalar(float(array), digits)
@@ -59,6 +63,9 @@ def batch_mean(array: np.ndarray) -> float:
 
 def to_json_number(value: Value) -> float | list | None:
     """A plain JSON number (or list for a batch); NaN and infinities become null."""
+    if isinstance(value, float):
+        scalar = float(value)
+        return scalar if math.isfinite(scalar) else None
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
         scalar = float(array)
@@ -68,6 +75,10 @@ def to_json_number(value: Value) -> float | list | None:
 
 def scalar_or_array(value: Value) -> Value:
     """Scalars become numpy float64 (a float that gives inf/NaN for 1/0 instead of raising), arrays stay."""
+    if isinstance(value, np.float64):
+        return value
+    if type(value) is float or type(value) is int:
+        return np.float64(value)
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
         return np.float64(array)

@@ -13,11 +13,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from ..engine.graph import Graph, GraphError, topological_order
 from ..engine.mlp import ACTIVATIONS, Layer
-from ..stepping.snapshot import Step
 from .placement import Dag, Edge, GraphLayout, layout_dag
 
 COLLAPSE_ABOVE = 40
@@ -26,6 +25,13 @@ MAX_STEMS = 4
 """Parameter names listed in a parameter box's title before they are shortened."""
 
 GroupKind = Literal["node", "layer", "parameters"]
+
+
+class StepLike(Protocol):
+    """What GroupFocus reads of a step: its node (a Step, or a stepper's outline entry)."""
+
+    @property
+    def node(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -116,10 +122,12 @@ def group_layers(graph: Graph, layers: Sequence[Layer] | None = None) -> Groupin
     taken = set(graph.index)
     named: list[Group] = []
     for layer in layers:
-        neurons = tuple(name for name in graph.index if name in {*layer.affine, *layer.activation})
+        members = {*layer.affine, *layer.activation}
+        neurons = tuple(name for name in graph.index if name in members)
         if neurons:
             named.append(Group(_fresh(f"layer {layer.index}", taken), "layer", _layer_title(graph, layer), neurons))
-        parameters = tuple(name for name in graph.index if name in {*layer.weights, *layer.biases})
+        held = {*layer.weights, *layer.biases}
+        parameters = tuple(name for name in graph.index if name in held)
         if len(parameters) > 1:
             named.append(Group(_fresh(f"parameters {layer.index}", taken), "parameters",
                                _parameters_title(layer, parameters), parameters))
@@ -197,7 +205,7 @@ class GroupFocus:
     Looked up by bisection in each group's own steps, so the cost of a step does not depend on how
     many steps came before it, and a step looks the same however it was reached."""
 
-    def __init__(self, grouping: Grouping, steps: Sequence[Step]) -> None:
+    def __init__(self, grouping: Grouping, steps: Sequence[StepLike]) -> None:
         self._indices: dict[str, list[int]] = {}
         self._nodes: dict[str, list[str]] = {}
         for index, step in enumerate(steps):

@@ -7,7 +7,9 @@ the student recognise the lecture's entries, not to replace the decimals.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,12 +35,18 @@ def _exact_number(value: Value) -> Formula | None:
 
 
 def _integer(value: Value) -> Formula | None:
-    if np.ndim(value) != 0:
+    if not isinstance(value, float) and np.ndim(value) != 0:
         return None
     scalar = float(value)
-    if np.isfinite(scalar) and scalar.is_integer() and abs(scalar) < 1e6:
-        return fm.number(scalar)
+    if math.isfinite(scalar) and scalar.is_integer() and abs(scalar) < 1e6:
+        return _integer_formula(scalar)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _integer_formula(scalar: float) -> Formula:
+    """Formulas are immutable, so one per integer serves every node (a big graph asks for `1` thousands of times)."""
+    return fm.number(scalar)
 
 
 def _keep(formula: Formula | None) -> Formula | None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Callable
 
+from .json_text import dumps_indented
 from .steppers import Stepper
 from .table import TableSource, table_json, text_columns
 
@@ -110,7 +110,7 @@ _LAYOUTS: dict[str, Callable[[list[str], list[list[str]]], str]] = {
 def export_table(stepper: Stepper, source: TableSource, fmt: str) -> str:
     """The completed table of `stepper` in format `fmt` (one of TABLE_FORMATS)."""
     if fmt == "json":
-        return json.dumps(table_json(stepper, source), ensure_ascii=False, indent=2, allow_nan=False)
+        return dumps_indented(table_json(stepper, source))
     if fmt not in _LAYOUTS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(TABLE_FORMATS)}")
     header, rows = text_columns(stepper.final())

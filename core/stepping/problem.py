@@ -6,7 +6,6 @@ and refuse exactly the same things with the same messages.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from ..engine.graph import Graph, GraphError
@@ -58,6 +57,28 @@ class Problem:
         return Problem(self.source, self.graph, dict(self.inputs), wrt, self.mode)
 
 
+def split_assignments(text: str) -> list[str]:
+    """`X=3,W1[2,1]=0.5` split at each comma whose next bracket is not a `]` (a comma inside
+    brackets belongs to a name). One pass from the right finds every comma's next bracket; the
+    look-ahead regex this replaces rescanned the rest of the text at every comma."""
+    keep: set[int] = set()
+    next_bracket = ""
+    for position in range(len(text) - 1, -1, -1):
+        char = text[position]
+        if char in "[]":
+            next_bracket = char
+        elif char == "," and next_bracket == "]":
+            keep.add(position)
+    parts: list[str] = []
+    start = 0
+    for position, char in enumerate(text):
+        if char == "," and position not in keep:
+            parts.append(text[start:position])
+            start = position + 1
+    parts.append(text[start:])
+    return parts
+
+
 def parse_assignments(text: str | None) -> dict[str, float]:
     """`X=3,y=1,W=3` as a dict; every value must be a finite number, every name given once.
 
@@ -66,7 +87,7 @@ def parse_assignments(text: str | None) -> dict[str, float]:
     values: dict[str, float] = {}
     if not text:
         return values
-    for part in re.split(r",(?![^\[]*\])", text):
+    for part in split_assignments(text):
         part = part.strip()
         if not part:
             continue
@@ -111,7 +132,7 @@ def build_problem(example_name: str | None = None, expression: str | None = None
     except GraphError as error:
         raise ProblemError(str(error)) from None
     given = parse_assignments(at)
-    unknown = [name for name in given if name not in graph.inputs]
+    unknown = [name for name in given if name not in graph.index or graph.node(name).op is not None]
     if unknown:
         raise ProblemError(f"unknown variable {unknown[0]!r}: the graph's inputs are {', '.join(graph.inputs)}")
     inputs = {**defaults, **given}

@@ -7,6 +7,7 @@ are frozen dataclasses, so the same step always compares equal to itself however
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from ..engine.numbers import Value
@@ -111,7 +112,10 @@ class Snapshot:
         return "backward"
 
     def row(self, name: str) -> Row:
-        for row in self.rows:
-            if row.name == name:
-                return row
-        raise KeyError(name)
+        return self.rows[self._positions[name]]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        """Each row's position, found once per snapshot, so looking rows up costs O(1) (not a
+        dataclass field: it takes no part in equality)."""
+        return {row.name: position for position, row in enumerate(self.rows)}

@@ -1,15 +1,18 @@
 """Forward-mode and reverse-mode steppers: the lecture's table, filled one node at a time.
 
-A stepper runs the engine once, then serves a snapshot for any step index. Building a snapshot
-costs one pass over the rows, whatever the index, so stepping back and forth is cheap and lands on
-exactly the same (equal) snapshot every time.
+A stepper runs the engine once, then serves a snapshot for any step index. Everything the steps
+show is built when it is first asked for: a step's text when that step is shown, a row when a
+snapshot needs it. A snapshot next to the one shown last is that one with the rows of the steps
+between them replaced, so a key press costs the same on a graph of ten thousand nodes as on the
+lecture's six, and stepping back and forth lands on exactly the same (equal) snapshot every time.
+The work and memory of building a stepper grow linearly with the graph (fan-out sums included:
+a node's contributions are kept once, and each row shows a prefix of them).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
-from dataclasses import replace
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -20,7 +23,13 @@ from ..engine.graph import Graph, GraphError
 from ..engine.numbers import Value, format_sum, format_value, is_finite, scalar_or_array
 from . import closed_form
 from . import monomial as mono
-from .snapshot import Contribution, Mode, Row, Snapshot, Step
+from .snapshot import Contribution, Mode, Row, Snapshot, Step, StepKind
+from .step_store import Prefix, StepOutline, Steps, derived_row
+
+SNAPSHOT_CACHE_ROWS = 2_000_000
+"""Rows kept by a stepper's cache of recent snapshots (512 snapshots of a small graph, a few of a big one)."""
+INCREMENTAL_SPAN = 256
+"""A snapshot at most this many steps from the last one built is that one with the changed rows replaced."""
 
 
 def _num(value: Value) -> str:
@@ -58,23 +67,40 @@ class Stepper:
                                                 self.partials[name])
             for name in graph.operations
         } if scalar else {}
-        self._blank = {node.name: self._blank_row(node.name) for node in graph.nodes}
-        self._valued = {node.name: self._valued_row(node.name) for node in graph.nodes}
-        self.steps: list[Step] = [self._start_step()]
+        self._blank: dict[str, Row] = {}
+        self._valued: dict[str, Row] = {}
+        self.outline: list[StepOutline] = [StepOutline("start", None, None)]
+        self.steps: Sequence[Step] = Steps(self)
         self.value_step: dict[str, int] = {name: 0 for name in graph.inputs}
-        self.snapshot = lru_cache(maxsize=512)(self._snapshot)
+        self._last: Snapshot | None = None
+        cached = max(4, min(512, SNAPSHOT_CACHE_ROWS // max(len(graph), 1)))
+        self.snapshot = lru_cache(maxsize=cached)(self._snapshot)
 
     def __len__(self) -> int:
-        return len(self.steps)
+        return len(self.outline)
 
     @property
     def sweeps_for_full_gradient(self) -> int:
         """How many sweeps this mode needs for the gradient with respect to every input."""
         return len(self.graph.inputs) if self.mode == "forward" else 1
 
+    def blank_row(self, name: str) -> Row:
+        """The row before its node is computed (built once, then shared by every snapshot)."""
+        row = self._blank.get(name)
+        if row is None:
+            row = self._blank[name] = self._blank_row(name)
+        return row
+
+    def valued_row(self, name: str) -> Row:
+        """The row once its node's value and local partials are known (built once, then shared)."""
+        row = self._valued.get(name)
+        if row is None:
+            row = self._valued[name] = self._valued_row(name)
+        return row
+
     def _blank_row(self, name: str) -> Row:
         graph = self.graph
-        formulas = graph.local_partial_formulas(name) if name in graph.operations else {}
+        formulas = graph.local_partial_formulas(name) if graph.node(name).op is not None else {}
         return Row(name=name, op=graph.node(name).op, definition=str(graph.definitions[name]),
                    expanded=str(graph.expanded[name]),
                    partial_formulas=tuple((parent, str(text)) for parent, text in formulas.items()))
@@ -82,8 +108,8 @@ class Stepper:
     def _valued_row(self, name: str) -> Row:
         partials = self.partials.get(name, {})
         forms = {parent: mono.text(monomial) for parent, monomial in self.partial_monomials.get(name, {}).items()}
-        return replace(
-            self._blank[name], value=self.values[name], value_closed=_text(self.value_forms.get(name)),
+        return derived_row(
+            self.blank_row(name), value=self.values[name], value_closed=_text(self.value_forms.get(name)),
             partial_values=tuple((parent, scalar_or_array(value)) for parent, value in partials.items()),
             partial_closed=tuple((parent, forms.get(parent)) for parent in partials))
 
@@ -92,7 +118,7 @@ class Stepper:
         return Step("start", None, None, "", f"Inputs {given}. Nothing computed yet.")
 
     def _value_explanation(self, name: str) -> str:
-        row = self._valued[name]
+        row = self.valued_row(name)
         return f"{name} = {row.definition} = {format_value(row.value)}{self._non_finite_note(name)}"
 
     def _non_finite_note(self, name: str) -> str:
@@ -111,13 +137,41 @@ class Stepper:
         note = self.notes.get(name)
         return f"  [{note}]" if note else ""
 
+    def _build_step(self, index: int) -> Step:
+        """The text of step `index` (called once per step, when the step is first shown)."""
+        kind, node, edge = self.outline[index]
+        if kind == "start":
+            return self._start_step()
+        assert node is not None
+        return self._described_step(index, kind, node, edge)
+
+    def _described_step(self, index: int, kind: StepKind, node: str, edge: tuple[str, str] | None) -> Step:
+        raise NotImplementedError
+
     def _snapshot(self, index: int) -> Snapshot:
-        if not 0 <= index < len(self.steps):
-            raise IndexError(f"step {index} is outside 0..{len(self.steps) - 1}")
-        rows = tuple(self._row_at(node.name, index) for node in self.graph.nodes)
-        following = self.steps[index + 1].formula if index + 1 < len(self.steps) else None
-        return Snapshot(self.mode, self.wrt, self.graph.output, index, len(self.steps), self.steps[index],
-                        rows, following or None)
+        if not 0 <= index < len(self.outline):
+            raise IndexError(f"step {index} is outside 0..{len(self.outline) - 1}")
+        rows = self._rows_at(index)
+        following = self.steps[index + 1].formula if index + 1 < len(self.outline) else None
+        snapshot = Snapshot(self.mode, self.wrt, self.graph.output, index, len(self.outline), self.steps[index],
+                            rows, following or None)
+        self._last = snapshot
+        return snapshot
+
+    def _rows_at(self, index: int) -> tuple[Row, ...]:
+        """Every row at step `index`: from the last snapshot built when it is near (only the rows the
+        steps between them changed are rebuilt, the others are the same objects), else from scratch."""
+        last = self._last
+        if last is None or abs(last.index - index) > INCREMENTAL_SPAN:
+            return tuple(self._row_at(node.name, index) for node in self.graph.nodes)
+        rows = list(last.rows)
+        low, high = sorted((last.index, index))
+        position = self.graph.index
+        for step in range(low + 1, high + 1):
+            name = self.outline[step].node
+            if name is not None:
+                rows[position[name]] = self._row_at(name, index)
+        return tuple(rows)
 
     def _row_at(self, name: str, index: int) -> Row:
         raise NotImplementedError
@@ -140,8 +194,12 @@ class ForwardStepper(Stepper):
         self.depends = self._depends_on_wrt()
         self.terms = {name: self._terms(name) for name in graph.operations}
         for name in graph.operations:
-            self.value_step[name] = len(self.steps)
-            self.steps.append(self._tangent_step(name))
+            self.value_step[name] = len(self.outline)
+            parents = graph.node(name).parents
+            self.outline.append(StepOutline("value", name, (parents[0], name) if parents else None))
+
+    def _described_step(self, index: int, kind: StepKind, node: str, edge: tuple[str, str] | None) -> Step:
+        return self._tangent_step(node)
 
     def _depends_on_wrt(self) -> set[str]:
         """The nodes on some path from the input differentiated against (their tangent is not 0 by construction)."""
@@ -175,11 +233,11 @@ class ForwardStepper(Stepper):
 
     def _row_at(self, name: str, index: int) -> Row:
         if self.value_step[name] > index:
-            return self._blank[name]
+            return self.blank_row(name)
         terms = self.terms.get(name, ())
-        return replace(self._valued[name], accumulated=self.tangents[name],
-                       accumulated_closed=self.tangent_forms.get(name), fd_check=self.checks.get(name),
-                       contributions=terms if len(terms) > 1 else (), note=self.notes.get(name))
+        return derived_row(self.valued_row(name), accumulated=self.tangents[name],
+                           accumulated_closed=self.tangent_forms.get(name), fd_check=self.checks.get(name),
+                           contributions=terms if len(terms) > 1 else (), note=self.notes.get(name))
 
 
 class ReverseStepper(Stepper):
@@ -191,9 +249,8 @@ class ReverseStepper(Stepper):
                  notes: Mapping[str, str] | None = None) -> None:
         super().__init__(graph, inputs, wrt, notes)
         for name in graph.operations:
-            self.value_step[name] = len(self.steps)
-            self.steps.append(Step("value", name, None, f"{name} = {self._valued[name].definition}",
-                                   f"{self._value_explanation(name)}  (stored; {self._stored_partials(name)})"))
+            self.value_step[name] = len(self.outline)
+            self.outline.append(StepOutline("value", name, None))
         out = graph.output
         rows = np.shape(self.values[out])
         # Over a batch the loss is the mean of the rows' losses (what training descends), so every
@@ -203,29 +260,40 @@ class ReverseStepper(Stepper):
         self.adjoints = {name: scalar_or_array(value) for name, value in adjoints.items()}
         self.checks = (reverse_checks(graph, self.values, self.adjoints, self.seed)
                        if len(graph) <= FD_NODE_LIMIT else {})
-        self.seed_step = len(self.steps)
-        if rows:
-            self.steps.append(Step("seed", out, None, f"d(mean {out})/d{out} = 1/{rows[0]}",
-                                   f"d(mean {out})/d{out} = 1/{rows[0]} on each of the {rows[0]} rows: the batch's "
-                                   f"loss is the mean of its rows' losses, so the backward pass starts with seed 1/n"))
-        else:
-            self.steps.append(Step("seed", out, None, f"d{out}/d{out} = 1",
-                                   f"d{out}/d{out} = 1: the backward pass starts from the output with seed 1"))
+        self.seed_step = len(self.outline)
+        self.outline.append(StepOutline("seed", out, None))
+        # Each node's contributions are kept once, in order, with the step that sends each; a row
+        # at step i shows the prefix sent by then (found by bisection), never a copy per step.
         forms = closed_form.AdjointForms(out, self.partial_monomials)
-        self.contributions: dict[str, list[tuple[int, Contribution]]] = {}
+        self.contributions: dict[str, list[Contribution]] = {}
+        self.contribution_steps: dict[str, list[int]] = {}
         self.running_forms: dict[str, list[str | None]] = {}
-        self._expected = Counter(edge.parent for edge in edges)
+        """The closed form of each node's running sum after each contribution (None past a readable length)."""
         for edge in edges:
             done = self.contributions.setdefault(edge.parent, [])
             value = scalar_or_array(edge.value)
-            total = value if not done else scalar_or_array(done[-1][1].total + value)
-            done.append((len(self.steps), Contribution(edge.child, value, total)))
+            total = value if not done else scalar_or_array(done[-1].total + value)
+            done.append(Contribution(edge.child, value, total))
             self.running_forms.setdefault(edge.parent, []).append(forms.add(edge.parent, edge.child, total))
-            self.steps.append(self._adjoint_step(edge.parent, edge.child, value, done))
+            self.contribution_steps.setdefault(edge.parent, []).append(len(self.outline))
+            self.outline.append(StepOutline("adjoint", edge.parent, (edge.parent, edge.child)))
+
+    def _described_step(self, index: int, kind: StepKind, node: str, edge: tuple[str, str] | None) -> Step:
+        if kind == "value":
+            return self._value_step(node)
+        if kind == "seed":
+            return self._seed_step(node)
+        assert edge is not None
+        count = bisect_right(self.contribution_steps[node], index)
+        return self._adjoint_step(node, edge[1], Prefix(self.contributions[node], count))
+
+    def _value_step(self, name: str) -> Step:
+        return Step("value", name, None, f"{name} = {self.valued_row(name).definition}",
+                    f"{self._value_explanation(name)}  (stored; {self._stored_partials(name)})")
 
     def _stored_partials(self, name: str) -> str:
         """`∂ξ4/∂ξ3 = −1/ξ3² = −1/(1+e^-9)² = -0.999753226`, each text once (`∂ξ3/∂ξ2 = 1`)."""
-        row = self._valued[name]
+        row = self.valued_row(name)
         closed = dict(row.partial_closed)
         parts = []
         for (parent, formula), (_, value) in zip(row.partial_formulas, row.partial_values, strict=False):
@@ -236,43 +304,55 @@ class ReverseStepper(Stepper):
             parts.append(f"∂{name}/∂{parent} = {' = '.join(texts)}")
         return "; ".join(parts)
 
-    def _adjoint_step(self, parent: str, child: str, value: Value, done: list[tuple[int, Contribution]]) -> Step:
+    def _seed_step(self, out: str) -> Step:
+        rows = np.shape(self.seed)
+        if rows:
+            return Step("seed", out, None, f"d(mean {out})/d{out} = 1/{rows[0]}",
+                        f"d(mean {out})/d{out} = 1/{rows[0]} on each of the {rows[0]} rows: the batch's "
+                        f"loss is the mean of its rows' losses, so the backward pass starts with seed 1/n")
+        return Step("seed", out, None, f"d{out}/d{out} = 1",
+                    f"d{out}/d{out} = 1: the backward pass starts from the output with seed 1")
+
+    def _adjoint_step(self, parent: str, child: str, done: Sequence[Contribution]) -> Step:
         """`dL/dξ3 = dL/dξ4 · ∂ξ4/∂ξ3`: `d` for the totals, `∂` for the one local partial."""
         out = self.graph.output
+        value = done[-1].value
         local = self.partials[child][parent]
         term = f"d{out}/d{child} · ∂{child}/∂{parent}"
-        closed = self.running_forms[parent][-1]
-        note = self._note(parent) if len(done) == self._expected[parent] else ""
+        closed = self.running_forms[parent][len(done) - 1]
+        note = self._note(parent) if len(done) == len(self.contributions[parent]) else ""
         if len(done) == 1:
             formula = f"d{out}/d{parent} = {term}"
             numbers = f"{_num(self.adjoints[child])} · {_num(local)} = {_with_closed(closed, value)}"
             return Step("adjoint", parent, (parent, child), formula, f"{formula} = {numbers}{note}")
         formula = f"d{out}/d{parent} += {term}"
         numbers = f"{_num(self.adjoints[child])} · {_num(local)} = {format_value(value)}"
-        total = done[-1][1].total
-        running = format_sum(done, total, lambda item: item[1].value)
+        total = done[-1].total
+        running = format_sum(done, total, lambda item: item.value)
         running = running[:len(running) - len(format_value(total))] + _with_closed(closed, total)
         explanation = f"{formula} = {numbers};  d{out}/d{parent} = {running}{note}"
         return Step("adjoint", parent, (parent, child), formula, explanation)
 
     def _row_at(self, name: str, index: int) -> Row:
         if self.value_step[name] > index:
-            return self._blank[name]
-        row = self._valued[name]
+            return self.blank_row(name)
+        row = self.valued_row(name)
         if name == self.graph.output:
             if index < self.seed_step:
                 return row
             closed = "1" if np.ndim(self.seed) == 0 else f"1/{np.shape(self.seed)[0]}"
-            return replace(row, accumulated=self.seed, accumulated_closed=closed, fd_check=self.checks.get(name))
-        received = self.contributions.get(name, [])
-        shown = tuple(contribution for step, contribution in received if step <= index)
-        if not shown:
+            return derived_row(row, accumulated=self.seed, accumulated_closed=closed, fd_check=self.checks.get(name),
+                               note=self.notes.get(name))
+        count = bisect_right(self.contribution_steps.get(name, ()), index)
+        if not count:
             return row
-        complete = len(shown) == len(received)
-        return replace(row, accumulated=shown[-1].total, contributions=shown,
-                       accumulated_closed=self.running_forms[name][len(shown) - 1],
-                       fd_check=self.checks.get(name) if complete else None,
-                       note=self.notes.get(name) if complete else None)
+        contributions = self.contributions[name]
+        shown = tuple(contributions[:count])
+        complete = count == len(contributions)
+        return derived_row(row, accumulated=shown[-1].total, contributions=shown,
+                           accumulated_closed=self.running_forms[name][count - 1],
+                           fd_check=self.checks.get(name) if complete else None,
+                           note=self.notes.get(name) if complete else None)
 
 
 def _with_closed(closed: str | None, value: Value) -> str:

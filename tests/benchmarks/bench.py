@@ -2,7 +2,8 @@
 
 Run `python tests/benchmarks/bench.py` (add `--quick` for the CI smoke run, `--json` for JSON, `--only classroom`
 for just the `backprop-tui serve` figures).
-Each line is `name value unit`, plus `ratio=…` against a baseline measured in the same process,
+Each line is `name value unit`, plus `ratio=…` against a baseline measured in the same process
+(or, for the scaling figures, the cost per node at the largest size against the smallest),
 and `target=…` where the budget sets one. Medians of repeated runs; stdlib timing only.
 """
 
@@ -360,6 +361,61 @@ def classroom(sizes: tuple[int, ...], timeout: float = 600.0) -> list[Figure]:
         figures.append(Figure(f"serve_first_frame_median_{students}_sessions", statistics.median(seconds) * 1000, "ms"))
         figures.append(Figure(f"serve_first_frame_max_{students}_sessions", max(seconds) * 1000, "ms"))
         figures.append(Figure(f"serve_rss_per_session_{students}_sessions", sum(rss) / students / 2**20, "MB"))
+
+
+# 6. Big graphs ----------------------------------------------------------------------------------------
+
+def _big_graph(which: str, terms: int) -> dict[str, float]:
+    """One figure of big_graph.py, measured in a fresh process so its peak memory is its own."""
+    done = subprocess.run([sys.executable, str(HERE / "big_graph.py"), which, str(terms)], check=True,
+                          capture_output=True, text=True, timeout=600)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def big_graphs(terms: int, repeats: int) -> list[Figure]:
+    """`table --format json` and the TUI's first paint on `X+X+…` with `terms` terms (one input feeding
+    every node), from process start: medians of `repeats` runs, peak resident memory of the worst."""
+    figures = []
+    for which, label, seconds_limit, megabytes_limit in (("table", "table_json", 1.0, 200),
+                                                          ("paint", "tui_first_paint", 2.0, 300)):
+        runs = [_big_graph(which, terms) for _ in range(repeats)]
+        seconds = statistics.median(run["seconds"] for run in runs)
+        cpu = statistics.median(run["cpu"] for run in runs)
+        peak = max(run["peak_mb"] for run in runs)
+        figures.append(Figure(f"{label}_{terms}_nodes", seconds * 1000, "ms", target=f"<{seconds_limit * 1000:.0f}",
+                              met=seconds < seconds_limit))
+        figures.append(Figure(f"{label}_{terms}_nodes_cpu", cpu * 1000, "ms", target=f"<{seconds_limit * 1000:.0f}",
+                              met=cpu < seconds_limit))
+        figures.append(Figure(f"{label}_{terms}_nodes_peak", peak, "MB", target=f"<{megabytes_limit}",
+                              met=peak < megabytes_limit))
+    return figures
+
+
+def big_graph_step_latency(terms: int, presses: int) -> list[Figure]:
+    """A key press on the `X+X+…` graph, forward from the start and back from the end, against the baseline."""
+    from backprop_tui.core.stepping.problem import build_problem
+    from backprop_tui.tui.backprop_app import BackpropApp
+
+    problem = build_problem(None, "+".join(["X"] * terms), "X=1")
+    base = asyncio.run(_press_latency(_baseline_app, presses))
+    forward = asyncio.run(_press_latency(lambda: BackpropApp(problem), presses))
+    return [Figure("step_latency_baseline_again", base * 1000, "ms"),
+            ratio_figure(f"step_latency_sum_{terms}_nodes", forward, base, 2.0)]
+
+
+def scaling(sizes: tuple[int, ...]) -> list[Figure]:
+    """Parse, step and print the table at each size (once imported): CPU time and traced peak memory,
+    and the ratio of the largest size's cost per node to the smallest's (1 for linear growth)."""
+    runs = {terms: _big_graph("work", terms) for terms in sizes}
+    figures = []
+    for terms, run in runs.items():
+        figures.append(Figure(f"scaling_{terms}_nodes_cpu", run["cpu"] * 1000, "ms"))
+        figures.append(Figure(f"scaling_{terms}_nodes_traced", run["traced_mb"], "MB"))
+    small, large = sizes[0], sizes[-1]
+    for key, label in (("cpu", "time"), ("traced_mb", "memory")):
+        ratio = (runs[large][key] / large) / (runs[small][key] / small)
+        figures.append(Figure(f"scaling_{label}_per_node_{large}_vs_{small}", ratio, "x", ratio,
+                              "<=1.5", ratio <= 1.5))
     return figures
 
 
@@ -379,6 +435,9 @@ def main() -> int:
         figures += scalar_graphs(nodes=2_000 if quick else 10_000, repeats=2 if quick else 5)
         figures += memory(iterations=2_000 if quick else 100_000)
         figures += bounded_run_memory(iterations=20_000 if quick else 500_000)
+        figures += big_graphs(terms=2_000 if quick else 10_000, repeats=1 if quick else 3)
+        figures += big_graph_step_latency(terms=2_000 if quick else 10_000, presses=10 if quick else 60)
+        figures += scaling(sizes=(500, 1_000, 2_000) if quick else (1_000, 3_000, 10_000))
     figures += classroom(sizes=(1,) if quick else (1, 10, 30))
     if arguments.json:
         print(json.dumps({"figures": [asdict(figure) for figure in figures],

@@ -34,7 +34,7 @@ NOTE_ID = "stepper-note"
 def step_of(stepper: Stepper, name: str, backward: bool) -> int:
     """The step that computes `name`: its value, or in the backward pass its complete adjoint."""
     kinds = ("seed", "adjoint") if backward else ("value",)
-    steps = [index for index, step in enumerate(stepper.steps) if step.node == name and step.kind in kinds]
+    steps = [index for index, step in enumerate(stepper.outline) if step.node == name and step.kind in kinds]
     if not steps:
         return 0
     return steps[-1] if backward else steps[0]
@@ -111,7 +111,7 @@ class StepperScreen(Screen[None]):
             return False
         self.problem, self.stepper = problem, stepper
         final = stepper.final()
-        self.query_one(GraphCanvas).load(problem.graph, final, group_layers(problem.graph), stepper.steps)
+        self.query_one(GraphCanvas).load(problem.graph, final, group_layers(problem.graph), stepper.outline)
         self.refresh_bindings()
         self.query_one(TraceTable).load(final)
         self.query_one(StepperHeader).problem = problem

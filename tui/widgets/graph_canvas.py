@@ -3,7 +3,9 @@
 A Line API widget: `core.layout` decides where every box and line goes once per graph (and
 `core.grouping` which nodes a layer's box holds, when the graph is collapsed to layers); each key
 press only changes which boxes and edges are lit and what the boxes say, and only the visible part
-of the visible lines is painted.
+of the visible lines is painted. A graph too big to draw whole (`core.layout.window`) is drawn as a
+window of nodes around the current step, laid out again only when the step nears its edge; a key
+press then touches the window's boxes, not the graph's.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from backprop_tui.core.engine.graph import Graph
-from backprop_tui.core.layout.grouping import GroupFocus, Grouping, collapsed_layout, group_layers
-from backprop_tui.core.layout.placement import Box, GraphLayout, layout_graph
-from backprop_tui.core.stepping.snapshot import Row, Snapshot, Step
+from backprop_tui.core.layout.grouping import GroupFocus, Grouping, StepLike, collapsed_layout, group_layers
+from backprop_tui.core.layout.placement import Box, GraphLayout, layout_dag, layout_graph
+from backprop_tui.core.layout.window import Window, focus_node, graph_window, needs_window
+from backprop_tui.core.stepping.snapshot import Row, Snapshot
 
 from .graph_boxes import (
     GROUP_HEIGHT,
@@ -40,6 +43,10 @@ from .trace_table import row_stage
 
 KINDS = ("pending", "computed", "derived", "current", "edge", "lit")
 """How a cell is painted: a box's state, or an edge lit or not; each a component class."""
+
+
+WINDOW_MARGIN = 3
+"""The window is laid out again when the step's node comes this close to its edge."""
 
 
 def lit_edges(snapshot: Snapshot, graph: Graph) -> frozenset[tuple[str, str]]:
@@ -97,8 +104,12 @@ class GraphCanvas(ScrollView, can_focus=False):
         self._lit: frozenset[tuple[str, str]] = frozenset()
         self._stages: dict[str, tuple[bool, bool, int]] = {}
         self._styles: dict[str | None, Style] = {}
+        self._window: Window | None = None
+        self._seen: tuple[Row, ...] | None = None
+        self._current: str | None = None
 
-    def load(self, graph: Graph, final: Snapshot, grouping: Grouping | None = None, steps: Sequence[Step] = ()) -> None:
+    def load(self, graph: Graph, final: Snapshot, grouping: Grouping | None = None,
+             steps: Sequence[StepLike] = ()) -> None:
         """Take a new graph (its layouts are made when first shown); a different graph starts collapsed
         when `grouping` says it is big enough, the same graph in another mode keeps the reader's choice."""
         same = graph is self.graph
@@ -107,6 +118,7 @@ class GraphCanvas(ScrollView, can_focus=False):
         self._focus = GroupFocus(self.grouping, steps)
         self._drawings, self._stages, self._texts, self._states = {}, {}, {}, {}
         self._rows = {row.name: row for row in final.rows}
+        self._window, self._seen, self._current = None, None, None
         self.set_reactive(GraphCanvas.snapshot, None)
         collapsed = (self.collapsed if same else self.grouping.collapsed_by_default) and self.grouping.collapsible
         self.set_reactive(GraphCanvas.collapsed, collapsed)
@@ -120,17 +132,28 @@ class GraphCanvas(ScrollView, can_focus=False):
         if self.snapshot is not None:
             self.watch_snapshot(self.snapshot)
 
-    def _show_drawing(self) -> None:
-        """Switch to the collapsed or the full drawing, laying it out the first time it is shown."""
+    def _show_drawing(self, center: str | None = None) -> None:
+        """Switch to the collapsed or the full drawing, laying it out the first time it is shown; a
+        graph too big to draw whole gets the window around `center` (or the current step's node)."""
         if self.graph is None or self._final is None or self.grouping is None:
             return
         collapsed = self.is_collapsed
-        if collapsed not in self._drawings:
-            self._drawings[collapsed] = DrawingIndex(self._layout(collapsed))
-        self._index = self._drawings[collapsed]
+        if not collapsed and needs_window(self.graph):
+            center = center or (focus_node(self.snapshot) if self.snapshot is not None else None)
+            self._window = graph_window(self.graph, center or self.graph.nodes[0].name)
+            self._index = DrawingIndex(self._window_layout(self._window))
+        else:
+            self._window = None
+            if collapsed not in self._drawings:
+                self._drawings[collapsed] = DrawingIndex(self._layout(collapsed))
+            self._index = self._drawings[collapsed]
         self.drawing = self._index.layout
-        self.border_subtitle = "" if not self.grouping.collapsible else (
-            "one box per layer · c expands" if collapsed else "every node · c collapses to layers")
+        if self._window is not None:
+            self.border_subtitle = self._window.caption + (" · c collapses to layers"
+                                                           if self.grouping.collapsible else "")
+        else:
+            self.border_subtitle = "" if not self.grouping.collapsible else (
+                "one box per layer · c expands" if collapsed else "every node · c collapses to layers")
         self.virtual_size = Size(self.drawing.width, self.drawing.height)
         self.refresh()
 
@@ -149,6 +172,14 @@ class GraphCanvas(ScrollView, can_focus=False):
         widths.update({group.key: widest[group.kind] for group in groups})
         return collapsed_layout(self.grouping, widths, {group.key: GROUP_HEIGHT for group in groups})
 
+    def _window_layout(self, window: Window) -> GraphLayout:
+        """The window's nodes, each box as wide as the widest text the final step shows in it."""
+        assert self._final is not None and self.graph is not None
+        final, index = self._final, self.graph.index
+        widths = {name: min(max(len(text) for text in box_texts(final.rows[index[name]], final)), MAX_TEXT)
+                  + PADDING for name in window.names}
+        return layout_dag(window.dag, widths)
+
     @property
     def is_collapsed(self) -> bool:
         """Whether the drawing shown is the collapsed one."""
@@ -162,13 +193,18 @@ class GraphCanvas(ScrollView, can_focus=False):
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is None or self.graph is None or self.grouping is None:
             return
-        for row in snapshot.rows:
+        if self._window is not None:
+            focus = focus_node(snapshot)
+            if focus is not None and not self._window.around(self.graph.index[focus], WINDOW_MARGIN):
+                self._show_drawing(focus)
+        for row in self._rows_to_update(snapshot):
             self._rows[row.name] = row
             stage = row_stage(row)
             if self._stages.get(row.name) != stage:
                 self._stages[row.name] = stage
                 self._texts[row.name] = box_texts(row, snapshot)
             self._states[row.name] = self._state(row, snapshot)
+        self._seen, self._current = snapshot.rows, snapshot.node
         lit = lit_edges(snapshot, self.graph)
         if self.is_collapsed:
             self._relight_groups(snapshot)
@@ -177,6 +213,23 @@ class GraphCanvas(ScrollView, can_focus=False):
         if snapshot.node is not None:
             self.show_node(snapshot.node)
         self.refresh()
+
+    def _rows_to_update(self, snapshot: Snapshot) -> list[Row]:
+        """The rows whose box may look different now: a window's boxes; otherwise the rows that are
+        not the very objects seen last time (a stepper shares unchanged rows between snapshots) and
+        the current node's before and now."""
+        assert self.graph is not None
+        rows, index = snapshot.rows, self.graph.index
+        if self._window is not None:
+            return [rows[index[name]] for name in self._window.names]
+        seen = self._seen
+        if seen is None or len(seen) != len(rows):
+            return list(rows)
+        changed = {row.name: row for row, old in zip(rows, seen, strict=True) if row is not old}
+        for name in (self._current, snapshot.node):
+            if name is not None:
+                changed.setdefault(name, rows[index[name]])
+        return list(changed.values())
 
     def _relight_groups(self, snapshot: Snapshot) -> None:
         """New text and state for every layer's box: the member it shows follows the steps."""
@@ -268,3 +321,4 @@ class GraphCanvas(ScrollView, can_focus=False):
             index = self.snapshot.index if self.snapshot is not None else 0
             name = self._focus.member(name, index) or group.members[0]
         self.post_message(self.NodeClicked(name))
+

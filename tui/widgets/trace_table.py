@@ -3,7 +3,9 @@
 Every node has a row from the start (inputs first, the loss last, in the one topological order),
 sized for the text the last step will show, so nothing jumps while the table fills. A step only
 rewrites the cells whose text changed: stepping through a hundred-node graph stays as quick as
-stepping through the lecture's six.
+stepping through the lecture's six. A graph too big to table whole (`core.layout.window`) keeps a
+window of rows around the current step (and the few rows outside it that steps have visited, such
+as an input every node reads), refilled only when the step nears the window's edge.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable
 
+from backprop_tui.core.layout.window import TABLE_RADIUS, focus_node, span_around
 from backprop_tui.core.stepping.snapshot import Row, Snapshot
 from backprop_tui.core.stepping.table import (
     accumulated_header,
@@ -33,6 +36,12 @@ MAX_ROW_HEIGHT = 3
 """Lines a row may take when the columns are narrower than their text."""
 MIN_WIDTHS = (3, 8, 10, 14, 14, 14)
 """Narrowest each column gets in a small terminal: formulas give way first, numbers stay whole."""
+TABLE_WHOLE_LIMIT = 500
+"""A table with more rows than this shows a window of them around the current step."""
+TABLE_MARGIN = 15
+"""The window is refilled when the step's row comes this close to its edge."""
+MAX_PINNED = 8
+"""Rows outside the window kept in view because a step was about them (a fan-out input, the loss)."""
 
 
 def row_stage(row: Row) -> tuple[bool, bool, int, int]:
@@ -146,13 +155,25 @@ class TraceTable(DataTable, can_focus=False):
         self._stages: dict[str, tuple[bool, bool, int, int]] = {}
         self._fitted_to = -1
         self._widths: list[int] = [1] * len(COLUMNS)
+        self._longest: list[tuple[str, ...]] = []
+        self._positions: dict[str, int] = {}
+        self._block: tuple[int, int] = (0, 0)
+        self._pinned: list[int] = []
+        self._seen: tuple[Row, ...] | None = None
 
     def load(self, final: Snapshot) -> None:
         """Set up rows and columns for a new stepper, sized for its last step."""
         self._final = final
         self._fitted_to = -1
+        self._positions = {row.name: position for position, row in enumerate(final.rows)}
+        self._pinned = []
         self.set_reactive(TraceTable.snapshot, None)
         self._fit()
+
+    @property
+    def windowed(self) -> bool:
+        """Whether the table holds a window of the rows rather than all of them."""
+        return self._final is not None and len(self._final.rows) > TABLE_WHOLE_LIMIT
 
     def _available(self) -> int:
         width = self.size.width or self.app.size.width - 2
@@ -170,16 +191,57 @@ class TraceTable(DataTable, can_focus=False):
                    for index, header in enumerate(headers)]
         widths = fit_widths(natural, available, MIN_WIDTHS)
         self._widths = widths
+        self._longest = longest
         self.clear(columns=True)
         for key, header, width in zip(COLUMNS, headers, widths, strict=True):
             self.add_column(header, width=width, key=key)
-        current = self.snapshot or final
-        self._texts = {row.name: row_cells(row) for row in current.rows}
-        self._stages = {row.name: row_stage(row) for row in current.rows}
-        for row, cells in zip(final.rows, longest, strict=True):
-            height = max(fit_cell(cell, width).count("\n") + 1 for cell, width in zip(cells, widths, strict=True))
+        self._fill(self.snapshot or final)
+
+    def _shown_positions(self, current: Snapshot) -> list[int]:
+        """Every row, or for a big graph the window around the current step and the pinned rows."""
+        assert self._final is not None
+        total = len(self._final.rows)
+        if not self.windowed:
+            return list(range(total))
+        node = current.node
+        self._block = span_around(self._focus_position(current), total, TABLE_RADIUS)
+        first, last = self._block
+        if node is not None and not first <= self._positions[node] < last \
+                and self._positions[node] not in self._pinned:
+            self._pinned = [*self._pinned, self._positions[node]][-MAX_PINNED:]
+        return sorted({*range(first, last), *self._pinned})
+
+    def _fill(self, current: Snapshot) -> None:
+        """(Re)build the rows shown, their text at `current`, their height for the last step."""
+        self.clear()
+        self._texts, self._stages = {}, {}
+        for position in self._shown_positions(current):
+            row = current.rows[position]
+            self._texts[row.name] = row_cells(row)
+            self._stages[row.name] = row_stage(row)
+            height = max(fit_cell(cell, width).count("\n") + 1
+                         for cell, width in zip(self._longest[position], self._widths, strict=True))
             self.add_row(*self._cells(self._texts[row.name]), key=row.name, height=height)
+        self._seen = current.rows
+        first, last = self._block
+        self.border_subtitle = f"rows {first + 1}–{last} of {len(current.rows)}" if self.windowed else ""
         self._place_cursor(current)
+
+    def _focus_position(self, snapshot: Snapshot) -> int:
+        """The row a window centres on (the first row before any step)."""
+        focus = focus_node(snapshot)
+        return 0 if focus is None else self._positions[focus]
+
+    def _needs_refill(self, snapshot: Snapshot) -> bool:
+        """Whether a windowed table must move its window: the step's row is missing or near an edge."""
+        node = snapshot.node
+        if node is not None and node not in self._stages:
+            return True
+        first, last = self._block
+        total = len(snapshot.rows)
+        low = first + TABLE_MARGIN if first > 0 else 0
+        high = last - TABLE_MARGIN if last < total else total
+        return not low <= self._focus_position(snapshot) < high
 
     def _cells(self, texts: tuple[str, ...]) -> list[Text]:
         return [Text(fit_cell(text, width), no_wrap=True) for text, width in zip(texts, self._widths, strict=True)]
@@ -187,7 +249,10 @@ class TraceTable(DataTable, can_focus=False):
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is None or self._final is None:
             return
-        for row in snapshot.rows:
+        if self.windowed and self._needs_refill(snapshot):
+            self._fill(snapshot)
+            return
+        for row in self._rows_to_update(snapshot):
             stage = row_stage(row)
             if stage == self._stages[row.name]:
                 continue
@@ -198,7 +263,20 @@ class TraceTable(DataTable, can_focus=False):
                 if old != new:
                     self.update_cell(row.name, key, Text(fit_cell(new, width), no_wrap=True))
             self._texts[row.name] = cells
+        self._seen = snapshot.rows
         self._place_cursor(snapshot)
+
+    def _rows_to_update(self, snapshot: Snapshot) -> list[Row]:
+        """The rows shown that are not the very objects seen last time (a stepper shares unchanged
+        rows between snapshots), so a step costs what it changes, not what the graph holds."""
+        rows, seen = snapshot.rows, self._seen
+        if self.windowed:
+            candidates = [rows[self._positions[name]] for name in self._stages]
+        elif seen is None or len(seen) != len(rows):
+            return list(rows)
+        else:
+            candidates = [row for row, old in zip(rows, seen, strict=True) if row is not old]
+        return candidates
 
     def _place_cursor(self, snapshot: Snapshot) -> None:
         self.show_cursor = snapshot.node is not None

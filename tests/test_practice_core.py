@@ -141,7 +141,7 @@ def test_partial_hint_in_the_lectures_words():
 
 def test_lecture_backward_asks_the_adjoints_down_to_W():
     cells = exercise("lecture-backward").build(None).questions
-    assert [cell.label for cell in cells] == ["∂L/∂ξ5", "∂L/∂ξ4", "∂L/∂ξ3", "∂L/∂ξ2", "∂L/∂ξ1", "∂L/∂W"]
+    assert [cell.label for cell in cells] == ["dL/dξ5", "dL/dξ4", "dL/dξ3", "dL/dξ2", "dL/dξ1", "dL/dW"]
     assert cells[-1].expected == pytest.approx(LECTURE_DLDW, abs=1e-12)
 
 
@@ -167,7 +167,8 @@ def test_masked_snapshot_hides_the_cell_asked_and_everything_after():
 def test_table_cells_of_a_reverse_graph_ask_only_the_chosen_inputs():
     stepper = build_problem("neuron").stepper()
     labels = [cell.label for cell in table_cells(stepper, ("accumulated",), ("β1",))]
-    assert labels == ["∂L/∂p", "∂L/∂h", "∂L/∂β1"]
+    # L reads the logit h (issue 15): p is shown beside the loss, so the adjoints run L → h → β1.
+    assert labels == ["dL/dh", "dL/dβ1"]
 
 
 def test_graph_worksheet_refuses_a_graph_too_big_to_type_through():
@@ -181,7 +182,7 @@ def test_run_scores_first_try_hint_and_reveal():
     run = ExerciseRun(exercise("lecture-backward").build(None))
     assert run.submit("-1").kind == "right"
     wrong = run.submit("1")
-    assert wrong.kind == "wrong" and wrong.message.startswith("✗ not quite. Hint: ∂L/∂ξ4 = ∂L/∂ξ5 · ∂ξ5/∂ξ4")
+    assert wrong.kind == "wrong" and wrong.message.startswith("✗ not quite. Hint: dL/dξ4 = dL/dξ5 · ∂ξ5/∂ξ4")
     assert run.submit("-(1+e^-9)").kind == "right"
     assert run.submit("1/(").kind == "unparsed"  # a typo is not an attempt
     assert run.submit("2").kind == "wrong"
@@ -192,7 +193,7 @@ def test_run_scores_first_try_hint_and_reveal():
     assert run.finished and run.submit("1") is None
     score = run.score
     assert (score.first, score.hint, score.revealed, score.total) == (3, 1, 2, 6)
-    assert score.retry == ("∂L/∂ξ4", "∂L/∂ξ3", "∂L/∂ξ2")
+    assert score.retry == ("dL/dξ4", "dL/dξ3", "dL/dξ2")
     assert score.percent == round(100 * 3.5 / 6)
 
 
@@ -258,7 +259,7 @@ def test_progress_is_saved_atomically_and_read_back(tmp_path):
     again = ProgressStore(tmp_path)
     record = again.record("lecture-backward")
     assert (record.status, record.best, record.finished) == ("done", 0, 1)
-    assert record.retry[0] == "∂L/∂ξ5"
+    assert record.retry[0] == "dL/dξ5"
     assert again.record("neuron").status == "new"
     assert list(again.document()["exercises"]) == list(EXERCISE_IDS)
 

@@ -55,7 +55,7 @@ def test_a_question_the_lectures_xi4(snap_compare, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_a_hint_after_a_wrong_answer(snap_compare, size):
-    # lecture, backward: ∂L/∂ξ5 right, then 1 for ∂L/∂ξ4 (it is −(1+e^-9)): the hint names ∂ξ5/∂ξ4 = 1/ξ4
+    # lecture, backward: dL/dξ5 right, then 1 for dL/dξ4 (it is −(1+e^-9)): the hint names ∂ξ5/∂ξ4 = 1/ξ4
     assert snap_compare(BackpropApp(lesson="practice"), run_before=answering(1, "-1", "1"), terminal_size=SIZES[size])
 
 

@@ -94,21 +94,21 @@ async def test_the_score_and_the_state_file_after_a_finished_exercise(state_home
     async with BackpropApp(lesson="practice").run_test(size=SIZE) as pilot:
         screen = await open_exercise(pilot, index=1)  # the lecture's graph, backward: six cells
         answers = ["-1", "-(1+e^-9)",  # first try
-                   "1", "0.9998766",  # ∂L/∂ξ3: 1 is not 0.99988; right after the hint
-                   "?",  # ∂L/∂ξ2 revealed
-                   "1", "0.000123394576",  # ∂L/∂ξ1 after the hint
-                   "-3*e^-9/(1+e^-9)"]  # ∂L/∂W, the lecture's number
+                   "1", "0.9998766",  # dL/dξ3: 1 is not 0.99988; right after the hint
+                   "?",  # dL/dξ2 revealed
+                   "1", "0.000123394576",  # dL/dξ1 after the hint
+                   "-3*e^-9/(1+e^-9)"]  # dL/dW, the lecture's number
         for typed in answers:
             await answer(pilot, typed)
         assert screen.attempt.finished
         summary = text_of(screen, "#practice-score")
         assert "Score: 3 first try · 2 after a hint · 1 revealed · 6/6 · 67 %" in summary
-        assert "Cells to retry: ∂L/∂ξ3, ∂L/∂ξ2, ∂L/∂ξ1." in summary
+        assert "Cells to retry: dL/dξ3, dL/dξ2, dL/dξ1." in summary
         assert not screen.query_one(Input).display
         document = json.loads((state_home / "practice.json").read_text(encoding="utf-8"))
         record = document["exercises"]["lecture-backward"]
         assert (record["status"], record["best"], record["finished"]) == ("done", 67, 1)
-        assert record["retry"] == ["∂L/∂ξ3", "∂L/∂ξ2", "∂L/∂ξ1"]
+        assert record["retry"] == ["dL/dξ3", "dL/dξ2", "dL/dξ1"]
         await pilot.press("escape")
         await pilot.pause()
         listed = pilot.app.screen.query_one(OptionList).get_option_at_index(1)

@@ -28,7 +28,7 @@ class Cell:
     step: int
     expected: float
     label: str
-    """`ξ1`, `∂ξ4/∂ξ3`, `dξ1/dW`, `∂L/∂ξ4`: how the lecture names the cell."""
+    """`ξ1`, `∂ξ4/∂ξ3`, `dξ1/dW`, `dL/dξ4`: how the lecture names the cell."""
     hint: str
     """The local rule and the numbers it needs, never the answer itself."""
     answer: str
@@ -95,22 +95,25 @@ def tangent_cell(stepper: Stepper, name: str, step: int) -> Cell:
 
 
 def adjoint_cell(stepper: ReverseStepper, name: str, step: int, number: int) -> Cell:
-    """Reverse mode: one child's contribution ∂L/∂child · ∂child/∂ξ; from the second on, added to the sum."""
+    """Reverse mode: one child's contribution dL/dchild · ∂child/∂ξ; from the second on, added to the sum.
+
+    `d` for the accumulated totals, `∂` for the one local partial, as the lecture writes them."""
     out = stepper.graph.output
-    index, contribution = stepper.contributions[name][number - 1]
+    index = stepper.contribution_steps[name][number - 1]
+    contribution = stepper.contributions[name][number - 1]
     child = contribution.source
     local = stepper.partials[child][name]
-    label = f"∂{out}/∂{name}"
-    term = f"∂{out}/∂{child} · ∂{child}/∂{name}"
+    label = f"d{out}/d{name}"
+    term = f"d{out}/d{child} · ∂{child}/∂{name}"
     rule = dict(stepper.final().row(child).partial_formulas).get(name, "")
-    numbers = (f"∂{out}/∂{child} = {format_value(stepper.adjoints[child])}, "
+    numbers = (f"d{out}/d{child} = {format_value(stepper.adjoints[child])}, "
                f"∂{child}/∂{name} = {_chain(rule, format_value(local))}")
     total = contribution.total
     if number == 1:
         hint = f"{label} = {term}, with {numbers}"
         answer = f"{label} = {term} = {format_value(total)}"
     else:
-        before = stepper.contributions[name][number - 2][1].total
+        before = stepper.contributions[name][number - 2].total
         hint = (f"{label} += {term}: a fan-out, so add this term to what {name} already has ({format_value(before)}); "
                 f"{numbers}")
         answer = f"{label} = {format_value(before)} + {format_value(contribution.value)} = {format_value(total)}"
@@ -123,12 +126,12 @@ def table_cells(stepper: Stepper, kinds: Collection[CellKind], asked_inputs: Col
 
     Operations' cells are all asked, every local partial too (the table lists them in order, so one left
     shown would stand in another's place); an input's derivative only when it is in `asked_inputs`
-    (∂L/∂X is rarely the point).
+    (dL/dX is rarely the point).
     """
     graph = stepper.graph
     cells: list[Cell] = []
     wanted = set(graph.operations) | set(asked_inputs)
-    for index, step in enumerate(stepper.steps):
+    for index, step in enumerate(stepper.outline):
         name = step.node
         if name is None or name not in wanted:
             continue
@@ -140,7 +143,7 @@ def table_cells(stepper: Stepper, kinds: Collection[CellKind], asked_inputs: Col
             if "accumulated" in kinds and stepper.mode == "forward":
                 cells.append(tangent_cell(stepper, name, index))
         elif step.kind == "adjoint" and "accumulated" in kinds and isinstance(stepper, ReverseStepper):
-            number = [i for i, _ in stepper.contributions[name]].index(index) + 1
+            number = stepper.contribution_steps[name].index(index) + 1
             cells.append(adjoint_cell(stepper, name, index, number))
     return tuple(cells)
 

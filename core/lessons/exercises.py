@@ -51,7 +51,7 @@ MAX_GRAPH_CELLS = 200
 
 def graph_worksheet(problem: Problem) -> Worksheet:
     """Any one-sample graph as an exercise: forward mode asks values, partials and dξ/dW; reverse mode
-    values and ∂L/∂ξ (for every input). Refused for a batch or a graph too big to type through."""
+    values and dL/dξ (for every input). Refused for a batch or a graph too big to type through."""
     if any(np.ndim(value) for value in problem.inputs.values()):
         raise ValueError("practice works on one sample; this graph holds a batch")
     kinds: tuple[CellKind, ...] = (("value", "partial", "accumulated") if problem.mode == "forward"
@@ -97,16 +97,16 @@ EXERCISES: tuple[Exercise, ...] = (
              "each ξ's value, its local partial, and dξ/dW", _example("lecture", "forward",
                                                                     ("value", "partial", "accumulated"))),
     Exercise("lecture-backward", "the lecture's graph, backward (X=3, y=1, W=3)",
-             "∂L/∂ξ from the loss back to W", _example("lecture", "reverse", ("accumulated",))),
+             "dL/dξ from the loss back to W", _example("lecture", "reverse", ("accumulated",))),
     Exercise("descent-direction", "which way does the weight move? (slide 20)",
              "the direction of one descent step, from the slope's sign", _descent_direction),
     Exercise("neuron", "one neuron: affine, sigmoid, cross-entropy (slides 51, 61)",
-             "h, p and L, then ∂L/∂p, ∂L/∂h, ∂L/∂β1, ∂L/∂β0",
+             "h, p and L, then dL/dh, dL/dβ1, dL/dβ0",
              _example("neuron", "reverse", ("value", "accumulated"), ("β0", "β1"))),
     Exercise("two-inputs", "two inputs, x used twice: (x + y)·x + e^y",
              "values, local partials, and the sum at the fan-out x", _two_inputs),
     Exercise("lecture-full-backward", "both branches of the loss, backward (slide 69)",
-             "∂L/∂ξ back to W; p = ξ4 feeds both logs, so ∂L/∂ξ4 is a sum",
+             "dL/dξ back to W; p = ξ4 feeds both logs, so dL/dξ4 is a sum",
              _example("lecture-full", "reverse", ("accumulated",))),
     Exercise("minima", "which start finds the global minimum? (slide 38)",
              "where plain descent ends, from four starts", _minima),

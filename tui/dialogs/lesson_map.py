@@ -18,16 +18,16 @@ from backprop_tui.core.lessons.catalog import LESSONS, Lesson
 from .base import Dialog
 
 VISITED = "✓"
+DOING_ID = "lesson-doing"
 
 
 def lesson_prompt(number: int, lesson: Lesson, visited: bool, current: bool) -> Content:
-    """Two lines: the mark, number, title and slides; then, dimmed, what the student does there."""
+    """One line: the mark, number, title, slides and id (what the student does there is shown below the list)."""
     mark = VISITED if visited else " "
     here = "  ← you are here" if current else ""
     return Content.assemble(
         (f"{mark} {number:>2}  ", "bold $text-success" if visited else ""), (lesson.title, "bold"),
-        (f"  slides {lesson.slides}", "$text-muted"), (here, "$text-accent"),
-        "\n", (f"      {lesson.id} · {lesson.doing}", "dim"))
+        (f"  slides {lesson.slides} · {lesson.id}", "$text-muted"), (here, "$text-accent"))
 
 
 class LessonMapScreen(Dialog[str]):
@@ -46,6 +46,7 @@ class LessonMapScreen(Dialog[str]):
         with Vertical(classes="dialog lesson-map"):
             yield Label(Content("The lecture, chapter by chapter"), classes="dialog-title")
             yield OptionList(*options)
+            yield Label(id=DOING_ID)
             yield Label(Content(f"enter open · escape close · {VISITED} visited"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -53,6 +54,11 @@ class LessonMapScreen(Dialog[str]):
         ids = [lesson.id for lesson in LESSONS]
         options.highlighted = ids.index(self.current) if self.current in ids else 0
         options.focus()
+
+    @on(OptionList.OptionHighlighted)
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        chosen = next(lesson for lesson in LESSONS if lesson.id == event.option.id)
+        self.query_one(f"#{DOING_ID}", Label).update(Content(f"{chosen.id}: {chosen.doing}."))
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

@@ -96,7 +96,7 @@ class PracticeScreen(Screen[str | None]):
         if stepper is not None and self.worksheet.problem is not None:
             final = stepper.final()
             graph = self.worksheet.problem.graph
-            self.query_one(GraphCanvas).load(graph, final, group_layers(graph), stepper.steps)
+            self.query_one(GraphCanvas).load(graph, final, group_layers(graph), stepper.outline)
             self.query_one(TraceTable).load(final)
         self.store.started(self.exercise.id, self.worksheet.seed)
         self._tell_store_problem()

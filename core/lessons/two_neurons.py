@@ -166,31 +166,30 @@ def loss_series(run: DescentRun) -> tuple[np.ndarray, np.ndarray]:
 
 
 def explain(result: PartResult, shown: IterationView) -> tuple[str, ...]:
-    """What the curves say at this iteration, in the lesson's words (lines of at most 34 characters)."""
+    """What the curves say at this iteration, in the lesson's words: one sentence each (the screen wraps them)."""
     feature = result.setup.data.features[0]  # type: ignore[union-attr]
     low, high = float(shown.curves.maxhr[0]), float(shown.curves.maxhr[-1])
     if len(shown.crossings) == 1:
         where = shown.crossings[0]
         if not np.isfinite(where):
-            first = ("p is the same for every row:", "β1 = 0, so MaxHR plays no part.")
-        elif low <= where <= high:
-            first = (f"p = ½ at {feature} ≈ {where:.0f}, inside", f"the data ({low:.0f}–{high:.0f}).")
+            first = "p is the same for every row: β1 = 0, so MaxHR plays no part."
         else:
-            first = (f"p = ½ at {feature} ≈ {where:.0f}, outside", f"the data ({low:.0f}–{high:.0f}).")
-        return (*first, "One sigmoid steps only once: it", "cannot keep a band of MaxHR.")
+            side = "inside" if low <= where <= high else "outside"
+            first = f"p = ½ at {feature} ≈ {where:.0f}, {side} the data ({low:.0f}–{high:.0f})."
+        return first, "One sigmoid steps only once: it cannot keep a band of MaxHR."
     names = [f"h{index}" for index in range(1, len(shown.crossings) + 1)]
-    lines = tuple(f"{name} steps {'up' if up else 'down'} at {feature} ≈ {where:.0f}"
+    steps = tuple(f"{name} steps {'up' if up else 'down'} at {feature} ≈ {where:.0f}"
                   for name, where, up in zip(names, shown.crossings, shown.rising, strict=True))
     values = dict(zip(result.run.params, shown.params, strict=True))
     band = (shown.rising == (True, False) and shown.crossings[0] < shown.crossings[1]
             and values["W31"] > 0 and values["W32"] > 0)
     rows = len(result.setup.data)  # type: ignore[arg-type]
     if band and 0 < shown.predicted_disease < rows:
-        return (*lines, "q = W30 + W31·h1 + W32·h2 is high", "in between; p = σ(q) is the band.")
+        return (*steps, "q = W30 + W31·h1 + W32·h2 is high in between; p = σ(q) is the band.")
     if band:
         sign = ">" if shown.predicted_disease else "<"
-        return (*lines, "q = W30 + W31·h1 + W32·h2 peaks", f"between them, but is {sign} 0 for all.")
-    return (*lines, "q = W30 + W31·h1 + W32·h2", "and p = σ(q).")
+        return (*steps, f"q = W30 + W31·h1 + W32·h2 peaks between them, but is {sign} 0 for all.")
+    return (*steps, "q = W30 + W31·h1 + W32·h2 and p = σ(q).")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ iteration being looked at; the slider reports clicks up to the screen as `Iterat
 
 from __future__ import annotations
 
+import textwrap
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -19,6 +21,8 @@ from backprop_tui.core.engine.numbers import format_scalar
 from backprop_tui.core.lessons.two_neurons import CLASS_NAMES, IterationView, PartResult, explain
 
 PART_TITLES = {1: "one neuron", 2: "two hidden neurons"}
+PANEL_TEXT_WIDTH = 34
+"""The panel's lines are at most this wide, so nothing wraps again in the 80×24 layout."""
 DIGITS = 6
 COMPACT_DIGITS = 4
 
@@ -100,7 +104,8 @@ class RecipePanel(Static):
         for name, start, now, raw in zip(model.params, model.start, view.params, view.raw_params, strict=True):
             cells = (format_scalar(start, digits), format_scalar(now, digits), format_scalar(raw, digits))
             lines.append(Content(name.ljust(width) + "".join(text.rjust(cell) for text in cells)))
-        return [*lines, *gap, *(Content(line) for line in explain(result, view))]
+        said = [line for sentence in explain(result, view) for line in textwrap.wrap(sentence, PANEL_TEXT_WIDTH)]
+        return [*lines, *gap, *(Content(line) for line in said)]
 
 
 class IterationSlider(Widget):

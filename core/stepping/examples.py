@@ -30,16 +30,26 @@ class Example:
         return dict(values() if callable(values) else values)
 
 
-def lecture_graph() -> Graph:
-    """Slides 65-72: L = −y log(1/(1+e^(−WᵀX))), one node per basic function."""
-    b = GraphBuilder()
+def _lecture_probability(b: GraphBuilder) -> tuple[str, str]:
+    """The lecture's p = 1/(1+e^(−WᵀX)), one node per basic function (ξ1 … ξ4); returns y and p."""
     x, y, w = b.input("X"), b.input("y"), b.input("W")
     xi1 = b.op("neg_dot", w, x)
     xi2 = b.op("exp", xi1)
     xi3 = b.op("add", 1, xi2)
-    xi4 = b.op("reciprocal", xi3)
-    xi5 = b.op("log", xi4)
-    b.op("negmul", y, xi5, name="L")
+    return y, b.op("reciprocal", xi3)
+
+
+def _half_b(b: GraphBuilder, y: str, p: str) -> str:
+    """Lᴮ = −(1−y) log(1−p), the half of the loss that matters when y = 0 (slide 32)."""
+    log_one_minus_p = b.op("log", b.op("one_minus", p))
+    return b.op("negmul", b.op("one_minus", y), log_one_minus_p, name="Lᴮ")
+
+
+def lecture_graph() -> Graph:
+    """Slides 65-72: L = −y log(1/(1+e^(−WᵀX))), one node per basic function."""
+    b = GraphBuilder()
+    y, p = _lecture_probability(b)
+    b.op("negmul", y, b.op("log", p), name="L")
     return b.build("L")
 
 
@@ -47,11 +57,7 @@ def lecture_full_graph() -> Graph:
     """Slides 30-32 and 69: both halves of the loss, L = Lᴬ + Lᴮ with Lᴬ = −y log p and
     Lᴮ = −(1−y) log(1−p); p fans out to both logs, so dL/dW = dLᴬ/dW + dLᴮ/dW."""
     b = GraphBuilder()
-    x, y, w = b.input("X"), b.input("y"), b.input("W")
-    xi1 = b.op("neg_dot", w, x)
-    xi2 = b.op("exp", xi1)
-    xi3 = b.op("add", 1, xi2)
-    p = b.op("reciprocal", xi3)
+    y, p = _lecture_probability(b)
     log_p = b.op("log", p)
     one_minus_p = b.op("one_minus", p)
     log_one_minus_p = b.op("log", one_minus_p)
@@ -65,16 +71,8 @@ def lecture_full_graph() -> Graph:
 def lecture_b_graph() -> Graph:
     """Slide 32: the Lᴮ half alone, Lᴮ = −(1−y) log(1−p), the branch that matters when y = 0."""
     b = GraphBuilder()
-    x, y, w = b.input("X"), b.input("y"), b.input("W")
-    xi1 = b.op("neg_dot", w, x)
-    xi2 = b.op("exp", xi1)
-    xi3 = b.op("add", 1, xi2)
-    p = b.op("reciprocal", xi3)
-    one_minus_p = b.op("one_minus", p)
-    log_one_minus_p = b.op("log", one_minus_p)
-    one_minus_y = b.op("one_minus", y)
-    b.op("negmul", one_minus_y, log_one_minus_p, name="Lᴮ")
-    return b.build("Lᴮ")
+    y, p = _lecture_probability(b)
+    return b.build(_half_b(b, y, p))
 
 
 def neuron_graph() -> Graph:

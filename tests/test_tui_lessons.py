@@ -111,12 +111,12 @@ class TestClassificationKeys:
             expected = BAD.moved("β1", 1)
             assert calls == [("descent", {"β0": expected.beta0, "β1": expected.beta1})]
 
-    async def test_l_opens_the_loss_lesson(self) -> None:
+    async def test_p_opens_the_loss_lesson(self) -> None:
         app, calls = recording_app()
         async with app.run_test(size=SMALL) as pilot:
             await app.push_screen(ClassificationScreen())
             await settle(pilot)
-            await pilot.press("l")
+            await pilot.press("p")  # l is the lesson map everywhere
             assert calls == [("lesson", "loss")]
 
 

@@ -10,63 +10,27 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Footer
 
 from backprop_tui.core.lessons.classification import (
     COARSE_STEP,
     FINE_STEP,
     HandParams,
     Parameter,
-    heart_data,
-    next_seed,
     predict,
-    random_params,
 )
-from backprop_tui.core.lessons.session import Session
 
 from .. import navigation
 from ..widgets.hand_panel import HandPanel
 from ..widgets.plot_sigmoid import SigmoidPlot, plot_title
+from .hand_lesson import HandLessonScreen, LessonHeader
 
 B0 = Binding.Group(f"β0 ±{FINE_STEP['β0']:g} ⇧±{COARSE_STEP['β0']:g}", compact=True)
 B1 = Binding.Group(f"β1 ±{FINE_STEP['β1']:g} ⇧±{COARSE_STEP['β1']:g}", compact=True)
 """The footer shows the fine keys with both steps; the shifted (coarse) keys are in the group's text."""
 
 
-def session_of(screen: Screen) -> Session:
-    """The app's session; an app without one (a bare test app) gets one, kept on the app."""
-    app = screen.app
-    session = getattr(app, "session", None)
-    if session is None:
-        session = Session()
-        app.session = session  # type: ignore[attr-defined]
-    return session
-
-
-class LessonHeader(Horizontal):
-    """The first line: the lesson, its slides, and what the student is looking at."""
-
-    DEFAULT_CSS = """
-    LessonHeader {
-        height: 1;
-        background: $panel;
-        & > .brand { width: auto; padding: 0 0 0 1; text-style: bold; }
-        & > .title { width: 1fr; padding: 0 1; color: $text-muted; }
-    }
-    """
-
-    def __init__(self, brand: str, title: str) -> None:
-        super().__init__()
-        self.brand, self.title = brand, title
-
-    def compose(self) -> ComposeResult:
-        yield Label(Content(self.brand), classes="brand")
-        yield Label(Content(self.title), classes="title")
-
-
-class ClassificationScreen(Screen[None]):
+class ClassificationScreen(HandLessonScreen):
     """AHD against MaxHR with the student's curve; β0, β1 on keys; the loss, accuracy and counts beside it."""
 
     CSS_PATH = "../styles/classification.tcss"
@@ -88,17 +52,11 @@ class ClassificationScreen(Screen[None]):
         Binding("r", "random", "Random", tooltip="Random weights (slide 15's bad computer): the next seed, shown"),
         Binding("b", "bad_computer", "Slide 15", show=False,
                 tooltip="Back to slides 15-16's bad computer: p̂ = 0.9 at MaxHR 200, 0.4 at 170"),
-        Binding("l", "loss", "Loss", tooltip="Every patient's p̂ and loss at these β (the loss lesson)"),
+        Binding("p", "loss", "Patients", tooltip="Every patient's p̂ and loss at these β (the loss lesson)"),
         Binding("g", "descent", "Descend", tooltip="Gradient descent from these β0, β1 (the descent lesson)"),
+        Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data = heart_data()
-
     def compose(self) -> ComposeResult:
         yield LessonHeader("backprop-tui · classification ·",
                            "slides 4-13: the sigmoid's two parameters, moved by hand over the Heart data")
@@ -108,21 +66,9 @@ class ClassificationScreen(Screen[None]):
                 yield HandPanel(id="classification-panel")
         yield Footer()
 
-    @property
-    def session(self) -> Session:
-        return session_of(self)
-
     def on_mount(self) -> None:
         self.query_one(HandPanel).border_title = "Your β and what they do"
         self.fit_to_size()
-
-    def on_screen_resume(self) -> None:
-        """Back from another lesson: the session may hold other β now (a draw in the loss lesson)."""
-        self.show()
-
-    def on_resize(self) -> None:
-        """After the screen's own resize handler has set the breakpoint classes this reads."""
-        self.call_after_refresh(self.fit_to_size)
 
     def fit_to_size(self) -> None:
         compact = self.has_class("-narrow") or self.has_class("-short")
@@ -146,16 +92,8 @@ class ClassificationScreen(Screen[None]):
     def action_move(self, name: Parameter, steps: int, coarse: bool = False) -> None:
         self.set_params(self.session.hand.moved(name, steps, coarse))
 
-    def action_random(self) -> None:
-        seed = next_seed(self.session.hand_seed)
-        self.session.hand_seed = seed
-        self.set_params(random_params(seed))
-
     def action_bad_computer(self) -> None:
         self.set_params(HandParams.bad_computer())
 
     def action_loss(self) -> None:
         navigation.open_lesson(self.app, "loss")
-
-    def action_descent(self) -> None:
-        navigation.open_descent(self.app, self.session.hand.as_dict())

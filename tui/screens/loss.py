@@ -13,30 +13,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from backprop_tui.core.engine.numbers import format_scalar
 from backprop_tui.core.lessons.classification import (
     Predictions,
-    heart_data,
-    next_seed,
     predict,
-    random_params,
 )
 from backprop_tui.core.lessons.patients import explain_loss, patient_problem
-from backprop_tui.core.lessons.session import Session
 
 from .. import navigation
 from ..widgets.hand_panel import params_line, seed_line
 from ..widgets.patient_table import PatientTable
-from .classification import LessonHeader, session_of
+from .hand_lesson import HandLessonScreen, LessonHeader
 
 SLIDE_17 = ("Slide 17: the loss function takes all these results and averages them, and tells us how bad or "
             "good these weights are. Telling is not enough: descent (g) says how to change them.")
 
 
-class LossScreen(Screen[None]):
+class LossScreen(HandLessonScreen):
     """Every patient's p̂ and Lᵢ at the shared β, sortable worst first; L as the column's mean; enter steps in."""
 
     CSS_PATH = "../styles/loss.tcss"
@@ -46,14 +41,11 @@ class LossScreen(Screen[None]):
         Binding("r", "random", "Random", tooltip="Random weights (slide 15's bad computer): the next seed, shown"),
         Binding("c", "curve", "Curve", tooltip="The classification lesson: move β0, β1 over the plotted data"),
         Binding("g", "descent", "Descend", tooltip="Gradient descent from these β0, β1 (the descent lesson)"),
+        Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
-
     def __init__(self) -> None:
         super().__init__()
-        self.data = heart_data()
         self.worst_first = False
         self.predictions: Predictions | None = None
 
@@ -68,22 +60,10 @@ class LossScreen(Screen[None]):
             yield Static(id="loss-side")
         yield Footer()
 
-    @property
-    def session(self) -> Session:
-        return session_of(self)
-
     def on_mount(self) -> None:
         self.query_one("#loss-side").border_title = "Lᵢ, patient by patient"
         self.query_one(PatientTable).border_title = "Every patient at these β"
         self.fit_to_size()
-
-    def on_screen_resume(self) -> None:
-        """Back from the stepper or the classification lesson: the β may have moved there."""
-        self.show()
-
-    def on_resize(self) -> None:
-        """After the screen's own resize handler has set the breakpoint classes this reads."""
-        self.call_after_refresh(self.fit_to_size)
 
     def fit_to_size(self) -> None:
         footer = self.query_one(Footer)
@@ -157,14 +137,5 @@ class LossScreen(Screen[None]):
         problem, note = patient_problem(self.predictions, index)
         navigation.open_stepper(self.app, problem, note)
 
-    def action_random(self) -> None:
-        seed = next_seed(self.session.hand_seed)
-        self.session.hand_seed = seed
-        self.session.hand = random_params(seed)
-        self.show()
-
     def action_curve(self) -> None:
         navigation.open_lesson(self.app, "classification")
-
-    def action_descent(self) -> None:
-        navigation.open_descent(self.app, self.session.hand.as_dict())

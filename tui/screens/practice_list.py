@@ -47,6 +47,7 @@ class PracticeListScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "next", "Next exercise", tooltip="Open the first exercise not done yet"),
         Binding("escape", "back", "Back", tooltip="Back to where you came from"),
+        Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui (your progress is kept)"),
     ]
 

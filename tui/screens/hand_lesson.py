@@ -1,0 +1,86 @@
+"""What the two by-hand lessons (`classification`, `loss`) share: the β in the app's session, a
+header, a fresh draw of the bad computer, the hand-over to descent, and redrawing when they come back
+to the front (the other lesson may have moved β meanwhile)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Label
+
+from backprop_tui.core.lessons.classification import heart_data, next_seed, random_params
+from backprop_tui.core.lessons.session import Session
+
+from .. import navigation
+
+
+def session_of(screen: Screen) -> Session:
+    """The app's session; an app without one (a bare test app) gets one, kept on the app."""
+    app = screen.app
+    session = getattr(app, "session", None)
+    if session is None:
+        session = Session()
+        app.session = session  # type: ignore[attr-defined]
+    return session
+
+
+class LessonHeader(Horizontal):
+    """The first line: the lesson, its slides, and what the student is looking at."""
+
+    DEFAULT_CSS = """
+    LessonHeader {
+        height: 1;
+        background: $panel;
+        & > .brand { width: auto; padding: 0 0 0 1; text-style: bold; }
+        & > .title { width: 1fr; padding: 0 1; color: $text-muted; }
+    }
+    """
+
+    def __init__(self, brand: str, title: str) -> None:
+        super().__init__()
+        self.brand, self.title = brand, title
+
+    def compose(self) -> ComposeResult:
+        yield Label(Content(self.brand), classes="brand")
+        yield Label(Content(self.title), classes="title")
+
+
+class HandLessonScreen(Screen[None]):
+    """A lesson on the Heart data at the β the student set by hand; subclasses draw it in `show`."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = heart_data()
+
+    @property
+    def session(self) -> Session:
+        return session_of(self)
+
+    def show(self) -> None:
+        raise NotImplementedError
+
+    def fit_to_size(self) -> None:
+        self.show()
+
+    def on_screen_resume(self) -> None:
+        """Back from another lesson: the session may hold other β now (a draw in the other lesson)."""
+        self.show()
+
+    def on_resize(self) -> None:
+        """After the screen's own resize handler has set the breakpoint classes `fit_to_size` reads."""
+        self.call_after_refresh(self.fit_to_size)
+
+    def action_random(self) -> None:
+        """Slide 15's bad computer: random weights from the next seed (shown, so a draw can be repeated)."""
+        seed = next_seed(self.session.hand_seed)
+        self.session.hand_seed = seed
+        self.session.hand = random_params(seed)
+        self.show()
+
+    def action_descent(self) -> None:
+        navigation.open_descent(self.app, self.session.hand.as_dict())

@@ -6,12 +6,14 @@ snapshot as an attribute and report clicks as messages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Label
@@ -38,6 +40,20 @@ def step_of(stepper: Stepper, name: str, backward: bool) -> int:
     if not steps:
         return 0
     return steps[-1] if backward else steps[0]
+
+
+def breakpoint_classes(size: Size, horizontal: Sequence[tuple[int, str]],
+                       vertical: Sequence[tuple[int, str]]) -> list[str]:
+    """The breakpoint classes Textual gives a screen of `size` (the widest and tallest threshold reached).
+
+    Set before the screen is first styled, Textual's own pass on the first resize finds nothing to
+    change: otherwise it restyles every widget and lays the screen out again before the first frame."""
+    classes = []
+    for dimension, breakpoints in ((size.width, horizontal), (size.height, vertical)):
+        reached = [(threshold, name) for threshold, name in breakpoints if dimension >= threshold]
+        if reached:
+            classes.append(max(reached)[1])
+    return classes
 
 
 class StepperScreen(Screen[None]):
@@ -80,6 +96,12 @@ class StepperScreen(Screen[None]):
         self.pushed = pushed
         """Whether this stepper was opened over another screen (escape goes back to it)."""
         self.stepper: Stepper | None = None
+        try:
+            size = self.app.size
+        except RuntimeError:  # built outside a running app: Textual sets the classes on the first resize
+            return
+        self.set_class(True, *breakpoint_classes(size, self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS),
+                       update=False)
 
     def compose(self) -> ComposeResult:
         yield StepperHeader()

@@ -131,10 +131,14 @@ class StepperScreen(Screen[None]):
         except (ValueError, ArithmeticError) as error:
             self.notify(str(error), title="Cannot step through this graph", severity="error")
             return False
+        first = self.stepper is None
         self.problem, self.stepper = problem, stepper
         final = stepper.final()
         self.query_one(GraphCanvas).load(problem.graph, final, group_layers(problem.graph), stepper.steps)
-        self.refresh_bindings()
+        if not first:
+            # The first load is before the footer shows any key: it asks for the bindings once Textual has
+            # published them, and a second publication would compose it twice before the first frame.
+            self.refresh_bindings()
         self.query_one(TraceTable).load(final)
         self.query_one(StepperHeader).problem = problem
         self.query_one(SweepCounter).stepper = stepper

@@ -15,7 +15,6 @@ from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Size
 
-from backprop_tui.core.lessons import two_neurons
 from backprop_tui.core.lessons.catalog import LESSON_IDS
 from backprop_tui.core.lessons.session import Session
 from backprop_tui.core.stepping.problem import Problem, build_problem
@@ -37,13 +36,15 @@ class BackpropApp(App[None]):
     DEFAULT_MODE = WORKBENCH
 
     def __init__(self, problem: Problem | None = None, *, lesson: str | None = None,
-                 descent_setup: object | None = None, two_neurons_seed: int = two_neurons.SEED,
+                 descent_setup: object | None = None, two_neurons_seed: int | None = None,
                  practice_seed: int | None = None) -> None:
         super().__init__()
         self.problem = problem if problem is not None else build_problem()
         self.session = Session()
         self.first_lesson = lesson
         self.two_neurons_seed = two_neurons_seed
+        """The seed of the two-neurons lesson (None: the lesson's own), resolved when that lesson is built, so
+        start-up never imports the training code behind it."""
         self.practice_seed = practice_seed
         """The seed of the generated exercises (`backprop-tui practice --seed N`)."""
         self.descent_setups: dict[str, object] = {}

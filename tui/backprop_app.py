@@ -26,7 +26,8 @@ from .screens.too_small import MIN_SIZE, TooSmallScreen
 class BackpropApp(App[None]):
     """Step through backpropagation, and the whole lecture around it, lesson by lesson."""
 
-    CSS_PATH = ["styles/stepper.tcss", "styles/dialogs.tcss"]
+    CSS_PATH = "styles/stepper.tcss"
+    """The first screen's styles; the dialogs' (styles/dialogs.tcss) are read when the first dialog is shown."""
     BINDINGS = [
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True,
                 tooltip="Ctrl+C quits from any screen and gives the terminal back as it was"),

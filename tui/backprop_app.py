@@ -9,6 +9,7 @@ everywhere: off a screen pushed inside a lesson, or back to the lesson the stude
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
@@ -16,11 +17,13 @@ from textual.binding import Binding
 from textual.geometry import Size
 
 from backprop_tui.core.lessons.catalog import LESSON_IDS
-from backprop_tui.core.lessons.session import Session
 from backprop_tui.core.stepping.problem import Problem, build_problem
 
 from .lesson_screens import BUILDERS, WORKBENCH
 from .screens.too_small import MIN_SIZE, TooSmallScreen
+
+if TYPE_CHECKING:
+    from backprop_tui.core.lessons.session import Session
 
 
 class BackpropApp(App[None]):
@@ -41,7 +44,7 @@ class BackpropApp(App[None]):
                  practice_seed: int | None = None) -> None:
         super().__init__()
         self.problem = problem if problem is not None else build_problem()
-        self.session = Session()
+        self._session: Session | None = None
         self.first_lesson = lesson
         self.two_neurons_seed = two_neurons_seed
         """The seed of the two-neurons lesson (None: the lesson's own), resolved when that lesson is built, so
@@ -56,6 +59,20 @@ class BackpropApp(App[None]):
         """The modes the student left to reach this one, most recent last: where `escape` returns."""
         for mode, builder in BUILDERS.items():
             self.add_mode(mode, lambda mode=mode, builder=builder: builder(self, mode))
+
+    @property
+    def session(self) -> Session:
+        """What the student has done in this run, made when first needed: the lessons' code it imports
+        (the classification lesson's parameters) is not needed to show the stepper."""
+        if self._session is None:
+            from backprop_tui.core.lessons.session import Session
+
+            self._session = Session()
+        return self._session
+
+    @session.setter
+    def session(self, session: Session) -> None:
+        self._session = session
 
     def on_mount(self) -> None:
         if self.first_lesson is not None and self.first_lesson != WORKBENCH:

@@ -55,6 +55,8 @@ class BackpropApp(App[None]):
         """Set-ups given on the command line (`descent --tui …`), taken by their lesson when it is built."""
         if descent_setup is not None:
             self.descent_setups[lesson or "descent"] = descent_setup
+        self.started = False
+        """Whether start-up is over (Textual's Ready): until then the footer composes no keys (StartupFooter)."""
         self.came_from: list[str] = []
         """The modes the student left to reach this one, most recent last: where `escape` returns."""
         for mode, builder in BUILDERS.items():
@@ -73,6 +75,11 @@ class BackpropApp(App[None]):
     @session.setter
     def session(self, session: Session) -> None:
         self._session = session
+
+    def on_ready(self) -> None:
+        """Start-up is over: the footer composes its keys after the next refresh, the first one displayed."""
+        self.started = True
+        self.screen.refresh_bindings()
 
     def on_mount(self) -> None:
         if self.first_lesson is not None and self.first_lesson != WORKBENCH:

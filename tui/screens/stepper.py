@@ -25,6 +25,7 @@ from backprop_tui.core.stepping.steppers import Stepper
 
 from .. import navigation
 from ..widgets import GraphCanvas, StepExplanation, StepperHeader, SweepCounter, TraceTable
+from ..widgets.startup_footer import StartupFooter
 from .stepper_commands import StepperCommands
 
 GRAPH_TITLE = "Computational graph"
@@ -115,7 +116,7 @@ class StepperScreen(Screen[None]):
         yield table
         yield StepExplanation()
         yield SweepCounter()
-        yield Footer()
+        yield StartupFooter()
 
     def on_mount(self) -> None:
         if not self.load(self.problem):

@@ -9,25 +9,28 @@ everywhere: off a screen pushed inside a lesson, or back to the lesson the stude
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Size
 
-from backprop_tui.core.lessons import two_neurons
 from backprop_tui.core.lessons.catalog import LESSON_IDS
-from backprop_tui.core.lessons.session import Session
 from backprop_tui.core.stepping.problem import Problem, build_problem
 
 from .lesson_screens import BUILDERS, WORKBENCH
 from .screens.too_small import MIN_SIZE, TooSmallScreen
 
+if TYPE_CHECKING:
+    from backprop_tui.core.lessons.session import Session
+
 
 class BackpropApp(App[None]):
     """Step through backpropagation, and the whole lecture around it, lesson by lesson."""
 
-    CSS_PATH = ["styles/stepper.tcss", "styles/dialogs.tcss"]
+    CSS_PATH = "styles/stepper.tcss"
+    """The first screen's styles; the dialogs' (styles/dialogs.tcss) are read when the first dialog is shown."""
     BINDINGS = [
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True,
                 tooltip="Ctrl+C quits from any screen and gives the terminal back as it was"),
@@ -37,23 +40,46 @@ class BackpropApp(App[None]):
     DEFAULT_MODE = WORKBENCH
 
     def __init__(self, problem: Problem | None = None, *, lesson: str | None = None,
-                 descent_setup: object | None = None, two_neurons_seed: int = two_neurons.SEED,
+                 descent_setup: object | None = None, two_neurons_seed: int | None = None,
                  practice_seed: int | None = None) -> None:
         super().__init__()
         self.problem = problem if problem is not None else build_problem()
-        self.session = Session()
+        self._session: Session | None = None
         self.first_lesson = lesson
         self.two_neurons_seed = two_neurons_seed
+        """The seed of the two-neurons lesson (None: the lesson's own), resolved when that lesson is built, so
+        start-up never imports the training code behind it."""
         self.practice_seed = practice_seed
         """The seed of the generated exercises (`backprop-tui practice --seed N`)."""
         self.descent_setups: dict[str, object] = {}
         """Set-ups given on the command line (`descent --tui …`), taken by their lesson when it is built."""
         if descent_setup is not None:
             self.descent_setups[lesson or "descent"] = descent_setup
+        self.started = False
+        """Whether start-up is over (Textual's Ready): until then the footer composes no keys (StartupFooter)."""
         self.came_from: list[str] = []
         """The modes the student left to reach this one, most recent last: where `escape` returns."""
         for mode, builder in BUILDERS.items():
             self.add_mode(mode, lambda mode=mode, builder=builder: builder(self, mode))
+
+    @property
+    def session(self) -> Session:
+        """What the student has done in this run, made when first needed: the lessons' code it imports
+        (the classification lesson's parameters) is not needed to show the stepper."""
+        if self._session is None:
+            from backprop_tui.core.lessons.session import Session
+
+            self._session = Session()
+        return self._session
+
+    @session.setter
+    def session(self, session: Session) -> None:
+        self._session = session
+
+    def on_ready(self) -> None:
+        """Start-up is over: the footer composes its keys after the next refresh, the first one displayed."""
+        self.started = True
+        self.screen.refresh_bindings()
 
     def on_mount(self) -> None:
         if self.first_lesson is not None and self.first_lesson != WORKBENCH:

@@ -53,7 +53,7 @@ def _descent(example: str = "heart", optimizer: str | None = None) -> Callable[[
 def _two_neurons(app: BackpropApp, lesson_id: str) -> Screen:
     from .screens.two_neurons import TwoNeuronsScreen
 
-    return TwoNeuronsScreen(app.two_neurons_seed)
+    return TwoNeuronsScreen() if app.two_neurons_seed is None else TwoNeuronsScreen(app.two_neurons_seed)
 
 
 def _classification(app: BackpropApp, lesson_id: str) -> Screen:

@@ -17,6 +17,9 @@ ResultT = TypeVar("ResultT")
 class Dialog(ModalScreen[ResultT], Generic[ResultT]):
     """A modal screen whose `close` dismisses it once; later calls (a key still in flight) do nothing."""
 
+    CSS_PATH = "../styles/dialogs.tcss"
+    """Read when the first dialog is shown, not at start-up (relative to the dialog's module, in tui/dialogs/)."""
+
     _answered = False
 
     def close(self, result: ResultT | None = None) -> None:

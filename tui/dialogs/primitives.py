@@ -30,6 +30,7 @@ class PrimitivesScreen(Dialog[None]):
     """Slide 67: the basic functions beside their derivatives; escape, q or f closes it."""
 
     BINDINGS = [Binding("escape,q,f", "close", "Close")]
+    """Drawn as a dialog: the dialogs' styles, read when first shown."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help", id="primitives"):

@@ -6,12 +6,14 @@ snapshot as an attribute and report clicks as messages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Label
@@ -23,6 +25,7 @@ from backprop_tui.core.stepping.steppers import Stepper
 
 from .. import navigation
 from ..widgets import GraphCanvas, StepExplanation, StepperHeader, SweepCounter, TraceTable
+from ..widgets.startup_footer import StartupFooter
 from .stepper_commands import StepperCommands
 
 GRAPH_TITLE = "Computational graph"
@@ -38,6 +41,20 @@ def step_of(stepper: Stepper, name: str, backward: bool) -> int:
     if not steps:
         return 0
     return steps[-1] if backward else steps[0]
+
+
+def breakpoint_classes(size: Size, horizontal: Sequence[tuple[int, str]],
+                       vertical: Sequence[tuple[int, str]]) -> list[str]:
+    """The breakpoint classes Textual gives a screen of `size` (the widest and tallest threshold reached).
+
+    Set before the screen is first styled, Textual's own pass on the first resize finds nothing to
+    change: otherwise it restyles every widget and lays the screen out again before the first frame."""
+    classes = []
+    for dimension, breakpoints in ((size.width, horizontal), (size.height, vertical)):
+        reached = [(threshold, name) for threshold, name in breakpoints if dimension >= threshold]
+        if reached:
+            classes.append(max(reached)[1])
+    return classes
 
 
 class StepperScreen(Screen[None]):
@@ -80,6 +97,12 @@ class StepperScreen(Screen[None]):
         self.pushed = pushed
         """Whether this stepper was opened over another screen (escape goes back to it)."""
         self.stepper: Stepper | None = None
+        try:
+            size = self.app.size
+        except RuntimeError:  # built outside a running app: Textual sets the classes on the first resize
+            return
+        self.set_class(True, *breakpoint_classes(size, self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS),
+                       update=False)
 
     def compose(self) -> ComposeResult:
         yield StepperHeader()
@@ -93,7 +116,7 @@ class StepperScreen(Screen[None]):
         yield table
         yield StepExplanation()
         yield SweepCounter()
-        yield Footer()
+        yield StartupFooter()
 
     def on_mount(self) -> None:
         if not self.load(self.problem):
@@ -109,10 +132,14 @@ class StepperScreen(Screen[None]):
         except (ValueError, ArithmeticError) as error:
             self.notify(str(error), title="Cannot step through this graph", severity="error")
             return False
+        first = self.stepper is None
         self.problem, self.stepper = problem, stepper
         final = stepper.final()
         self.query_one(GraphCanvas).load(problem.graph, final, group_layers(problem.graph), stepper.outline)
-        self.refresh_bindings()
+        if not first:
+            # The first load is before the footer shows any key: it asks for the bindings once Textual has
+            # published them, and a second publication would compose it twice before the first frame.
+            self.refresh_bindings()
         self.query_one(TraceTable).load(final)
         self.query_one(StepperHeader).problem = problem
         self.query_one(SweepCounter).stepper = stepper

@@ -1,0 +1,155 @@
+"""Start-up as a user sees it: launch a program in a 120×40 pseudo-terminal, time until a text is painted.
+
+A headless run (`App.run(headless=True)`) skips the driver, the terminal's size and the writing of the
+frame, and stops at the first idle, not at the first paint: it is not what a student waits for. Here
+the program runs on the slave side of a real pseudo-terminal (TERM=xterm-256color, 120×40 set with
+TIOCSWINSZ), and the clock stops when `text` appears in what it has written, escape sequences
+removed. The program is then killed: what it does after its first paint is not start-up.
+
+`python tests/benchmarks/first_paint.py [--pairs N]` prints the paired medians and the ratio;
+bench.py's `startup_to_first_node` figure is the same measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import re
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SIZE = (120, 40)
+"""Columns and lines of the pseudo-terminal: the issue's 120×40."""
+APP = ([sys.executable, "-m", "backprop_tui.tui.app"], "│ ξ1 = −WᵀX")
+"""`backprop-tui` exactly as the console script starts it, and the first graph node's label: the lecture's ξ1
+box with its left border (the chain-rule line under the table says `next: ξ1 = −WᵀX` too, and must not count)."""
+BASELINE = ([sys.executable, str(HERE / "baseline_app.py")], "ξ1")
+"""The bare Textual app (Header, DataTable, Footer, numpy imported), and its one cell."""
+TIMEOUT = 60.0
+"""Seconds after which a launch that has not painted its text is a failure, never a hang."""
+
+ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()*+][0-~]|[@-Z\\-_])")
+"""CSI (cursor moves, colours), OSC (title, clipboard), DCS, charset and two-byte escape sequences."""
+
+
+class NotPainted(RuntimeError):
+    """The program exited, or the time ran out, before the text appeared."""
+
+
+def visible(stream: bytes) -> str:
+    """What a terminal would print of `stream`: its text with every escape sequence removed."""
+    return ESCAPES.sub("", stream.decode("utf-8", errors="replace"))
+
+
+def _terminal_env(columns: int, lines: int) -> dict[str, str]:
+    """The environment of a terminal a student starts the app from.
+
+    Bytecode may be written (and is then read): an installed package has its `.pyc` files, and a
+    PYTHONDONTWRITEBYTECODE set for the tests would otherwise make every launch recompile the app's
+    modules from source, a cost the student never pays (the baseline, one small file, hardly pays it)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TEXTUAL")}
+    env.update(TERM="xterm-256color", COLUMNS=str(columns), LINES=str(lines))
+    env.pop("NO_COLOR", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def time_to_paint(argv: Sequence[str], text: str, size: tuple[int, int] = SIZE, timeout: float = TIMEOUT) -> float:
+    """Seconds from launching `argv` in a pseudo-terminal of `size` until `text` is painted; the program is killed."""
+    columns, lines = size
+    master, slave = os.openpty()
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        env = _terminal_env(columns, lines)
+        started = time.perf_counter()
+        process = subprocess.Popen(list(argv), stdin=slave, stdout=slave, stderr=slave, env=env,
+                                   start_new_session=True, close_fds=True)
+    except BaseException:
+        os.close(master)
+        os.close(slave)
+        raise
+    os.close(slave)
+    received = bytearray()
+    try:
+        deadline = started + timeout
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise NotPainted(f"{text!r} not painted within {timeout:.0f} s by {' '.join(argv)}")
+            ready, _, _ = select.select([master], [], [], min(left, 0.5))
+            if not ready:
+                if process.poll() is not None:
+                    raise NotPainted(f"{' '.join(argv)} exited ({process.returncode}) before painting {text!r}: "
+                                     f"{visible(bytes(received))[-500:]!r}")
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the program closed the terminal (it exited)
+                chunk = b""
+            if not chunk:
+                process.wait(timeout=5)
+                raise NotPainted(f"{' '.join(argv)} exited ({process.returncode}) before painting {text!r}: "
+                                 f"{visible(bytes(received))[-500:]!r}")
+            received += chunk
+            if text in visible(bytes(received)):
+                return time.perf_counter() - started
+    finally:
+        _kill(process)
+        os.close(master)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """Kill the program and anything it started (its own session), and reap it."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def paired_first_paints(pairs: int, timeout: float = TIMEOUT) -> tuple[list[float], list[float]]:
+    """Seconds to first paint of the app and of the baseline, launched in turns so a change in the
+    machine's load hits both alike (the first of each pair alternates too), after one untimed launch of each."""
+    for argv, text in (APP, BASELINE):  # untimed: writes the bytecode, warms the file cache
+        time_to_paint(argv, text, timeout=timeout)
+    app, baseline = [], []
+    for pair in range(pairs):
+        order = ((APP, app), (BASELINE, baseline)) if pair % 2 else ((BASELINE, baseline), (APP, app))
+        for (argv, text), samples in order:
+            samples.append(time_to_paint(argv, text, timeout=timeout))
+    return app, baseline
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=7, help="app/baseline launches, alternating (default 7)")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds before a launch counts as failed")
+    arguments = parser.parse_args()
+    app, baseline = paired_first_paints(arguments.pairs, arguments.timeout)
+    ratios = [one / other for one, other in zip(app, baseline, strict=True)]
+    print(f"app       median {statistics.median(app) * 1000:.0f} ms  {' '.join(f'{t * 1000:.0f}' for t in app)}")
+    print(f"baseline  median {statistics.median(baseline) * 1000:.0f} ms  "
+          f"{' '.join(f'{t * 1000:.0f}' for t in baseline)}")
+    print(f"ratio of medians {statistics.median(app) / statistics.median(baseline):.3f}  "
+          f"median of paired ratios {statistics.median(ratios):.3f}  pairs {arguments.pairs}  "
+          f"load {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

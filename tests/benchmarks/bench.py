@@ -329,7 +329,7 @@ async def _classroom(server_pid: int, url: str, students: int, timeout: float) -
     stepper's `step 0/…` drawn), after which it presses `n` and waits for the answer; then, with all of
     them open, each session process's resident memory."""
     import aiohttp
-    from serve_clients import open_student, session_rss, step_once
+    from support.serve_clients import open_student, session_rss, step_once
 
     async with aiohttp.ClientSession() as http:
         clients = await asyncio.gather(*(open_student(http, url) for _ in range(students)))
@@ -348,8 +348,8 @@ def classroom(sizes: tuple[int, ...], timeout: float = 600.0) -> list[Figure]:
     (median and slowest) and resident memory per session (the sessions' summed RSS from /proc, over N).
     Each session starts its own app process, so on a 2-core machine the first frames queue behind each
     other's start-up."""
-    sys.path.insert(0, str(HERE.parent))
-    from serve_clients import ServerProcess, wait_until
+    sys.path.insert(0, str(HERE.parent))  # tests/, for its support package
+    from support.serve_clients import ServerProcess, wait_until
 
     figures = []
     for students in sizes:

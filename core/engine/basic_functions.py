@@ -46,6 +46,8 @@ PYTHON_PAIRS: dict[str, PythonPair] = {
     "affine": PythonPair(("b", "w1", "x1", "w2", "x2"), "b + w1 * x1 + w2 * x2", ("1.0", "x1", "w1", "x2", "w2")),
     "bce": PythonPair(("p", "y"), "-(y * np.log(p) + (1 - y) * np.log(1 - p))",
                       ("(p - y) / (p * (1 - p))", "np.log((1 - p) / p)")),
+    "bce_logit": PythonPair(("z", "y"), "np.logaddexp(0, -z) + (1 - y) * z",
+                            ("1 / (1 + np.exp(-z)) - y", "-z")),
     "dot": PythonPair(("w", "x"), "np.sum(w * x, axis=-1)", ("x", "w")),
     "neg_dot": PythonPair(("w", "x"), "-np.sum(w * x, axis=-1)", ("-x", "-w")),
 }

@@ -18,9 +18,9 @@ import pytest
 os.environ.pop("NO_COLOR", None)
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-from backprop_tui.core.engine.graph import GraphBuilder  # noqa: E402 (after the environment is set)
+from support.graphs import build_mlp_problem  # noqa: E402 (after the environment is set)
+
 from backprop_tui.core.stepping.problem import Problem, build_problem  # noqa: E402
-from backprop_tui.core.stepping.table import TableSource  # noqa: E402
 from backprop_tui.tui.backprop_app import BackpropApp  # noqa: E402
 
 SIZE = (120, 40)
@@ -80,32 +80,6 @@ def mlp_problem() -> Callable[..., Problem]:
     """A factory: a 1-16-16-1 sigmoid MLP whose first-layer weights are inputs and the others constants
     (about 100 nodes), the graph the big-graph tests time and expand."""
     return build_mlp_problem
-
-
-def build_mlp_problem(hidden: tuple[int, int] = (16, 16)) -> Problem:
-    """A 1-16-16-1 sigmoid MLP: first-layer weights are inputs, the others constants (about 100 nodes)."""
-    b = GraphBuilder()
-    x, y = b.input("X"), b.input("y")
-    first = []
-    for i in range(hidden[0]):
-        bias, weight = b.input(f"b{i}"), b.input(f"w{i}")
-        first.append(b.op("sigmoid", b.op("affine", bias, weight, x, name=f"z{i}"), name=f"h{i}"))
-    second = []
-    for j in range(hidden[1]):
-        terms: list[str | float] = [0.1 * (j % 3)]
-        for i, h in enumerate(first):
-            terms += [0.05 * ((i + j) % 5 - 2), h]
-        second.append(b.op("sigmoid", b.op("affine", *terms, name=f"u{j}"), name=f"g{j}"))
-    out: list[str | float] = [0.2]
-    for j, g in enumerate(second):
-        out += [0.1 * (j % 4 - 1.5), g]
-    p = b.op("sigmoid", b.op("affine", *out, name="q"), name="p")
-    b.op("bce", p, y, name="L")
-    graph = b.build("L")
-    inputs = {"X": 0.5, "y": 1.0}
-    for i in range(hidden[0]):
-        inputs[f"b{i}"], inputs[f"w{i}"] = 0.1 * (i % 3 - 1), 0.3 * (i % 5 - 2)
-    return Problem(TableSource("expr", "1-16-16-1 MLP"), graph, inputs, "w0", "reverse")
 
 
 async def settle_app(pilot) -> None:  # noqa: ANN001 (a Textual Pilot)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 import pytest
 from textual.widgets import Input
@@ -257,18 +256,18 @@ async def test_a_small_terminal_shows_a_message_until_it_grows(lecture_app):
         assert isinstance(app.screen, StepperScreen)
 
 
-async def test_a_hundred_node_mlp_steps_without_lag(mlp_problem, size):
+@pytest.mark.slow
+async def test_a_hundred_node_mlp_steps_back_forty_times(mlp_problem, size):
+    """Every region follows forty steps back on a 100-node graph; the CPU each step costs is a benchmark
+    figure (tests/benchmarks/bench.py, step_cpu_mlp_100_nodes_back), not a timing assertion here."""
     app = BackpropApp(mlp_problem())
     async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         assert len(screen.problem.graph) > 100
         await pilot.press("end")
-        started = time.process_time()
         presses = 40
         await pilot.press(*["p"] * presses)
-        per_step = (time.process_time() - started) / presses
         assert_in_step(screen, len(screen.stepper) - 1 - presses)
-        assert per_step < 0.25, f"{per_step * 1000:.0f} ms of CPU per step"
 
 
 def test_the_default_problem_is_the_lecture_example():
@@ -383,22 +382,20 @@ async def test_the_palette_collapses_and_expands_too(lecture_app, size):
         assert not stepper_screen(app).query_one(GraphCanvas).is_collapsed
 
 
-async def test_a_late_step_of_the_big_network_costs_what_an_early_one_does(lecture_app, size):
+@pytest.mark.slow
+async def test_early_and_late_steps_of_the_big_network_follow_the_keys(lecture_app, size):
+    """Fifteen steps on from an early and from a late step of mlp-16-16 land where they should, every region
+    following; that a late step costs what an early one does is a benchmark figure (tests/benchmarks/bench.py,
+    step_cpu_mlp_16_16_late against _early), not a timing assertion here."""
     app = lecture_app("mlp-16-16")
     async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
-
-        async def cpu_per_press(start: int) -> float:
+        for start in (1, len(screen.stepper) - 20):
             screen.index = start
             await pilot.pause()
-            started = time.process_time()
             await pilot.press(*["n"] * 15)
             await pilot.pause()
-            return (time.process_time() - started) / 15
-
-        early, late = await cpu_per_press(1), await cpu_per_press(len(screen.stepper) - 20)
-        assert late < 2.5 * early + 0.01, f"{early * 1000:.0f} ms early, {late * 1000:.0f} ms late"
-        assert late < 0.25
+            assert_in_step(screen, start + 15)
 
 
 async def test_f_opens_the_basic_functions_and_y_flips_y(lecture_app, size):

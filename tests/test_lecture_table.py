@@ -158,13 +158,16 @@ def test_the_slides_missing_minus_sign_is_noted_on_the_answer_row():
     assert header[-1] == "note" and any("0.00037018372" in cells[-1] for cells in rows)
 
 
-def test_slide_61_sign_is_noted_on_p_and_the_betas():
+def test_slide_61_sign_is_noted_on_the_betas():
+    """Since issue 15 the neuron's loss is bce_logit(h, y): p = σ(h) is shown but is not on the loss's path, so
+    it has no adjoint and no ∂L/∂p note; the betas keep slide 61's sign note, and dL/dh = p − y."""
     final = build_problem("neuron").stepper().final()
-    assert "+(1−y)/(1−p)" in final.row("p").note
+    assert final.row("p").accumulated is None and final.row("p").note is None
     assert "slide 61" in final.row("β1").note and "slide 61" in final.row("β0").note
     X, y, b0, b1 = 1.5, 1.0, -1.0, 0.5
     p = 1 / (1 + math.exp(-(b0 + b1 * X)))
-    assert final.row("p").accumulated == pytest.approx(-y / p + (1 - y) / (1 - p), rel=1e-12)
+    assert final.row("h").accumulated == pytest.approx(p - y, rel=1e-12)
+    assert final.row("β1").accumulated == pytest.approx((p - y) * X, rel=1e-12)
 
 
 def test_lecture_full_is_the_sum_of_its_two_halves():

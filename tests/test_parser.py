@@ -75,7 +75,7 @@ TOO_DEEP = "expression is nested too deeply (the limit is 100 levels)"
     ("x" + "**x" * 5_000, TOO_DEEP),
     ("exp(" * 5_000 + "x" + ")" * 5_000, "expression is too long (25001 characters; the limit is 20000)"),
     ("x" + "**2" * 5_000, TOO_DEEP),
-])
+], ids=["too-long", "deep-parentheses", "many-signs", "power-tower", "deep-calls", "constant-powers"])
 def test_hostile_input_is_refused(source, message):
     """Refused with its message, not a RecursionError or a hang; how quickly is a benchmark figure
     (tests/benchmarks/bench.py, parse_hostile_slowest), not a wall-clock assertion here."""

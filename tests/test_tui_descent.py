@@ -260,7 +260,10 @@ class TestRunning:
             assert not screen.running
 
 
+@pytest.mark.slow
 class TestLongRuns:
+    """A run of 20,000 iterations: seconds to compute, so slow."""
+
     async def test_plots_draw_a_long_run_thinned_to_their_width(self, descent_app, size, ready):
         app = descent_app(optimizer="sgd")
         async with app.run_test(size=size) as pilot:

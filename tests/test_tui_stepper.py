@@ -290,6 +290,7 @@ def box_line(canvas: GraphCanvas, key: str, line: int) -> str:
     return text[box.x - canvas.scroll_offset.x:][:box.width]
 
 
+@pytest.mark.slow
 async def test_a_big_network_opens_collapsed_and_c_expands_and_collapses_it(lecture_app, size):
     app = lecture_app("mlp-16-16")
     async with app.run_test(size=size) as pilot:
@@ -372,6 +373,7 @@ async def test_clicking_a_layer_jumps_to_the_member_it_shows(lecture_app, size):
         assert_in_step(screen, step_of(screen.stepper, "h1[16]", backward=False))
 
 
+@pytest.mark.slow
 async def test_the_palette_collapses_and_expands_too(lecture_app, size):
     app = lecture_app("mlp-16-16")
     async with app.run_test(size=size) as pilot:

@@ -6,6 +6,7 @@ change; every key press below says what it does.
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -102,6 +103,7 @@ class TestScale:
     def test_1_16_16_1_opens_collapsed_to_layers(self, snap_compare, lecture_app, size):
         assert snap_compare(lecture_app("mlp-16-16"), terminal_size=size)
 
+    @pytest.mark.slow  # hundreds of key presses through the 1-16-16-1 network
     def test_1_16_16_1_collapsed_inside_the_second_hidden_layer_going_back(self, snap_compare, lecture_app, size):
         press = [
             *["n"] * DEEP_VALUES,  # the forward pass, every layer's values stored

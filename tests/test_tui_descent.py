@@ -335,16 +335,14 @@ class TestMinima:
             screen = await ready(pilot)
             assert app.current_mode == "minima"
             assert screen.view.plain_end == pytest.approx(LOCAL_MINIMUM, abs=1e-3)
-            for _ in range(6):  # start 0.9 → 0.6, left of the ridge
-                await pilot.press("comma")
-                await settle(pilot)
+            await pilot.press(*["comma"] * 6)  # start 0.9 → 0.6, left of the ridge: six quick presses, six moves
+            await settle(pilot)
             assert screen.view.start == (0.6,)
             assert screen.run.current.params == (0.6,)
             assert screen.view.plain_end == pytest.approx(GLOBAL_MINIMUM, abs=1e-3)
             assert screen.query_one(SlicePlot).end == screen.view.plain_end
-            for _ in range(20):  # stops at the domain's edge
-                await pilot.press("full_stop")
-                await settle(pilot)
+            await pilot.press(*["full_stop"] * 20)  # stops at the domain's edge
+            await settle(pilot)
             assert screen.view.start == (1.0,)
 
     async def test_the_start_keys_do_nothing_on_data(self, descent_app, size, ready, settle):

@@ -98,15 +98,19 @@ def settle() -> Callable[..., Awaitable[None]]:
 
 @pytest.fixture
 def pressing() -> Callable[..., Callable[..., Awaitable[None]]]:
-    """A factory of snapshot `run_before`s: `pressing(*keys)` lets the workers finish, presses `keys`
-    (waiting for the workers each key starts) and clears the toasts, so the snapshot shows the settled state."""
+    """A factory of snapshot `run_before`s: `pressing(*keys)` lets the workers finish, presses `keys` and clears
+    the toasts, so the snapshot shows the settled state. A run of the same key is pressed at once and settled
+    after (the descent driver applies its workers one at a time, so their order does not matter); before a
+    different key the workers are waited for, since b then space is not space then b."""
 
     def make(*keys: str) -> Callable[..., Awaitable[None]]:
         async def run_before(pilot) -> None:  # noqa: ANN001 (a Textual Pilot)
             await settle_app(pilot)
-            for key in keys:
+            for index, key in enumerate(keys):
+                if index and key != keys[index - 1]:
+                    await settle_app(pilot)
                 await pilot.press(key)
-                await settle_app(pilot)
+            await settle_app(pilot)
             pilot.app.clear_notifications()
             await pilot.pause()
 

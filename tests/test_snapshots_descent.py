@@ -9,6 +9,8 @@ as `backprop-tui descent --tui` does.
 
 from __future__ import annotations
 
+import pytest
+
 
 class TestStart:
     def test_heart_ready_to_descend(self, snap_compare, pressing, descent_app, size):
@@ -20,6 +22,7 @@ class TestIterations:
         keys = ["space"] * 10  # ten iterations: the loss falls, the fit tilts, the path heads for ✕
         assert snap_compare(descent_app(), run_before=pressing(*keys), terminal_size=size)
 
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     def test_mini_batch_lights_the_batch_and_scatters_the_batch_loss(self, snap_compare, pressing, descent_app, size):
         keys = [
             "b",  # mini-batch 32
@@ -29,12 +32,14 @@ class TestIterations:
 
 
 class TestDivergence:
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     def test_a_large_learning_rate_oscillates_and_keeps_its_plots(self, snap_compare, pressing, descent_app, size):
         keys = ["space"] * 8  # η = 50: the loss overshoots and swings (3.41 at iteration 5), every point drawn
         assert snap_compare(descent_app(lr=50.0), run_before=pressing(*keys), terminal_size=size)
 
 
 class TestMinima:
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     def test_a_start_left_of_the_ridge_ends_in_the_global_minimum(self, snap_compare, pressing, descent_app, size):
         keys = [
             *["comma"] * 6,  # move the start from 0.9 to 0.6: plain GD now ends at the global minimum
@@ -44,6 +49,7 @@ class TestMinima:
 
 
 class TestSmallTerminal:
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     def test_80_by_24_after_ten_mini_batch_iterations(self, snap_compare, pressing, descent_app, small):
         keys = [
             "b",  # mini-batch 32

@@ -51,6 +51,7 @@ def test_exercise_list(snap_compare, terminal, settle):
     assert snap_compare(BackpropApp(lesson="practice"), run_before=settle, terminal_size=SIZES[terminal])
 
 
+@pytest.mark.slow  # 2.5 s or more here: out of the quick loop
 @pytest.mark.parametrize("terminal", SIZES)
 def test_a_question_the_lectures_xi4(snap_compare, terminal, answering):
     # lecture, forward: ξ1 … dξ3/dW answered right; the question is ξ4's value
@@ -66,6 +67,7 @@ def test_a_hint_after_a_wrong_answer(snap_compare, terminal, answering):
                         terminal_size=SIZES[terminal])
 
 
+@pytest.mark.slow  # 2.5 s or more here: out of the quick loop
 @pytest.mark.parametrize("terminal", SIZES)
 def test_the_end_of_exercise_summary(snap_compare, terminal, answering):
     answers = ["-1", "-(1+e^-9)", "1", "0.9998766", "?", "1", "0.000123394576", "-3*e^-9/(1+e^-9)"]

@@ -94,6 +94,7 @@ class TestStepping:
             assert screen.run.current.iteration == len(screen.run.history) == presses
             assert header(screen) and f"iter {presses}" in str(screen.query_one("#descent-iteration", Label).render())
 
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     async def test_left_undoes_to_exactly_the_earlier_state_across_an_epoch(self, descent_app, size, ready, settle):
         app = descent_app()
         async with app.run_test(size=size) as pilot:
@@ -329,6 +330,7 @@ class TestStepIntoBackprop:
 
 
 class TestMinima:
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     async def test_moving_the_start_shows_where_plain_descent_ends(self, descent_app, size, ready, settle):
         app = descent_app(example="minima")
         async with app.run_test(size=size) as pilot:

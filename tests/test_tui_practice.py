@@ -95,6 +95,7 @@ async def test_a_typo_shows_the_parsers_column_not_wrong(size, open_exercise):
         assert screen.attempt.outcomes == [] and not screen.attempt.missed
 
 
+@pytest.mark.slow  # 2.5 s or more here: out of the quick loop
 async def test_the_score_and_the_state_file_after_a_finished_exercise(state_home, size, open_exercise):
     async with BackpropApp(lesson="practice").run_test(size=size) as pilot:
         screen = await open_exercise(pilot, index=1)  # the lecture's graph, backward: six cells
@@ -135,6 +136,7 @@ async def test_a_corrupt_state_file_is_survived(state_home, settle, size, open_e
     assert (state_home / "practice.json").read_text(encoding="utf-8") == "[1, 2"
 
 
+@pytest.mark.slow  # 2.5 s or more here: out of the quick loop
 async def test_the_same_seed_gives_the_same_generated_exercise(size, open_exercise):
     headers = []
     for _ in range(2):

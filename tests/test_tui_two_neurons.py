@@ -74,6 +74,7 @@ class TestOpening:
             await pilot.press("s", "right")  # nothing to step into or move through yet
             assert app.screen is screen and screen.iteration == 0
 
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     async def test_t_opens_the_workbench_and_escape_comes_back(self, two_neurons_app, size, ready):
         """Issue 10: t opens the workbench stepper mode (the app's own problem, no longer the network);
         escape returns to the lesson where it was left."""
@@ -105,6 +106,7 @@ class TestParts:
             await pilot.press("tab")  # the other part
             assert screen.part == 2
 
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     async def test_each_part_keeps_its_own_iteration(self, two_neurons_app, size, ready):
         app = two_neurons_app()
         async with app.run_test(size=size) as pilot:
@@ -130,6 +132,7 @@ class TestParts:
 
 
 class TestIterations:
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     async def test_keys_change_the_plotted_iteration_and_its_parameters(self, two_neurons_app, size, ready):
         app = two_neurons_app()
         async with app.run_test(size=size) as pilot:
@@ -151,6 +154,7 @@ class TestIterations:
             await pilot.press("end")
             assert plotted(screen).params == run.current.params
 
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     async def test_the_curves_are_recomputed_from_the_iterations_parameters(self, two_neurons_app, size, ready):
         app = two_neurons_app()
         async with app.run_test(size=size) as pilot:
@@ -231,6 +235,7 @@ class TestStepIntoBackprop:
             await pilot.pause()
             assert app.screen is screen
 
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     async def test_on_every_row_the_adjoints_are_the_descents_gradient(self, two_neurons_app, size, ready):
         app = two_neurons_app()
         async with app.run_test(size=size) as pilot:

@@ -1,4 +1,7 @@
-"""Shared test set-up.
+"""Shared test set-up, and every helper the tests share, as fixtures.
+
+Tests take what they share as fixture arguments instead of importing another test module: a test file
+then runs on its own under any import mode, and pytest says which test uses which helper.
 
 Snapshot tests compare rendered SVGs, which differ when NO_COLOR is set in the environment (some CI
 machines and terminals set it), so it is cleared before any app is created.
@@ -7,6 +10,128 @@ machines and terminals set it), so it is cleared before any app is created.
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
+from types import ModuleType
+
+import pytest
 
 os.environ.pop("NO_COLOR", None)
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+from support.graphs import build_mlp_problem  # noqa: E402 (after the environment is set)
+
+from backprop_tui.core.stepping.problem import Problem, build_problem  # noqa: E402
+from backprop_tui.tui.backprop_app import BackpropApp  # noqa: E402
+
+SIZE = (120, 40)
+"""The terminal the app is designed for."""
+SMALL = (80, 24)
+"""The smallest common terminal: every screen must still work there."""
+
+
+@pytest.fixture
+def size() -> tuple[int, int]:
+    """The terminal the app is designed for (columns, rows)."""
+    return SIZE
+
+
+@pytest.fixture
+def small() -> tuple[int, int]:
+    """An 80×24 terminal, where every screen goes compact."""
+    return SMALL
+
+
+@pytest.fixture
+def lecture_app() -> Callable[..., BackpropApp]:
+    """A factory: the app on a lecture example with its default inputs, `lecture_app(example, mode)`."""
+
+    def make(example: str = "lecture-full", mode: str = "reverse") -> BackpropApp:
+        return BackpropApp(build_problem(example, mode=mode))
+
+    return make
+
+
+@pytest.fixture
+def descent_app() -> Callable[..., BackpropApp]:
+    """A factory: the app opened on the descent lesson as `backprop-tui descent --tui` with `options` does
+    (`example="minima"` opens the minima lesson, as the command line does)."""
+    from backprop_tui.core.training.setup import build, resolve
+
+    def make(**options: object) -> BackpropApp:
+        lesson = "minima" if options.get("example") == "minima" else "descent"
+        return BackpropApp(lesson=lesson, descent_setup=build(resolve(**options)))  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def two_neurons_app() -> Callable[..., BackpropApp]:
+    """A factory: the app opened on the two-neurons lesson, as `backprop-tui two-neurons --tui [--seed N]` does."""
+    from backprop_tui.core.lessons import two_neurons
+
+    def make(seed: int = two_neurons.SEED) -> BackpropApp:
+        return BackpropApp(lesson="two-neurons", two_neurons_seed=seed)
+
+    return make
+
+
+@pytest.fixture
+def mlp_problem() -> Callable[..., Problem]:
+    """A factory: a 1-16-16-1 sigmoid MLP whose first-layer weights are inputs and the others constants
+    (about 100 nodes), the graph the big-graph tests time and expand."""
+    return build_mlp_problem
+
+
+async def settle_app(pilot) -> None:  # noqa: ANN001 (a Textual Pilot)
+    """Wait until the app has mounted and every worker (landscape, training, a descent change) has finished
+    and reported: the descent screen changes its run in workers, so a test asserts only after this."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def settle() -> Callable[..., Awaitable[None]]:
+    """The coroutine function `await settle(pilot)`: every worker finished and its result shown."""
+    return settle_app
+
+
+@pytest.fixture
+def pressing() -> Callable[..., Callable[..., Awaitable[None]]]:
+    """A factory of snapshot `run_before`s: `pressing(*keys)` lets the workers finish, presses `keys` and clears
+    the toasts, so the snapshot shows the settled state. A run of the same key is pressed at once and settled
+    after (the descent driver applies its workers one at a time, so their order does not matter); before a
+    different key the workers are waited for, since b then space is not space then b."""
+
+    def make(*keys: str) -> Callable[..., Awaitable[None]]:
+        async def run_before(pilot) -> None:  # noqa: ANN001 (a Textual Pilot)
+            await settle_app(pilot)
+            for index, key in enumerate(keys):
+                if index and key != keys[index - 1]:
+                    await settle_app(pilot)
+                await pilot.press(key)
+            await settle_app(pilot)
+            pilot.app.clear_notifications()
+            await pilot.pause()
+
+        return run_before
+
+    return make
+
+
+@pytest.fixture
+def serve() -> ModuleType:
+    """The websocket students of `backprop-tui serve` (tests/support/serve_clients.py): `serve.ServerProcess`,
+    `serve.open_student`, `serve.step_once`, `serve.alive`, `serve.wait_until`, `serve.screen_text`."""
+    from support import serve_clients
+
+    return serve_clients
+
+
+@pytest.fixture
+def bounded() -> ModuleType:
+    """Subprocesses under a time and memory bound (tests/support/bounded_process.py): `bounded.run_bounded`,
+    `bounded.interrupt_after_lines`."""
+    from support import bounded_process
+
+    return bounded_process

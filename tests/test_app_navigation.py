@@ -29,14 +29,7 @@ SCREEN_OF_LESSON = {
 }
 
 
-async def settle(pilot) -> None:
-    """Every worker (a descent step, the landscape, training) finished and its result shown."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def choose_on_map(pilot, lesson_id: str) -> None:
+async def choose_on_map(pilot, lesson_id: str, settle) -> None:
     """`l`, then the lesson's row, then enter: as a student picks a chapter."""
     await pilot.press("l")
     await pilot.pause()
@@ -55,10 +48,10 @@ class TestTheMap:
         assert [lesson.slides for lesson in LESSONS][:3] == ["4-13", "14-17", "18-25, 33-34"]
         assert all(lesson.doing for lesson in LESSONS)
 
-    async def test_l_shows_the_map_with_the_visited_marks(self):
+    async def test_l_shows_the_map_with_the_visited_marks(self, settle):
         app = BackpropApp()
         async with app.run_test(size=SIZE) as pilot:
-            await choose_on_map(pilot, "minima")
+            await choose_on_map(pilot, "minima", settle)
             await pilot.press("l")
             await pilot.pause()
             prompts = [str(option.prompt) for option in pilot.app.screen.query_one(OptionList).options]
@@ -67,10 +60,10 @@ class TestTheMap:
             assert not prompts[LESSON_IDS.index("descent")].startswith("✓")
 
     @pytest.mark.parametrize("lesson_id", LESSON_IDS)
-    async def test_every_chapter_opens_from_the_map(self, lesson_id):
+    async def test_every_chapter_opens_from_the_map(self, settle, lesson_id):
         app = BackpropApp()
         async with app.run_test(size=SIZE) as pilot:
-            await choose_on_map(pilot, lesson_id)
+            await choose_on_map(pilot, lesson_id, settle)
             assert app.current_mode == lesson_id
             assert type(app.screen).__name__ == SCREEN_OF_LESSON[lesson_id]
             assert lesson_id in app.session.visited
@@ -78,7 +71,7 @@ class TestTheMap:
             await pilot.pause()
             assert app.current_mode == "stepper"
 
-    async def test_the_lessons_are_set_up_as_their_chapter_says(self):
+    async def test_the_lessons_are_set_up_as_their_chapter_says(self, settle):
         app = BackpropApp()
         async with app.run_test(size=SIZE) as pilot:
             app.open_lesson("backprop-table")
@@ -96,7 +89,7 @@ class TestTheMap:
 
 
 class TestStateIsKept:
-    async def test_two_neurons_t_to_the_stepper_and_back_lands_on_the_same_part_and_iteration(self):
+    async def test_two_neurons_t_to_the_stepper_and_back_lands_on_the_same_part_and_iteration(self, settle):
         app = BackpropApp(lesson="two-neurons")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -114,7 +107,7 @@ class TestStateIsKept:
             assert app.screen is screen
             assert (screen.part, screen.iteration) == (2, 3)
 
-    async def test_s_and_escape_return_to_the_same_iteration(self):
+    async def test_s_and_escape_return_to_the_same_iteration(self, settle):
         app = BackpropApp(lesson="two-neurons")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -129,7 +122,7 @@ class TestStateIsKept:
             assert isinstance(app.screen, TwoNeuronsScreen)
             assert app.screen.iteration == 2
 
-    async def test_g_after_t_comes_back_to_the_same_descent_run(self):
+    async def test_g_after_t_comes_back_to_the_same_descent_run(self, settle):
         app = BackpropApp()
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("g")
@@ -146,7 +139,7 @@ class TestStateIsKept:
             assert app.screen is descent
             assert descent.view.iteration == descent.run.current.iteration == 3
 
-    async def test_the_stepper_keeps_its_step_while_the_student_visits_lessons(self):
+    async def test_the_stepper_keeps_its_step_while_the_student_visits_lessons(self, settle):
         app = BackpropApp()
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("n", "n", "n", "n")
@@ -161,7 +154,7 @@ class TestStateIsKept:
 
 
 class TestTheRightBatch:
-    async def test_s_opens_the_batch_the_iteration_used_even_after_switching_back_to_full_batch(self):
+    async def test_s_opens_the_batch_the_iteration_used_even_after_switching_back_to_full_batch(self, settle):
         """b, b (stochastic), space, b (full batch), s: iteration 1 used one row, and the stepper shows one row."""
         app = BackpropApp(lesson="descent", descent_setup=build(resolve()))
         async with app.run_test(size=SIZE) as pilot:
@@ -187,7 +180,7 @@ class TestTheRightBatch:
 
 class TestDialogsCloseOnce:
     @pytest.mark.parametrize("key", ["x", "w", "e", "l", "question_mark", "f"])
-    async def test_enter_hammered_in_a_dialog_leaves_a_working_app(self, key):
+    async def test_enter_hammered_in_a_dialog_leaves_a_working_app(self, settle, key):
         app = BackpropApp()
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press(key)
@@ -219,7 +212,7 @@ class TestCommandLine:
         assert result.returncode == 2
         assert result.stderr.count("\n") == 1 and "--lesson" in result.stderr
 
-    def test_lesson_opens_the_app_on_that_lesson(self):
+    def test_lesson_opens_the_app_on_that_lesson(self, settle):
         seen = {}
 
         async def look(pilot) -> None:

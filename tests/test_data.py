@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -227,7 +226,10 @@ class TestLargeFiles:
         with pytest.raises(DataError, match="row 10: 'ten'"):
             load_csv(bad, ["x"], "t")
 
-    def test_a_million_rows_load_in_a_few_seconds(self, tmp_path: Path) -> None:
+    @pytest.mark.slow
+    def test_a_million_rows_load_exactly(self, tmp_path: Path) -> None:
+        """Every row, label and value of a million-row file; the time it takes is a benchmark figure
+        (tests/benchmarks/bench.py, csv_load_*_rows), not a wall-clock assertion here."""
         rng = np.random.default_rng(0)
         heart_rates = np.round(rng.normal(150, 20, 1_000_000), 1)
         labels = np.where(rng.random(1_000_000) < 0.4, "Yes", "No")
@@ -237,13 +239,10 @@ class TestLargeFiles:
             handle.writelines(f'"{row}",50,{rate},{label}\n'
                               for row, (rate, label) in enumerate(zip(heart_rates.tolist(), labels.tolist(),
                                                                       strict=True)))
-        started = time.perf_counter()
         loaded = load_csv(path, ["MaxHR"], "AHD", standardize=True)
-        elapsed = time.perf_counter() - started
         assert len(loaded) == 1_000_000
         assert loaded.positives == int((labels == "Yes").sum())
         np.testing.assert_array_equal(loaded.raw[:, 0], heart_rates)
-        assert elapsed < 10, f"loading a million rows took {elapsed:.1f} s"
 
 
 class TestHostileFiles:

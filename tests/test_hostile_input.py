@@ -1,6 +1,7 @@
 """Hostile input must not take the machine: special files, huge files, a full or closed stdout, a
 run of a trillion iterations. Each test runs the real command in a child process with a time limit
-and an address-space cap (tests/bounded_process.py), so a regression fails instead of hanging CI."""
+and an address-space cap (the `bounded` fixture: tests/support/bounded_process.py), so a regression
+fails instead of hanging CI."""
 
 from __future__ import annotations
 
@@ -12,33 +13,38 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bounded_process import interrupt_after_lines, run_bounded
 
 SECONDS = 60
 """Far above the second or so each refusal takes; a hang or an unbounded read is killed at this point."""
 
 
-def refused(argv: list[str], message: str) -> None:
-    result = run_bounded(["descent", *argv, "--x", "a", "--y", "b"], seconds=SECONDS)
-    assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("backprop-tui: error: ")
-    assert message in result.stderr
+@pytest.fixture
+def refused(bounded):
+    """`refused(argv, message)`: descent on `argv` fails at once, one `backprop-tui: error:` line saying `message`."""
+
+    def check(argv: list[str], message: str) -> None:
+        result = bounded.run_bounded(["descent", *argv, "--x", "a", "--y", "b"], seconds=SECONDS)
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("backprop-tui: error: ")
+        assert message in result.stderr
+
+    return check
 
 
 class TestSpecialFiles:
     @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
-    def test_dev_zero_is_refused_without_reading_it(self) -> None:
+    def test_dev_zero_is_refused_without_reading_it(self, refused) -> None:
         refused(["--data", "/dev/zero"], "zero is a device, not a CSV file")
 
-    def test_a_fifo_without_a_writer_is_refused_without_blocking(self, tmp_path: Path) -> None:
+    def test_a_fifo_without_a_writer_is_refused_without_blocking(self, tmp_path: Path, refused) -> None:
         fifo = tmp_path / "pipe.csv"
         os.mkfifo(fifo)
         refused(["--data", str(fifo)], "pipe.csv is a named pipe (FIFO), not a CSV file")
 
-    def test_a_directory_is_refused(self, tmp_path: Path) -> None:
+    def test_a_directory_is_refused(self, tmp_path: Path, refused) -> None:
         refused(["--data", str(tmp_path)], "is a directory, not a CSV file")
 
-    def test_a_socket_is_refused(self, tmp_path: Path) -> None:
+    def test_a_socket_is_refused(self, tmp_path: Path, refused) -> None:
         path = tmp_path / "s.csv"
         server = socket.socket(socket.AF_UNIX)
         try:
@@ -48,7 +54,7 @@ class TestSpecialFiles:
         finally:
             server.close()
 
-    def test_a_two_gigabyte_sparse_file_is_refused_by_its_size(self, tmp_path: Path) -> None:
+    def test_a_two_gigabyte_sparse_file_is_refused_by_its_size(self, tmp_path: Path, refused) -> None:
         path = tmp_path / "sparse.csv"
         with path.open("wb") as handle:
             handle.truncate(2 << 30)
@@ -77,18 +83,18 @@ class TestUnwritableOutput:
 
     @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
     @pytest.mark.parametrize("argv", OUTPUT_PATHS)
-    def test_a_full_disk(self, argv: list[str]) -> None:
+    def test_a_full_disk(self, argv: list[str], bounded) -> None:
         with open("/dev/full", "w") as full:
-            result = run_bounded(argv, seconds=SECONDS, stdout=full)
+            result = bounded.run_bounded(argv, seconds=SECONDS, stdout=full)
         assert_one_line_failure(result, "No space left on device")
 
     @pytest.mark.parametrize("argv", OUTPUT_PATHS)
-    def test_a_closed_stdout(self, argv: list[str]) -> None:
-        result = run_bounded(argv, seconds=SECONDS, close_stdout=True)
+    def test_a_closed_stdout(self, argv: list[str], bounded) -> None:
+        result = bounded.run_bounded(argv, seconds=SECONDS, close_stdout=True)
         assert_one_line_failure(result, "standard output is closed")
 
-    def test_help_to_a_writable_stdout_still_succeeds(self) -> None:
-        result = run_bounded(["table", "--help"], seconds=SECONDS, stdout=subprocess.DEVNULL)
+    def test_help_to_a_writable_stdout_still_succeeds(self, bounded) -> None:
+        result = bounded.run_bounded(["table", "--help"], seconds=SECONDS, stdout=subprocess.DEVNULL)
         assert result.returncode == 0 and result.stderr == ""
 
 
@@ -104,8 +110,8 @@ class TestEndlessRun:
     """Address space for the child: the app's imports and a bounded history fit; an unbounded one would not
     over a long run, and then its allocation fails instead of taking the machine."""
 
-    def test_csv_streams_and_ctrl_c_keeps_every_complete_line(self) -> None:
-        code, lines, error = interrupt_after_lines([*ENDLESS, "--format", "csv"], 2500, seconds=SECONDS,
+    def test_csv_streams_and_ctrl_c_keeps_every_complete_line(self, bounded) -> None:
+        code, lines, error = bounded.interrupt_after_lines([*ENDLESS, "--format", "csv"], 2500, seconds=SECONDS,
                                                    megabytes=self.MEGABYTES)
         assert code == 130 and error == ""
         assert lines[0] == "iteration,epoch,β0,β1,loss,batch_loss,grad_norm\n"
@@ -113,23 +119,23 @@ class TestEndlessRun:
         numbers = [int(line.split(",")[0]) for line in lines[1:]]
         assert numbers == list(range(1, len(numbers) + 1))
 
-    def test_jsonl_streams_and_ends_with_the_interrupted_verdict(self) -> None:
-        code, lines, error = interrupt_after_lines([*ENDLESS, "--format", "jsonl"], 2500, seconds=SECONDS,
+    def test_jsonl_streams_and_ends_with_the_interrupted_verdict(self, bounded) -> None:
+        code, lines, error = bounded.interrupt_after_lines([*ENDLESS, "--format", "jsonl"], 2500, seconds=SECONDS,
                                                    megabytes=self.MEGABYTES)
         assert code == 130 and error == ""
         objects = [json.loads(line) for line in lines]
         assert [entry["iteration"] for entry in objects[:-1]] == list(range(1, len(objects)))
         assert set(objects[-1]) == {"final", "stopped"} and objects[-1]["stopped"] == "interrupted"
 
-    def test_json_is_one_valid_document_after_ctrl_c(self) -> None:
-        code, lines, error = interrupt_after_lines([*ENDLESS, "--format", "json"], 2500, seconds=SECONDS,
+    def test_json_is_one_valid_document_after_ctrl_c(self, bounded) -> None:
+        code, lines, error = bounded.interrupt_after_lines([*ENDLESS, "--format", "json"], 2500, seconds=SECONDS,
                                                    megabytes=self.MEGABYTES)
         assert code == 130 and error == ""
         document = json.loads("".join(lines))
         assert document["stopped"] == "interrupted" and len(document["history"]) >= 2500
 
-    def test_text_ends_with_the_interrupted_verdict(self) -> None:
-        code, lines, error = interrupt_after_lines(ENDLESS, 2500, seconds=SECONDS, megabytes=self.MEGABYTES)
+    def test_text_ends_with_the_interrupted_verdict(self, bounded) -> None:
+        code, lines, error = bounded.interrupt_after_lines(ENDLESS, 2500, seconds=SECONDS, megabytes=self.MEGABYTES)
         assert code == 130 and error == ""
         verdict = next(line for line in lines if line.startswith("stopped:"))
         assert verdict.startswith("stopped: interrupted after ") and "(Ctrl+C)" in verdict

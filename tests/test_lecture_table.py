@@ -168,6 +168,7 @@ def test_slide_61_sign_is_noted_on_the_loss_and_the_betas():
         X, b0, b1 = 1.5, -1.0, 0.5
         p = 1 / (1 + math.exp(-(b0 + b1 * X)))
         assert final.row("h").accumulated == pytest.approx((-y / p + (1 - y) / (1 - p)) * p * (1 - p), rel=1e-12)
+    assert build_problem("neuron").stepper().final().row("p").accumulated is None  # p is beside the loss now
 
 
 def test_lecture_full_is_the_sum_of_its_two_halves():

@@ -165,6 +165,7 @@ def test_masked_snapshot_hides_the_cell_asked_and_everything_after():
 
 
 def test_table_cells_of_a_reverse_graph_ask_only_the_chosen_inputs():
+    """The neuron's loss is bce_logit(h, y) since issue 15, so p is off the loss's path and asked for no cell."""
     stepper = build_problem("neuron").stepper()
     labels = [cell.label for cell in table_cells(stepper, ("accumulated",), ("β1",))]
     # L reads the logit h (issue 15): p is shown beside the loss, so the adjoints run L → h → β1.

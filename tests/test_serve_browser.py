@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from serve_clients import ServerProcess, alive, screen_text
 
 pytestmark = pytest.mark.slow
 
@@ -38,13 +37,14 @@ def poll(page, condition: Callable[[], object], timeout: float = TIMEOUT) -> boo
 class Screen:
     """What the app drew in one page: the text of every binary websocket frame the page received."""
 
-    def __init__(self, page) -> None:
+    def __init__(self, page, screen_text: Callable[[bytes], str]) -> None:
+        self.screen_text = screen_text
         self.parts: list[str] = []
         page.on("websocket", lambda websocket: websocket.on("framereceived", self._received))
 
     def _received(self, payload: str | bytes) -> None:
         if isinstance(payload, bytes):
-            self.parts.append(screen_text(payload))
+            self.parts.append(self.screen_text(payload))
 
     def shows(self, pattern: str) -> bool:
         return re.search(pattern, "".join(self.parts)) is not None
@@ -64,10 +64,10 @@ def browser(tmp_path: Path):
             context.close()
 
 
-def test_a_classroom_in_the_browser(browser):
-    with ServerProcess("--max-sessions", "1", "--idle-timeout", "0") as server:
+def test_a_classroom_in_the_browser(browser, serve):
+    with serve.ServerProcess("--max-sessions", "1", "--idle-timeout", "0") as server:
         first = browser.new_page()
-        screen = Screen(first)
+        screen = Screen(first, serve.screen_text)
         first.goto(server.url)
         assert poll(first, lambda: screen.shows(r"step 0/\d+")), "the stepper never appeared"
         first.keyboard.press("n")  # no click first: the page focused the terminal
@@ -82,14 +82,14 @@ def test_a_classroom_in_the_browser(browser):
 
         first.close()
         assert poll(second, lambda: not server.sessions()), "closing the tab left its app running"
-        assert poll(second, lambda: not alive(session[0]))
+        assert poll(second, lambda: not serve.alive(session[0]))
 
-        second_screen = Screen(second)
+        second_screen = Screen(second, serve.screen_text)
         second.reload()
         assert poll(second, lambda: second_screen.shows(r"step 0/\d+")), "a freed place was not given to the next tab"
         pids = server.sessions()
         assert server.stop() in (0, 130)
         second.wait_for_function("document.querySelector('#closed-message').textContent.includes('stopped')",
                                  timeout=TIMEOUT * 1000)
-    assert not any(alive(pid) for pid in pids)
+    assert not any(serve.alive(pid) for pid in pids)
     assert not any("Traceback" in line for line in server.lines + server.errors)

@@ -11,7 +11,6 @@ import subprocess
 import sys
 
 import pytest
-from serve_clients import ServerProcess
 
 from backprop_tui.tui.app import main
 from backprop_tui.tui.serve import default_max_sessions, split_app_options, urls
@@ -64,8 +63,8 @@ def test_an_address_in_use_is_one_line_and_exit_2():
     assert result.stderr.count("\n") == 1
 
 
-def test_listening_beyond_loopback_warns_and_ctrl_c_stops_cleanly():
-    with ServerProcess("--host", "0.0.0.0", "--max-sessions", "3", "--", "--example", "mlp") as server:
+def test_listening_beyond_loopback_warns_and_ctrl_c_stops_cleanly(serve):
+    with serve.ServerProcess("--host", "0.0.0.0", "--max-sessions", "3", "--", "--example", "mlp") as server:
         assert "--example mlp" in server.lines[0] and server.url.startswith("http://")
         code = server.stop()
     assert code in (0, 130)

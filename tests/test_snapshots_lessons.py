@@ -7,7 +7,7 @@ The lessons are pushed onto the provisional app with a fresh session, so they st
 
 from __future__ import annotations
 
-from tui_fixtures import SIZE, SMALL, settle
+import pytest
 
 from backprop_tui.core.lessons.classification import HandParams
 from backprop_tui.core.lessons.session import Session
@@ -27,40 +27,47 @@ def app_at(params: HandParams | None = None) -> BackpropApp:
     return app
 
 
-def opening(screen_class, *keys: str):
-    async def run_before(pilot) -> None:
-        await pilot.app.push_screen(screen_class())
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-        pilot.app.clear_notifications()
-        await pilot.pause()
+@pytest.fixture
+def opening(settle):
+    """A factory of `run_before`s: `opening(screen_class, *keys)` pushes the lesson's screen, lets it settle,
+    presses `keys` and clears the toasts."""
 
-    return run_before
+    def make(screen_class, *keys: str):
+        async def run_before(pilot) -> None:
+            await pilot.app.push_screen(screen_class())
+            await settle(pilot)
+            for key in keys:
+                await pilot.press(key)
+            pilot.app.clear_notifications()
+            await pilot.pause()
+
+        return run_before
+
+    return make
 
 
 class TestClassification:
-    def test_the_bad_computer_rises_where_the_data_falls(self, snap_compare):
-        assert snap_compare(app_at(), run_before=opening(ClassificationScreen), terminal_size=SIZE)
+    def test_the_bad_computer_rises_where_the_data_falls(self, snap_compare, opening, size):
+        assert snap_compare(app_at(), run_before=opening(ClassificationScreen), terminal_size=size)
 
-    def test_near_the_fit_the_curve_falls_through_145(self, snap_compare):
-        assert snap_compare(app_at(FIT_ROUNDED), run_before=opening(ClassificationScreen), terminal_size=SIZE)
+    def test_near_the_fit_the_curve_falls_through_145(self, snap_compare, opening, size):
+        assert snap_compare(app_at(FIT_ROUNDED), run_before=opening(ClassificationScreen), terminal_size=size)
 
-    def test_random_weights_seed_3_after_three_draws(self, snap_compare):
+    def test_random_weights_seed_3_after_three_draws(self, snap_compare, opening, size):
         keys = ["r", "r", "r"]  # three random draws: seeds 1, 2, 3
-        assert snap_compare(app_at(), run_before=opening(ClassificationScreen, *keys), terminal_size=SIZE)
+        assert snap_compare(app_at(), run_before=opening(ClassificationScreen, *keys), terminal_size=size)
 
 
 class TestLoss:
-    def test_the_bad_computers_worst_patients_first(self, snap_compare):
+    def test_the_bad_computers_worst_patients_first(self, snap_compare, opening, size):
         keys = ["s"]  # sort by loss, worst first
-        assert snap_compare(app_at(), run_before=opening(LossScreen, *keys), terminal_size=SIZE)
+        assert snap_compare(app_at(), run_before=opening(LossScreen, *keys), terminal_size=size)
 
 
 class TestSmallTerminal:
-    def test_classification_80_by_24_near_the_fit(self, snap_compare):
-        assert snap_compare(app_at(FIT_ROUNDED), run_before=opening(ClassificationScreen), terminal_size=SMALL)
+    def test_classification_80_by_24_near_the_fit(self, snap_compare, opening, small):
+        assert snap_compare(app_at(FIT_ROUNDED), run_before=opening(ClassificationScreen), terminal_size=small)
 
-    def test_loss_80_by_24_worst_first(self, snap_compare):
+    def test_loss_80_by_24_worst_first(self, snap_compare, opening, small):
         keys = ["s"]  # worst first
-        assert snap_compare(app_at(), run_before=opening(LossScreen, *keys), terminal_size=SMALL)
+        assert snap_compare(app_at(), run_before=opening(LossScreen, *keys), terminal_size=small)

@@ -5,38 +5,31 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from textual.widgets import Label
-from tui_fixtures import settle
 
 from backprop_tui.core.stepping.problem import build_problem
 from backprop_tui.core.training.minima import GLOBAL_MINIMUM, LOCAL_MINIMUM
-from backprop_tui.core.training.setup import build, resolve
 from backprop_tui.tui import descent_cli
 from backprop_tui.tui.backprop_app import BackpropApp
-from backprop_tui.tui.screens import StepperScreen
+from backprop_tui.tui.dialogs.descent_help import DescentHelpScreen
 from backprop_tui.tui.screens.descent import DescentScreen
-from backprop_tui.tui.screens.descent_app import DescentApp
-from backprop_tui.tui.screens.descent_help import DescentHelpScreen
-from backprop_tui.tui.screens.descent_stepper import BatchStepperScreen
+from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.widgets.descent_header import DescentHeader
 from backprop_tui.tui.widgets.descent_table import DescentTable
 from backprop_tui.tui.widgets.plot_base import DescentPlot
 from backprop_tui.tui.widgets.plot_landscape import LandscapePlot, SlicePlot
 
-SIZE = (120, 40)
-SMALL = (80, 24)
 
+@pytest.fixture
+def ready(settle):
+    """`await ready(pilot)`: the descent screen once it is up, its landscape computed and every change shown."""
 
-def descent_app(**options: object) -> DescentApp:
-    """The app opened on the descent screen, as `backprop-tui descent --tui` with `options` does."""
-    return DescentApp(build(resolve(**options)))  # type: ignore[arg-type]
+    async def wait(pilot) -> DescentScreen:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, DescentScreen)
+        return screen
 
-
-async def ready(pilot) -> DescentScreen:
-    """The descent screen once it is up and its landscape is computed."""
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, DescentScreen)
-    return screen
+    return wait
 
 
 def status(screen: DescentScreen) -> str:
@@ -48,115 +41,135 @@ def header(screen: DescentScreen) -> str:
 
 
 class TestOpening:
-    async def test_it_opens_on_heart_over_the_stepper(self):
+    async def test_it_opens_on_heart_as_the_descent_lesson(self, descent_app, size, ready):
+        """Issue 10: the descent screen is the descent lesson's mode, no longer pushed over the stepper."""
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
-            assert isinstance(app.screen_stack[-2], StepperScreen)
+            assert app.current_mode == "descent" and app.screen_stack == [screen]
             assert screen.run.current.iteration == 0
             assert screen.run.objective.data.name == "Heart.csv"
             assert "full batch · η = 0.5" in header(screen)
             assert screen.query_one(LandscapePlot).landscape is screen.landscape is not None
 
-    async def test_g_from_the_stepper_opens_it_without_arguments_and_t_goes_back(self):
+    async def test_g_from_the_stepper_opens_it_without_arguments_and_t_goes_back(self, size, ready):
         app = BackpropApp(build_problem("lecture"))
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.press("g")  # the stepper's descent key
             screen = await ready(pilot)
             assert screen.setup.config.example == "heart"
             await pilot.press("t")  # back to the stepper
             await pilot.pause()
-            assert isinstance(app.screen, StepperScreen)
+            assert isinstance(app.screen, StepperScreen) and app.current_mode == "stepper"
+            await pilot.press("g")  # the same run again, never a fresh one
+            assert await ready(pilot) is screen
 
-    async def test_opened_from_the_stepper_at_80_by_24_it_is_compact(self):
+    async def test_opened_from_the_stepper_at_80_by_24_it_is_compact(self, small, ready):
         app = BackpropApp(build_problem("lecture"))
-        async with app.run_test(size=SMALL) as pilot:
+        async with app.run_test(size=small) as pilot:
             await pilot.press("g")  # the descent screen, pushed onto an app already 80×24
             screen = await ready(pilot)
             assert screen.query_one(DescentTable).compact
             assert all(plot.compact for plot in screen.query(DescentPlot))
 
-    async def test_it_works_at_80_by_24(self):
+    async def test_it_works_at_80_by_24(self, descent_app, small, ready, settle):
         app = descent_app()
-        async with app.run_test(size=SMALL) as pilot:
+        async with app.run_test(size=small) as pilot:
             screen = await ready(pilot)
-            await pilot.press("space", "b", "space")
+            for key in ("space", "b", "space"):
+                await pilot.press(key)
+                await settle(pilot)
             assert screen.has_class("-narrow") and screen.has_class("-short")
             assert screen.run.current.iteration == 2
 
 
 class TestStepping:
     @pytest.mark.parametrize("presses", [1, 3, 12])
-    async def test_space_takes_one_iteration_per_press(self, presses):
+    async def test_space_takes_one_iteration_per_press(self, presses, descent_app, size, ready, settle):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press(*["space"] * presses)
+            await settle(pilot)
             assert screen.run.current.iteration == len(screen.run.history) == presses
             assert header(screen) and f"iter {presses}" in str(screen.query_one("#descent-iteration", Label).render())
 
-    async def test_left_undoes_to_exactly_the_earlier_state_across_an_epoch(self):
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
+    async def test_left_undoes_to_exactly_the_earlier_state_across_an_epoch(self, descent_app, size, ready, settle):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("b")  # mini-batch 32: ten batches an epoch
+            await settle(pilot)
             states = [screen.run.current]
             for _ in range(12):
                 await pilot.press("space")
+                await settle(pilot)
                 states.append(screen.run.current)
             for expected in reversed(states[:-1]):
                 await pilot.press("left")
+                await settle(pilot)
                 assert screen.run.current == expected
             await pilot.press(*["space"] * 12)  # the same batches again
+            await settle(pilot)
             assert screen.run.current == states[-1]
 
-    async def test_r_resets_to_the_start(self):
+    async def test_r_resets_to_the_start(self, descent_app, size, ready, settle):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
-            await pilot.press("space", "space", "space", "r")
+            await pilot.press("space", "space", "space")
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
             assert screen.run.current.iteration == 0
             assert len(screen.run.history) == 0
             assert screen.run.current.params == (0.0, 0.0)
 
 
 class TestTable:
-    async def test_the_last_batch_of_an_epoch_shows_its_own_size(self):
+    async def test_the_last_batch_of_an_epoch_shows_its_own_size(self, descent_app, size, ready, settle):
         app = descent_app(optimizer="minibatch")
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press(*["space"] * 10)  # the tenth batch holds 303 − 9·32 = 15 rows
+            await settle(pilot)
             scalars = str(screen.query_one("#descent-scalars").render())
             assert "epoch 1 · batch 10/10 (15 rows)" in scalars
 
 
 class TestSettings:
-    async def test_plus_and_minus_double_and_halve_the_learning_rate(self):
+    async def test_plus_and_minus_double_and_halve_the_learning_rate(self, descent_app, size, ready, settle):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("plus")
+            await settle(pilot)
             assert screen.run.optimizer.lr == 1.0
             assert "η = 1 " in header(screen)
             await pilot.press("minus", "minus")
+            await settle(pilot)
             assert screen.run.optimizer.lr == 0.25
             await pilot.press("space")
+            await settle(pilot)
             assert screen.run.last.lr == 0.25
 
-    async def test_b_cycles_full_mini_batch_and_stochastic(self):
+    async def test_b_cycles_full_mini_batch_and_stochastic(self, descent_app, size, ready, settle):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             seen = []
             for _ in range(3):
-                await pilot.press("b", "space")
+                for key in ("b", "space"):
+                    await pilot.press(key)
+                    await settle(pilot)
                 seen.append((screen.run.optimizer.label, screen.run.last.batch_rows))
             assert seen == [("mini-batch 32", 32), ("stochastic", 1), ("full batch", 303)]
             assert "full batch" in header(screen)
 
-    async def test_brackets_change_the_speed(self):
+    async def test_brackets_change_the_speed(self, descent_app, size, ready):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             speed = screen.clock.speed
             await pilot.press("right_square_bracket")
@@ -166,9 +179,9 @@ class TestSettings:
 
 
 class TestRunning:
-    async def test_enter_starts_and_stops_the_run(self):
+    async def test_enter_starts_and_stops_the_run(self, descent_app, size, ready):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("enter")  # run
             assert screen.running
@@ -185,10 +198,10 @@ class TestRunning:
             assert screen.run.current.iteration == stopped_at
             assert "paused at" in status(screen)
 
-    async def test_a_large_learning_rate_oscillates_with_its_plots_drawn(self):
+    async def test_a_large_learning_rate_oscillates_with_its_plots_drawn(self, descent_app, size, ready):
         """Issue 15: η = 50 overshoots and swings; it once stopped at iteration 5 with NaN (true loss 3.41)."""
         app = descent_app(lr=50.0, iters=30)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("enter")  # run to the iterations limit
             for _ in range(100):
@@ -202,9 +215,9 @@ class TestRunning:
             for plot in screen.query(DescentPlot):  # the plots still draw every iteration's point
                 assert max((len(series) for series in plot.plt.monitor.x), default=0) > 0, type(plot).__name__
 
-    async def test_a_huge_learning_rate_diverges_and_stops_the_run(self):
+    async def test_a_huge_learning_rate_diverges_and_stops_the_run(self, descent_app, size, ready, settle):
         app = descent_app(lr=1e6)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("enter")  # run until it diverges
             for _ in range(100):
@@ -216,15 +229,18 @@ class TestRunning:
             assert status(screen).startswith("diverged at iteration 2: the loss ")
             assert "passed the bound" in status(screen)
             await pilot.press("minus")  # a smaller η does not hide the blow-up left behind
+            await settle(pilot)
             assert status(screen).startswith("diverged at iteration 2:")
             await pilot.press("space")  # refused
+            await settle(pilot)
             assert screen.run.current.iteration == 2
             await pilot.press("left")  # undo past it
+            await settle(pilot)
             assert "diverged" not in status(screen)
 
-    async def test_a_run_pauses_at_the_iterations_limit(self):
+    async def test_a_run_pauses_at_the_iterations_limit(self, descent_app, size, ready):
         app = descent_app(iters=20)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press(*["right_square_bracket"] * 4, "enter")  # faster, then run
             for _ in range(200):
@@ -234,23 +250,27 @@ class TestRunning:
             assert screen.run.current.iteration == 20
             assert status(screen) == "paused at iteration 20 · enter runs to 40"
 
-    async def test_keys_while_running_pause_first(self):
+    async def test_keys_while_running_pause_first(self, descent_app, size, ready, settle):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("enter")
             await pilot.pause(0.2)
             await pilot.press("space")  # pauses, then one iteration
+            await settle(pilot)
             assert not screen.running
 
 
+@pytest.mark.slow
 class TestLongRuns:
-    async def test_plots_draw_a_long_run_thinned_to_their_width(self):
+    """A run of 20,000 iterations: seconds to compute, so slow."""
+
+    async def test_plots_draw_a_long_run_thinned_to_their_width(self, descent_app, size, ready):
         app = descent_app(optimizer="sgd")
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             screen.run.run(20_000)  # as if run for a while
-            screen.show()
+            screen.show_view(screen.driver.view(), force=True)
             await pilot.pause()
             for plot in screen.query(DescentPlot):
                 drawn = max((len(series) for series in plot.plt.monitor.x), default=0)
@@ -259,34 +279,39 @@ class TestLongRuns:
 
 
 class TestStepIntoBackprop:
-    async def test_s_opens_the_stepper_on_the_iterations_batch(self):
+    async def test_s_opens_the_stepper_on_the_iterations_batch(self, descent_app, size, ready, settle):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
-            await pilot.press("b", "space", "space", "space")  # three mini-batch iterations
+            await pilot.press("b")
+            await settle(pilot)
+            await pilot.press("space", "space", "space")  # three mini-batch iterations
+            await settle(pilot)
             record = screen.run.last
             rows = screen.run.batch_indices(record.epoch, record.batch, record.batch_rows)
             data = screen.run.objective.data
-            await pilot.press("s")  # into the stepper
+            await pilot.press("s")  # into the stepper, pushed on the lesson's own stack
             await pilot.pause()
             stepper = app.screen
-            assert isinstance(stepper, BatchStepperScreen)
+            assert isinstance(stepper, StepperScreen) and stepper.pushed and app.current_mode == "descent"
             inputs = stepper.problem.inputs
             np.testing.assert_array_equal(inputs["X"], data.X[rows, 0])
             np.testing.assert_array_equal(inputs["y"], data.y[rows])
             assert (inputs["β0"], inputs["β1"]) == record.params
             assert stepper.problem.graph is screen.run.objective.model.graph
-            assert "batch 3 of epoch 1 (32 rows)" in stepper.label
-            await pilot.press("t")  # back to the same run
+            assert "batch 3 of epoch 1 (32 rows)" in stepper.note
+            await pilot.press("escape")  # back to the same run (issue 10: t now opens the workbench)
             await pilot.pause()
             assert app.screen is screen
             assert screen.run.current.iteration == 3
 
-    async def test_the_stepper_gradient_is_the_descent_gradient(self):
+    async def test_the_stepper_gradient_is_the_descent_gradient(self, descent_app, size, ready, settle):
         app = descent_app(optimizer="minibatch")
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
-            await pilot.press("space", "s")
+            await pilot.press("space")
+            await settle(pilot)
+            await pilot.press("s")
             await pilot.pause()
             final = app.screen.stepper.final()
             adjoint = {row.name: row.accumulated for row in final.rows}
@@ -294,9 +319,9 @@ class TestStepIntoBackprop:
             assert adjoint["β1"] == pytest.approx(grad[1], rel=1e-12)
             assert adjoint["β0"] == pytest.approx(grad[0], rel=1e-12)
 
-    async def test_before_the_first_step_it_opens_the_first_batch_at_the_start(self):
+    async def test_before_the_first_step_it_opens_the_first_batch_at_the_start(self, descent_app, size, ready):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await ready(pilot)
             await pilot.press("s")
             await pilot.pause()
@@ -305,38 +330,44 @@ class TestStepIntoBackprop:
 
 
 class TestMinima:
-    async def test_moving_the_start_shows_where_plain_descent_ends(self):
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
+    async def test_moving_the_start_shows_where_plain_descent_ends(self, descent_app, size, ready, settle):
         app = descent_app(example="minima")
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
-            assert screen.plain_end == pytest.approx(LOCAL_MINIMUM, abs=1e-3)
-            await pilot.press(*["comma"] * 6)  # start 0.9 → 0.6, left of the ridge
-            assert screen.start == (0.6,)
+            assert app.current_mode == "minima"
+            assert screen.view.plain_end == pytest.approx(LOCAL_MINIMUM, abs=1e-3)
+            await pilot.press(*["comma"] * 6)  # start 0.9 → 0.6, left of the ridge: six quick presses, six moves
+            await settle(pilot)
+            assert screen.view.start == (0.6,)
             assert screen.run.current.params == (0.6,)
-            assert screen.plain_end == pytest.approx(GLOBAL_MINIMUM, abs=1e-3)
-            assert screen.query_one(SlicePlot).end == screen.plain_end
+            assert screen.view.plain_end == pytest.approx(GLOBAL_MINIMUM, abs=1e-3)
+            assert screen.query_one(SlicePlot).end == screen.view.plain_end
             await pilot.press(*["full_stop"] * 20)  # stops at the domain's edge
-            assert screen.start == (1.0,)
+            await settle(pilot)
+            assert screen.view.start == (1.0,)
 
-    async def test_the_start_keys_do_nothing_on_data(self):
+    async def test_the_start_keys_do_nothing_on_data(self, descent_app, size, ready, settle):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await screen.run_action("move_start(1)")  # as the command palette would
+            await settle(pilot)
             assert screen.run.current.params == (0.0, 0.0)
 
-    async def test_there_is_no_batch_mode_to_cycle(self):
+    async def test_there_is_no_batch_mode_to_cycle(self, descent_app, size, ready, settle):
         app = descent_app(example="minima")
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("b")
+            await settle(pilot)
             assert screen.run.optimizer.kind == "gd"
 
 
 class TestHelp:
-    async def test_question_mark_opens_the_help(self):
+    async def test_question_mark_opens_the_help(self, descent_app, size, ready):
         app = descent_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await ready(pilot)
             await pilot.press("question_mark")
             await pilot.pause()
@@ -349,11 +380,13 @@ class TestHelp:
 class TestCommandLine:
     def test_tui_opens_the_screen_with_the_same_options(self, monkeypatch):
         opened = []
-        import backprop_tui.tui.screens.descent_app as descent_app_module
+        import backprop_tui.tui.app as app_module
 
-        monkeypatch.setattr(descent_app_module, "run_descent_app", lambda setup: opened.append(setup) or 0)
+        monkeypatch.setattr(app_module, "run_app", lambda app, **options: opened.append(app) or 0)
         assert descent_cli.run_descent(["--tui", "--lr", "0.25", "--optimizer", "minibatch"]) == 0
-        config = opened[0].config
+        app = opened[0]
+        assert app.first_lesson == "descent"
+        config = app.descent_setups["descent"].config
         assert (config.lr, config.optimizer, config.batch_size) == (0.25, "minibatch", 32)
 
     def test_tui_is_in_the_help(self, capsys):

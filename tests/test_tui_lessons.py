@@ -4,7 +4,6 @@ the current β to descent, a picked patient opening the stepper with that patien
 from __future__ import annotations
 
 import pytest
-from tui_fixtures import SIZE, SMALL, settle
 
 from backprop_tui.core.lessons.classification import (
     COARSE_STEP,
@@ -17,8 +16,8 @@ from backprop_tui.core.lessons.classification import (
 from backprop_tui.core.lessons.session import Session
 from backprop_tui.tui.backprop_app import BackpropApp
 from backprop_tui.tui.screens.classification import ClassificationScreen
-from backprop_tui.tui.screens.descent_stepper import BatchStepperScreen
 from backprop_tui.tui.screens.loss import LossScreen
+from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.widgets.hand_panel import HandPanel
 from backprop_tui.tui.widgets.patient_table import PatientTable
 
@@ -53,9 +52,9 @@ class TestClassificationKeys:
         ("up", "β1", FINE_STEP["β1"]), ("down", "β1", -FINE_STEP["β1"]),
         ("shift+up", "β1", COARSE_STEP["β1"]), ("shift+down", "β1", -COARSE_STEP["β1"]),
     ])
-    async def test_each_key_moves_its_parameter_by_its_step(self, key, name, step) -> None:
+    async def test_each_key_moves_its_parameter_by_its_step(self, key, name, step, settle, size) -> None:
         app, _ = recording_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(ClassificationScreen())
             await settle(pilot)
             await pilot.press(key)
@@ -66,10 +65,10 @@ class TestClassificationKeys:
             assert moved == pytest.approx(start + step, abs=1e-12) and other == unchanged
             assert f"{name} = {moved:g}" in panel_text(app)
 
-    async def test_the_panel_shows_the_loss_accuracy_and_midpoint_of_the_current_beta(self) -> None:
+    async def test_the_panel_shows_the_loss_accuracy_and_midpoint_of_the_current_beta(self, settle, size) -> None:
         app, _ = recording_app()
         app.session.hand = HandParams(6.3, -0.043)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(ClassificationScreen())
             await settle(pilot)
             seen = predict(heart_data(), app.session.hand)
@@ -78,9 +77,9 @@ class TestClassificationKeys:
             assert f"accuracy {100 * seen.accuracy:.2f}%" in text
             assert f"MaxHR = {seen.shape.midpoint:.4g}" in text
 
-    async def test_r_draws_the_next_seed_reproducibly_and_shows_it(self) -> None:
+    async def test_r_draws_the_next_seed_reproducibly_and_shows_it(self, settle, size) -> None:
         app, _ = recording_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(ClassificationScreen())
             await settle(pilot)
             await pilot.press("r")
@@ -93,27 +92,27 @@ class TestClassificationKeys:
             await pilot.pause()
             assert "last random draw: seed 2, since moved by hand" in panel_text(app)
 
-    async def test_the_same_seed_gives_the_same_weights_in_a_new_session(self) -> None:
+    async def test_the_same_seed_gives_the_same_weights_in_a_new_session(self, settle, size) -> None:
         app, _ = recording_app()
         app.session.hand_seed = 6
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(ClassificationScreen())
             await settle(pilot)
             await pilot.press("r")
             assert app.session.hand == random_params(7) and app.session.hand_seed == 7
 
-    async def test_g_hands_the_current_beta_to_descent(self) -> None:
+    async def test_g_hands_the_current_beta_to_descent(self, settle, size) -> None:
         app, calls = recording_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(ClassificationScreen())
             await settle(pilot)
             await pilot.press("up", "g")
             expected = BAD.moved("β1", 1)
             assert calls == [("descent", {"β0": expected.beta0, "β1": expected.beta1})]
 
-    async def test_p_opens_the_loss_lesson(self) -> None:
+    async def test_p_opens_the_loss_lesson(self, settle, small) -> None:
         app, calls = recording_app()
-        async with app.run_test(size=SMALL) as pilot:
+        async with app.run_test(size=small) as pilot:
             await app.push_screen(ClassificationScreen())
             await settle(pilot)
             await pilot.press("p")  # l is the lesson map everywhere
@@ -121,9 +120,9 @@ class TestClassificationKeys:
 
 
 class TestLossTable:
-    async def test_worst_first_then_enter_opens_the_stepper_on_that_patient(self) -> None:
+    async def test_worst_first_then_enter_opens_the_stepper_on_that_patient(self, settle, size) -> None:
         app, calls = recording_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(LossScreen())
             await settle(pilot)
             await pilot.press("s", "enter")
@@ -135,11 +134,11 @@ class TestLossTable:
             assert kind == "stepper"
             assert problem.inputs == {"X": 71.0, "y": 1.0, "β0": BAD.beta0, "β1": BAD.beta1}
             assert note.startswith("Patient 246: MaxHR = 71, AHD = Yes")
-            assert isinstance(app.screen, BatchStepperScreen)
+            assert isinstance(app.screen, StepperScreen) and app.screen.pushed and app.screen.note == note
 
-    async def test_s_toggles_between_worst_first_and_the_files_order(self) -> None:
+    async def test_s_toggles_between_worst_first_and_the_files_order(self, settle, small) -> None:
         app, _ = recording_app()
-        async with app.run_test(size=SMALL) as pilot:
+        async with app.run_test(size=small) as pilot:
             await app.push_screen(LossScreen())
             await settle(pilot)
             table = app.screen.query_one(PatientTable)
@@ -153,9 +152,9 @@ class TestLossTable:
             await pilot.pause()
             assert [int(table.get_row_at(index)[0].plain) for index in range(3)] == [1, 2, 3]
 
-    async def test_the_cursor_row_picks_the_patient_in_file_order(self) -> None:
+    async def test_the_cursor_row_picks_the_patient_in_file_order(self, settle, size) -> None:
         app, calls = recording_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(LossScreen())
             await settle(pilot)
             await pilot.press("down", "down", "enter")
@@ -163,9 +162,9 @@ class TestLossTable:
             third = heart_data().raw[2, 0]
             assert problem.inputs["X"] == third and note.startswith("Patient 3: ")
 
-    async def test_clicking_a_row_opens_the_stepper_on_it(self) -> None:
+    async def test_clicking_a_row_opens_the_stepper_on_it(self, settle, size) -> None:
         app, calls = recording_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(LossScreen())
             await settle(pilot)
             table = app.screen.query_one(PatientTable)
@@ -177,9 +176,9 @@ class TestLossTable:
             await pilot.pause()
             assert calls and calls[0][0] == "stepper" and calls[0][2].startswith("Patient 2: ")
 
-    async def test_clicking_the_loss_header_sorts_worst_first_and_the_row_header_back(self) -> None:
+    async def test_clicking_the_loss_header_sorts_worst_first_and_the_row_header_back(self, settle, size) -> None:
         app, _ = recording_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(LossScreen())
             await settle(pilot)
             table = app.screen.query_one(PatientTable)
@@ -191,17 +190,17 @@ class TestLossTable:
             await pilot.pause()
             assert table.patient_index() == 0
 
-    async def test_the_loss_line_is_the_mean_of_the_column(self) -> None:
+    async def test_the_loss_line_is_the_mean_of_the_column(self, settle, size) -> None:
         app, _ = recording_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(LossScreen())
             await settle(pilot)
             text = str(app.screen.query_one("#loss-mean").render())
             assert "L = (1/303) Σ Lᵢ = 1.69521" in text and "the mean of the Lᵢ column" in text
 
-    async def test_the_beta_moved_in_classification_are_the_loss_lessons(self) -> None:
+    async def test_the_beta_moved_in_classification_are_the_loss_lessons(self, settle, size) -> None:
         app, _ = recording_app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.push_screen(ClassificationScreen())
             await settle(pilot)
             await pilot.press("shift+down", "shift+down")

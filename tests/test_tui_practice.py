@@ -6,7 +6,6 @@ import json
 
 import pytest
 from textual.widgets import Input, Label, OptionList
-from tui_fixtures import SIZE, lecture_app, settle
 
 from backprop_tui.tui.backprop_app import BackpropApp
 from backprop_tui.tui.screens.practice_exercise import PracticeScreen
@@ -31,27 +30,33 @@ async def answer(pilot, text: str) -> None:
     await pilot.pause()
 
 
-async def open_exercise(pilot, index: int = 0) -> PracticeScreen:
-    await settle(pilot)
-    for _ in range(index):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, PracticeScreen)
-    return screen
+@pytest.fixture
+def open_exercise(settle):
+    """`await open_exercise(pilot, index)`: the practice list settled, then its `index`th exercise opened."""
+
+    async def open_it(pilot, index: int = 0) -> PracticeScreen:
+        await settle(pilot)
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, PracticeScreen)
+        return screen
+
+    return open_it
 
 
-async def test_practice_opens_on_the_list_with_the_lecture_first():
-    async with BackpropApp(lesson="practice").run_test(size=SIZE) as pilot:
+async def test_practice_opens_on_the_list_with_the_lecture_first(settle, size):
+    async with BackpropApp(lesson="practice").run_test(size=size) as pilot:
         await settle(pilot)
         assert isinstance(pilot.app.screen, PracticeListScreen)
         first = pilot.app.screen.query_one(OptionList).get_option_at_index(0)
         assert "the lecture's graph, forward mode" in str(first.prompt) and "[new]" in str(first.prompt)
 
 
-async def test_a_right_answer_as_a_number_and_as_an_expression():
-    async with BackpropApp(lesson="practice").run_test(size=SIZE) as pilot:
+async def test_a_right_answer_as_a_number_and_as_an_expression(size, open_exercise):
+    async with BackpropApp(lesson="practice").run_test(size=size) as pilot:
         screen = await open_exercise(pilot)
         assert "the value ξ1 = ?" in text_of(screen, "#practice-question")
         await answer(pilot, "-9")
@@ -65,8 +70,8 @@ async def test_a_right_answer_as_a_number_and_as_an_expression():
         assert "5 first try" in text_of(screen, "#practice-score")
 
 
-async def test_a_wrong_answer_gives_the_hint_then_the_reveal():
-    async with BackpropApp(lesson="practice").run_test(size=SIZE) as pilot:
+async def test_a_wrong_answer_gives_the_hint_then_the_reveal(size, open_exercise):
+    async with BackpropApp(lesson="practice").run_test(size=size) as pilot:
         screen = await open_exercise(pilot)
         await answer(pilot, "9")
         assert text_of(screen, "#practice-feedback") == "✗ not quite. Hint: ξ1 = −WᵀX, and W = 3, X = 3"
@@ -79,8 +84,8 @@ async def test_a_wrong_answer_gives_the_hint_then_the_reveal():
         assert screen.attempt.score.revealed == 2
 
 
-async def test_a_typo_shows_the_parsers_column_not_wrong():
-    async with BackpropApp(lesson="practice").run_test(size=SIZE) as pilot:
+async def test_a_typo_shows_the_parsers_column_not_wrong(size, open_exercise):
+    async with BackpropApp(lesson="practice").run_test(size=size) as pilot:
         screen = await open_exercise(pilot)
         await answer(pilot, "-9)")
         feedback = text_of(screen, "#practice-feedback")
@@ -90,8 +95,9 @@ async def test_a_typo_shows_the_parsers_column_not_wrong():
         assert screen.attempt.outcomes == [] and not screen.attempt.missed
 
 
-async def test_the_score_and_the_state_file_after_a_finished_exercise(state_home):
-    async with BackpropApp(lesson="practice").run_test(size=SIZE) as pilot:
+@pytest.mark.slow  # 2.5 s or more here: out of the quick loop
+async def test_the_score_and_the_state_file_after_a_finished_exercise(state_home, size, open_exercise):
+    async with BackpropApp(lesson="practice").run_test(size=size) as pilot:
         screen = await open_exercise(pilot, index=1)  # the lecture's graph, backward: six cells
         answers = ["-1", "-(1+e^-9)",  # first try
                    "1", "0.9998766",  # dL/dξ3: 1 is not 0.99988; right after the hint
@@ -115,10 +121,10 @@ async def test_the_score_and_the_state_file_after_a_finished_exercise(state_home
         assert "[done · best 67 %]" in str(listed.prompt)
 
 
-async def test_a_corrupt_state_file_is_survived(state_home):
+async def test_a_corrupt_state_file_is_survived(state_home, settle, size, open_exercise):
     state_home.mkdir(parents=True)
     (state_home / "practice.json").write_text("[1, 2", encoding="utf-8")
-    async with BackpropApp(lesson="practice").run_test(size=SIZE) as pilot:
+    async with BackpropApp(lesson="practice").run_test(size=size) as pilot:
         await settle(pilot)
         assert isinstance(pilot.app.screen, PracticeListScreen)
         messages = [notification.message for notification in pilot.app._notifications]
@@ -130,10 +136,11 @@ async def test_a_corrupt_state_file_is_survived(state_home):
     assert (state_home / "practice.json").read_text(encoding="utf-8") == "[1, 2"
 
 
-async def test_the_same_seed_gives_the_same_generated_exercise():
+@pytest.mark.slow  # 2.5 s or more here: out of the quick loop
+async def test_the_same_seed_gives_the_same_generated_exercise(size, open_exercise):
     headers = []
     for _ in range(2):
-        async with BackpropApp(lesson="practice", practice_seed=7).run_test(size=SIZE) as pilot:
+        async with BackpropApp(lesson="practice", practice_seed=7).run_test(size=size) as pilot:
             screen = await open_exercise(pilot, index=8)  # generated, level 2
             headers.append((text_of(screen, "#practice-header"), screen.worksheet.problem.inputs,
                             [question.label for question in screen.worksheet.questions]))
@@ -141,22 +148,24 @@ async def test_the_same_seed_gives_the_same_generated_exercise():
     assert "seed 7" in headers[0][0]
 
 
-async def test_enter_pressed_quickly_opens_one_exercise_and_escape_pops_one_screen():
-    async with BackpropApp(lesson="practice").run_test(size=SIZE) as pilot:
+async def test_enter_pressed_quickly_opens_one_exercise_and_escape_pops_one_screen(settle, size):
+    async with BackpropApp(lesson="practice").run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press("enter", "enter", "enter")
         await pilot.pause()
-        assert len(pilot.app.screen_stack) == 3  # default, the list, one exercise
+        # Issue 10: practice is a mode whose stack starts at the list (no default screen under it).
+        assert pilot.app.current_mode == "practice"
+        assert len(pilot.app.screen_stack) == 2  # the list, one exercise
         exercise_screen = pilot.app.screen
         exercise_screen.action_back()
         exercise_screen.action_back()  # a second dismiss before the first has landed pops nothing more
         await pilot.pause()
         assert isinstance(pilot.app.screen, PracticeListScreen)
-        assert len(pilot.app.screen_stack) == 2
+        assert len(pilot.app.screen_stack) == 1
 
 
-async def test_finished_summary_keys_next_and_again():
-    async with BackpropApp(lesson="practice").run_test(size=SIZE) as pilot:
+async def test_finished_summary_keys_next_and_again(size, open_exercise):
+    async with BackpropApp(lesson="practice").run_test(size=size) as pilot:
         screen = await open_exercise(pilot, index=2)  # the descent direction: two choices
         assert "direction at x = 0.45" in text_of(screen, "#practice-question")
         await answer(pilot, "4")
@@ -168,11 +177,11 @@ async def test_finished_summary_keys_next_and_again():
         await pilot.pause()
         following = pilot.app.screen
         assert isinstance(following, PracticeScreen) and following.exercise.id == "neuron"
-        assert len(pilot.app.screen_stack) == 3
+        assert len(pilot.app.screen_stack) == 2  # the list, then the next exercise in place of the last (issue 10)
 
 
-async def test_the_stepper_key_k_practises_the_graph_on_screen():
-    async with lecture_app("lecture", "reverse").run_test(size=SIZE) as pilot:
+async def test_the_stepper_key_k_practises_the_graph_on_screen(settle, lecture_app, size):
+    async with lecture_app("lecture", "reverse").run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press("k")
         await pilot.pause()
@@ -185,10 +194,10 @@ async def test_the_stepper_key_k_practises_the_graph_on_screen():
         assert pilot.app.screen.__class__.__name__ == "StepperScreen"
 
 
-async def test_the_stepper_key_k_refuses_a_graph_too_big():
+async def test_the_stepper_key_k_refuses_a_graph_too_big(settle, size):
     from backprop_tui.core.stepping.problem import build_problem
 
-    async with BackpropApp(build_problem("mlp-16-16")).run_test(size=SIZE) as pilot:
+    async with BackpropApp(build_problem("mlp-16-16")).run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press("k")
         await pilot.pause()

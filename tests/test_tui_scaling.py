@@ -4,7 +4,6 @@ what they change. Work is counted (boxes, rows, rows looked at per key), never t
 from __future__ import annotations
 
 import pytest
-from tui_fixtures import SIZE
 
 from backprop_tui.core.layout.window import SHOW_WHOLE_LIMIT, WINDOW_RADIUS
 from backprop_tui.core.stepping.problem import build_problem
@@ -35,10 +34,10 @@ def assert_windows_follow(screen: StepperScreen) -> None:
         assert str(shown[0]) == snapshot.node
 
 
-async def test_a_graph_past_the_limit_opens_as_windows_that_follow_every_key():
+async def test_a_graph_past_the_limit_opens_as_windows_that_follow_every_key(size):
     terms = SHOW_WHOLE_LIMIT + 700
     app = fan_out_app(terms)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = app.screen
         assert isinstance(screen, StepperScreen)
         canvas, table = screen.query_one(GraphCanvas), screen.query_one(TraceTable)
@@ -61,7 +60,7 @@ async def test_a_graph_past_the_limit_opens_as_windows_that_follow_every_key():
         assert_windows_follow(screen)
 
 
-async def test_a_key_press_looks_only_at_the_rows_its_step_changed(monkeypatch):
+async def test_a_key_press_looks_only_at_the_rows_its_step_changed(monkeypatch, size):
     looked: list[str] = []
 
     def stage(row):
@@ -69,7 +68,7 @@ async def test_a_key_press_looks_only_at_the_rows_its_step_changed(monkeypatch):
         return (row.value is not None, row.accumulated is not None, len(row.contributions))
 
     app = fan_out_app(SHOW_WHOLE_LIMIT - 100)  # drawn and tabled whole
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = app.screen
         assert not screen.query_one(TraceTable).windowed
         await pilot.press("n", "n")
@@ -83,9 +82,9 @@ async def test_a_key_press_looks_only_at_the_rows_its_step_changed(monkeypatch):
 
 
 @pytest.mark.slow
-async def test_ten_thousand_nodes_open_summarised_and_step_like_the_lecture():
+async def test_ten_thousand_nodes_open_summarised_and_step_like_the_lecture(size):
     app = fan_out_app(10_000)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = app.screen
         assert isinstance(screen, StepperScreen)
         assert_windows_follow(screen)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import sys
-import time
 
 import pytest
 from textual.widgets import Input
-from tui_fixtures import SIZE, lecture_app, mlp_problem
 
 from backprop_tui.core.stepping.problem import build_problem
 from backprop_tui.core.stepping.steppers import ForwardStepper, ReverseStepper
 from backprop_tui.core.stepping.table import accumulated_text
 from backprop_tui.tui.backprop_app import BackpropApp
-from backprop_tui.tui.screens import ChoiceScreen, EditScreen, HelpScreen, StepperScreen, TooSmallScreen, step_of
+from backprop_tui.tui.dialogs.choice import ChoiceScreen
+from backprop_tui.tui.dialogs.edit import EditScreen
+from backprop_tui.tui.dialogs.help import HelpScreen
+from backprop_tui.tui.screens.stepper import StepperScreen, step_of
+from backprop_tui.tui.screens.too_small import TooSmallScreen
 from backprop_tui.tui.widgets import GraphCanvas, StepExplanation, StepperHeader, TraceTable
 from backprop_tui.tui.widgets.trace_table import COLUMNS
 
@@ -38,9 +40,9 @@ def assert_in_step(screen: StepperScreen, index: int) -> None:
         assert table.show_cursor
 
 
-async def test_opens_the_lecture_example_ready_to_step():
+async def test_opens_the_lecture_example_ready_to_step(size):
     app = BackpropApp()
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=size):
         screen = stepper_screen(app)
         assert screen.problem.source.text == "lecture"
         assert screen.problem.inputs == {"X": 3.0, "y": 1.0, "W": 3.0}
@@ -50,25 +52,25 @@ async def test_opens_the_lecture_example_ready_to_step():
 
 
 @pytest.mark.parametrize("presses", [1, 5, 13])
-async def test_n_moves_forward_one_step_per_press(presses):
+async def test_n_moves_forward_one_step_per_press(presses, lecture_app, size):
     app = lecture_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press(*["n"] * presses)
         assert_in_step(stepper_screen(app), presses)
 
 
-async def test_p_left_and_right_move_back_and_forth():
+async def test_p_left_and_right_move_back_and_forth(lecture_app, size):
     app = lecture_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("n", "n", "n", "p")
         assert_in_step(stepper_screen(app), 2)
         await pilot.press("right", "right", "left")
         assert_in_step(stepper_screen(app), 3)
 
 
-async def test_home_end_and_the_ends_are_sticky():
+async def test_home_end_and_the_ends_are_sticky(lecture_app, size):
     app = lecture_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         await pilot.press("end")
         assert_in_step(screen, len(screen.stepper) - 1)
@@ -78,9 +80,9 @@ async def test_home_end_and_the_ends_are_sticky():
         assert_in_step(screen, 0)
 
 
-async def test_the_table_at_the_end_shows_the_same_text_as_the_cli_table():
+async def test_the_table_at_the_end_shows_the_same_text_as_the_cli_table(lecture_app, size):
     app = lecture_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("end")
         screen = stepper_screen(app)
         table = screen.query_one(TraceTable)
@@ -89,9 +91,9 @@ async def test_the_table_at_the_end_shows_the_same_text_as_the_cli_table():
             assert cell == accumulated_text(row)
 
 
-async def test_fan_out_sum_is_built_one_contribution_per_step():
+async def test_fan_out_sum_is_built_one_contribution_per_step(lecture_app, size):
     app = lecture_app("lecture-full")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         steps = enumerate(screen.stepper.steps)
         first, second = [i for i, step in steps if step.node == "ξ4" and step.kind == "adjoint"]
@@ -104,9 +106,9 @@ async def test_fan_out_sum_is_built_one_contribution_per_step():
                 == "-1.00012341 + 0 = −(1+e^-9) = -1.00012341")
 
 
-async def test_m_switches_mode_keeps_inputs_and_stays_on_the_node():
+async def test_m_switches_mode_keeps_inputs_and_stays_on_the_node(lecture_app, size):
     app = lecture_app("lecture")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("n", "n", "n")
         screen = stepper_screen(app)
         node = screen.stepper.snapshot(3).node
@@ -121,9 +123,9 @@ async def test_m_switches_mode_keeps_inputs_and_stays_on_the_node():
         assert isinstance(screen.stepper, ReverseStepper)
 
 
-async def test_w_picks_the_input_and_switches_to_forward_mode():
+async def test_w_picks_the_input_and_switches_to_forward_mode(lecture_app, size):
     app = lecture_app("lecture")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("w")
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("home", "enter")
@@ -132,9 +134,9 @@ async def test_w_picks_the_input_and_switches_to_forward_mode():
         assert screen.stepper.wrt == "X"
 
 
-async def test_x_opens_an_example_from_the_picker():
+async def test_x_opens_an_example_from_the_picker(lecture_app, size):
     app = lecture_app("lecture")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("x")
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("down", "down", "down", "enter")
@@ -143,9 +145,9 @@ async def test_x_opens_an_example_from_the_picker():
         assert_in_step(screen, 0)
 
 
-async def test_e_with_a_valid_expression_replaces_the_graph():
+async def test_e_with_a_valid_expression_replaces_the_graph(lecture_app, size):
     app = lecture_app("lecture")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("e")
         form = app.screen
         assert isinstance(form, EditScreen)
@@ -161,9 +163,9 @@ async def test_e_with_a_valid_expression_replaces_the_graph():
         assert_in_step(screen, 0)
 
 
-async def test_e_with_an_invalid_expression_shows_the_error_and_keeps_the_graph():
+async def test_e_with_an_invalid_expression_shows_the_error_and_keeps_the_graph(lecture_app, size):
     app = lecture_app("lecture")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         before = stepper_screen(app).problem
         await pilot.press("e")
         form = app.screen
@@ -179,9 +181,9 @@ async def test_e_with_an_invalid_expression_shows_the_error_and_keeps_the_graph(
         assert stepper_screen(app).problem is before
 
 
-async def test_clicking_a_node_jumps_to_its_step():
+async def test_clicking_a_node_jumps_to_its_step(lecture_app, size):
     app = lecture_app("lecture")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         canvas = screen.query_one(GraphCanvas)
         box = canvas.drawing.boxes["ξ3"]
@@ -193,9 +195,9 @@ async def test_clicking_a_node_jumps_to_its_step():
         assert screen.stepper.snapshot(screen.index).step.kind == "seed"
 
 
-async def test_clicking_a_row_jumps_to_its_step():
+async def test_clicking_a_row_jumps_to_its_step(lecture_app, size):
     app = lecture_app("lecture")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         table = screen.query_one(TraceTable)
         top = 2 + sum(table.rows[key].height for key in list(table.rows)[:table.get_row_index("ξ2")])
@@ -203,27 +205,32 @@ async def test_clicking_a_row_jumps_to_its_step():
         assert_in_step(screen, step_of(screen.stepper, "ξ2", backward=False))
 
 
-async def test_help_screen_opens_and_closes():
+async def test_help_screen_opens_and_closes(lecture_app, size):
     app = lecture_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, StepperScreen)
 
 
-async def test_g_without_the_descent_screen_notifies(monkeypatch):
+async def test_g_without_the_descent_screen_notifies(monkeypatch, lecture_app, size):
+    """The lesson's message names the lesson now (issue 10: every lesson opens through the app's modes)."""
     monkeypatch.setitem(sys.modules, "backprop_tui.tui.screens.descent", None)
     app = lecture_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
         await pilot.press("g")
-        assert isinstance(app.screen, StepperScreen)
-        assert any(note.message == "gradient descent screen not available" for note in app._notifications)
+        await pilot.pause()
+        assert app.screen is screen and app.current_mode == "stepper" and app.came_from == []
+        assert "descent" not in app.session.visited
+        message = "the descent lesson is not available (its screen could not be loaded)"
+        assert any(note.message == message for note in app._notifications)
 
 
-async def test_command_palette_runs_the_same_actions():
+async def test_command_palette_runs_the_same_actions(lecture_app, size):
     app = lecture_app("lecture")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"Mode")
         await pilot.pause(0.3)
@@ -232,15 +239,15 @@ async def test_command_palette_runs_the_same_actions():
         assert stepper_screen(app).problem.mode == "forward"
 
 
-async def test_q_quits():
+async def test_q_quits(lecture_app, size):
     app = lecture_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("q")
         await pilot.pause()
         assert app._exit_renderables == [] and not app.is_running
 
 
-async def test_a_small_terminal_shows_a_message_until_it_grows():
+async def test_a_small_terminal_shows_a_message_until_it_grows(lecture_app):
     app = lecture_app()
     async with app.run_test(size=(60, 20)) as pilot:
         assert isinstance(app.screen, TooSmallScreen)
@@ -249,18 +256,18 @@ async def test_a_small_terminal_shows_a_message_until_it_grows():
         assert isinstance(app.screen, StepperScreen)
 
 
-async def test_a_hundred_node_mlp_steps_without_lag():
+@pytest.mark.slow
+async def test_a_hundred_node_mlp_steps_back_forty_times(mlp_problem, size):
+    """Every region follows forty steps back on a 100-node graph; the CPU each step costs is a benchmark
+    figure (tests/benchmarks/bench.py, step_cpu_mlp_100_nodes_back), not a timing assertion here."""
     app = BackpropApp(mlp_problem())
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         assert len(screen.problem.graph) > 100
         await pilot.press("end")
-        started = time.process_time()
         presses = 40
         await pilot.press(*["p"] * presses)
-        per_step = (time.process_time() - started) / presses
         assert_in_step(screen, len(screen.stepper) - 1 - presses)
-        assert per_step < 0.25, f"{per_step * 1000:.0f} ms of CPU per step"
 
 
 def test_the_default_problem_is_the_lecture_example():
@@ -283,9 +290,10 @@ def box_line(canvas: GraphCanvas, key: str, line: int) -> str:
     return text[box.x - canvas.scroll_offset.x:][:box.width]
 
 
-async def test_a_big_network_opens_collapsed_and_c_expands_and_collapses_it():
+@pytest.mark.slow
+async def test_a_big_network_opens_collapsed_and_c_expands_and_collapses_it(lecture_app, size):
     app = lecture_app("mlp-16-16")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         canvas = screen.query_one(GraphCanvas)
         assert canvas.is_collapsed
@@ -299,9 +307,9 @@ async def test_a_big_network_opens_collapsed_and_c_expands_and_collapses_it():
         assert canvas.is_collapsed and "layer 2" in canvas.drawing.boxes
 
 
-async def test_c_is_offered_only_for_a_graph_with_layers():
+async def test_c_is_offered_only_for_a_graph_with_layers(lecture_app, size):
     app = lecture_app("lecture")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         canvas = screen.query_one(GraphCanvas)
         assert "c" not in screen.active_bindings
@@ -310,9 +318,9 @@ async def test_c_is_offered_only_for_a_graph_with_layers():
         assert canvas.drawing is drawing and not canvas.is_collapsed
 
 
-async def test_a_small_network_opens_expanded_and_c_collapses_it():
+async def test_a_small_network_opens_expanded_and_c_collapses_it(lecture_app, size):
     app = lecture_app("mlp")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         canvas = screen.query_one(GraphCanvas)
         assert not canvas.is_collapsed and "z1" in canvas.drawing.boxes
@@ -322,9 +330,9 @@ async def test_a_small_network_opens_expanded_and_c_collapses_it():
         assert set(canvas.drawing.boxes) == {"X", "y", "parameters 1", "layer 1", "parameters 2", "layer 2", "L"}
 
 
-async def test_the_current_nodes_layer_is_lit_in_view_and_shows_the_node():
+async def test_the_current_nodes_layer_is_lit_in_view_and_shows_the_node(lecture_app, size):
     app = lecture_app("mlp-16-16")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         canvas = screen.query_one(GraphCanvas)
         steps = screen.stepper.steps
@@ -344,18 +352,18 @@ async def test_the_current_nodes_layer_is_lit_in_view_and_shows_the_node():
         assert visible(canvas, "X") and box_line(canvas, "layer 2", 0).startswith("┌")
 
 
-async def test_mode_switch_keeps_the_readers_choice_of_collapsed_or_expanded():
+async def test_mode_switch_keeps_the_readers_choice_of_collapsed_or_expanded(lecture_app, size):
     app = lecture_app("mlp")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         canvas = stepper_screen(app).query_one(GraphCanvas)
         await pilot.press("c", "m")  # collapse, then forward mode: same graph
         assert canvas.is_collapsed
         assert "layer 1" in canvas.drawing.boxes
 
 
-async def test_clicking_a_layer_jumps_to_the_member_it_shows():
+async def test_clicking_a_layer_jumps_to_the_member_it_shows(lecture_app, size):
     app = lecture_app("mlp-16-16")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         canvas = screen.query_one(GraphCanvas)
         screen.index = step_of(screen.stepper, "z2[2]", backward=False)
@@ -365,9 +373,10 @@ async def test_clicking_a_layer_jumps_to_the_member_it_shows():
         assert_in_step(screen, step_of(screen.stepper, "h1[16]", backward=False))
 
 
-async def test_the_palette_collapses_and_expands_too():
+@pytest.mark.slow
+async def test_the_palette_collapses_and_expands_too(lecture_app, size):
     app = lecture_app("mlp-16-16")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("ctrl+p", *"Layers")
         await pilot.pause(0.3)
         await pilot.press("enter")
@@ -375,29 +384,27 @@ async def test_the_palette_collapses_and_expands_too():
         assert not stepper_screen(app).query_one(GraphCanvas).is_collapsed
 
 
-async def test_a_late_step_of_the_big_network_costs_what_an_early_one_does():
+@pytest.mark.slow
+async def test_early_and_late_steps_of_the_big_network_follow_the_keys(lecture_app, size):
+    """Fifteen steps on from an early and from a late step of mlp-16-16 land where they should, every region
+    following; that a late step costs what an early one does is a benchmark figure (tests/benchmarks/bench.py,
+    step_cpu_mlp_16_16_late against _early), not a timing assertion here."""
     app = lecture_app("mlp-16-16")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
-
-        async def cpu_per_press(start: int) -> float:
+        for start in (1, len(screen.stepper) - 20):
             screen.index = start
             await pilot.pause()
-            started = time.process_time()
             await pilot.press(*["n"] * 15)
             await pilot.pause()
-            return (time.process_time() - started) / 15
-
-        early, late = await cpu_per_press(1), await cpu_per_press(len(screen.stepper) - 20)
-        assert late < 2.5 * early + 0.01, f"{early * 1000:.0f} ms early, {late * 1000:.0f} ms late"
-        assert late < 0.25
+            assert_in_step(screen, start + 15)
 
 
-async def test_f_opens_the_basic_functions_and_y_flips_y():
+async def test_f_opens_the_basic_functions_and_y_flips_y(lecture_app, size):
     from backprop_tui.tui.screens.primitives import PrimitivesScreen
 
     app = lecture_app("lecture-full")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = stepper_screen(app)
         await pilot.press("f")
         assert isinstance(app.screen, PrimitivesScreen)

@@ -7,29 +7,28 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from textual.widgets import Label
-from tui_fixtures import settle
 
 from backprop_tui.core.lessons import two_neurons
 from backprop_tui.core.stepping.examples import mlp_graph
 from backprop_tui.core.training.models import MLP_START
-from backprop_tui.tui.screens import StepperScreen
+from backprop_tui.tui.dialogs.two_neurons_help import TwoNeuronsHelpScreen
+from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.screens.two_neurons import TwoNeuronsScreen
-from backprop_tui.tui.screens.two_neurons_app import TwoNeuronsApp
-from backprop_tui.tui.screens.two_neurons_help import TwoNeuronsHelpScreen
-from backprop_tui.tui.screens.two_neurons_stepper import NetworkStepperScreen
 from backprop_tui.tui.widgets.neurons_panel import IterationSlider, RecipePanel
 from backprop_tui.tui.widgets.plot_neurons import NeuronsPlot, RunLossPlot
 
-SIZE = (120, 40)
-SMALL = (80, 24)
 
+@pytest.fixture
+def ready(settle):
+    """`await ready(pilot)`: the lesson once both parts are trained (the worker done and its messages handled)."""
 
-async def ready(pilot) -> TwoNeuronsScreen:
-    """The lesson once both parts are trained (the worker done and its messages handled)."""
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, TwoNeuronsScreen)
-    return screen
+    async def wait(pilot) -> TwoNeuronsScreen:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, TwoNeuronsScreen)
+        return screen
+
+    return wait
 
 
 def plotted(screen: TwoNeuronsScreen) -> two_neurons.IterationView:
@@ -48,11 +47,12 @@ def status(screen: TwoNeuronsScreen) -> str:
 
 
 class TestOpening:
-    async def test_it_opens_on_part_1_trained_over_the_stepper(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    async def test_it_opens_on_part_1_trained_as_its_lesson(self, two_neurons_app, size, ready):
+        """Issue 10: the lesson is the two-neurons mode, no longer pushed over the stepper."""
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
-            assert isinstance(app.screen_stack[-2], StepperScreen)
+            assert app.current_mode == "two-neurons" and app.screen_stack == [screen]
             assert set(screen.results) == {1, 2}
             view = plotted(screen)
             assert screen.part == 1 and view.iteration == screen.iteration == 148
@@ -62,10 +62,10 @@ class TestOpening:
             assert "accuracy 65.5%" in text and 'always "no disease": 65.5%' in text
             assert "η = 0.5 · at most 1000 iterations" in text and "converged after 148 iterations" in text
 
-    async def test_while_training_the_data_is_drawn_and_s_waits(self, monkeypatch):
+    async def test_while_training_the_data_is_drawn_and_s_waits(self, monkeypatch, two_neurons_app, size):
         monkeypatch.setattr(TwoNeuronsScreen, "train", lambda self: None)
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             await pilot.pause()
             screen = app.screen
             assert screen.query_one(NeuronsPlot).data is not None
@@ -74,20 +74,27 @@ class TestOpening:
             await pilot.press("s", "right")  # nothing to step into or move through yet
             assert app.screen is screen and screen.iteration == 0
 
-    async def test_t_goes_back_to_the_stepper_on_the_network(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
-            await ready(pilot)
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
+    async def test_t_opens_the_workbench_and_escape_comes_back(self, two_neurons_app, size, ready):
+        """Issue 10: t opens the workbench stepper mode (the app's own problem, no longer the network);
+        escape returns to the lesson where it was left."""
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("2", "left")
             await pilot.press("t")
             await pilot.pause()
-            assert isinstance(app.screen, StepperScreen)
-            assert app.screen.problem.source.text == "mlp"
+            assert isinstance(app.screen, StepperScreen) and app.current_mode == "stepper"
+            assert app.screen.problem is app.problem
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen and screen.part == 2 and plotted(screen).iteration == 1999
 
 
 class TestParts:
-    async def test_2_1_and_tab_switch_parts(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    async def test_2_1_and_tab_switch_parts(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("2")  # the 1-2-1 network
             view = plotted(screen)
@@ -99,9 +106,10 @@ class TestParts:
             await pilot.press("tab")  # the other part
             assert screen.part == 2
 
-    async def test_each_part_keeps_its_own_iteration(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
+    async def test_each_part_keeps_its_own_iteration(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("left", "left")  # part 1 at 146
             await pilot.press("2", "home")  # part 2 at its start
@@ -111,9 +119,9 @@ class TestParts:
             await pilot.press("2")
             assert plotted(screen).iteration == 0
 
-    async def test_the_network_has_h1_rising_and_h2_falling_at_the_end(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    async def test_the_network_has_h1_rising_and_h2_falling_at_the_end(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("2")
             curves = plotted(screen).curves
@@ -124,9 +132,10 @@ class TestParts:
 
 
 class TestIterations:
-    async def test_keys_change_the_plotted_iteration_and_its_parameters(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
+    async def test_keys_change_the_plotted_iteration_and_its_parameters(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("2")
             run = screen.results[2].run
@@ -145,9 +154,10 @@ class TestIterations:
             await pilot.press("end")
             assert plotted(screen).params == run.current.params
 
-    async def test_the_curves_are_recomputed_from_the_iterations_parameters(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
+    async def test_the_curves_are_recomputed_from_the_iterations_parameters(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("2", "home", *["pagedown"] * 5)  # iteration 500
             result = screen.results[2]
@@ -155,9 +165,9 @@ class TestIterations:
             np.testing.assert_array_equal(plotted(screen).curves.p, expected.p)
             np.testing.assert_array_equal(plotted(screen).curves.weighted_sum, expected.weighted_sum)
 
-    async def test_a_click_on_the_bar_moves_there(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    async def test_a_click_on_the_bar_moves_there(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("2")
             slider = screen.query_one(IterationSlider)
@@ -169,16 +179,16 @@ class TestIterations:
 
 
 class TestStepIntoBackprop:
-    async def test_s_opens_the_stepper_on_the_network_at_this_iteration(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    async def test_s_opens_the_stepper_on_the_network_at_this_iteration(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("2", "left")  # the network after 1999 iterations
             result = screen.results[2]
             await pilot.press("s")  # into the stepper
             await pilot.pause()
             stepper = app.screen
-            assert isinstance(stepper, NetworkStepperScreen)
+            assert isinstance(stepper, StepperScreen) and stepper.pushed and app.current_mode == "two-neurons"
             problem = stepper.problem
             assert problem.graph is result.run.objective.model.graph
             assert set(problem.graph.inputs) == set(mlp_graph().inputs)
@@ -187,14 +197,14 @@ class TestStepIntoBackprop:
             row = 35  # the first row with AHD = 1, in the band
             assert problem.inputs["X"] == result.setup.data.X[row, 0]
             assert problem.inputs["y"] == 1.0
-            assert "after 1999 of 2000 iterations" in stepper.label and "row 36 (in the band)" in stepper.label
-            await pilot.press("t")  # back to the same iteration
+            assert "after 1999 of 2000 iterations" in stepper.note and "row 36 (in the band)" in stepper.note
+            await pilot.press("escape")  # back to the same iteration (issue 10: t now opens the workbench)
             await pilot.pause()
             assert app.screen is screen and plotted(screen).iteration == 1999
 
-    async def test_x_fans_out_and_its_adjoint_is_the_sum_of_both_hidden_neurons(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    async def test_x_fans_out_and_its_adjoint_is_the_sum_of_both_hidden_neurons(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             await ready(pilot)
             await pilot.press("2", "s")
             await pilot.pause()
@@ -205,9 +215,9 @@ class TestStepIntoBackprop:
             expected = inputs["W11"] * final["z1"].accumulated + inputs["W21"] * final["z2"].accumulated
             assert x.accumulated == pytest.approx(expected, rel=1e-12)
 
-    async def test_x_cycles_the_row_and_then_every_row(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    async def test_x_cycles_the_row_and_then_every_row(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("x")  # below the band
             assert "row 1 (below the band)" in status(screen)
@@ -217,17 +227,18 @@ class TestStepIntoBackprop:
             await pilot.press("s")
             await pilot.pause()
             stepper = app.screen
-            assert isinstance(stepper, NetworkStepperScreen)
+            assert isinstance(stepper, StepperScreen) and stepper.pushed
             assert stepper.problem.inputs["X"].shape == (145,)
             assert stepper.problem.graph is screen.results[1].run.objective.model.graph  # part 1: one neuron
-            assert "batch means" in stepper.label
+            assert "batch means" in stepper.note
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is screen
 
-    async def test_on_every_row_the_adjoints_are_the_descents_gradient(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
+    async def test_on_every_row_the_adjoints_are_the_descents_gradient(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             screen = await ready(pilot)
             await pilot.press("2", "home", *["right"] * 10, "x", "x", "x")  # iteration 10, every row
             await pilot.press("s")
@@ -239,17 +250,17 @@ class TestStepIntoBackprop:
 
 
 class TestScreen:
-    async def test_question_mark_opens_the_help(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SIZE) as pilot:
+    async def test_question_mark_opens_the_help(self, two_neurons_app, size, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=size) as pilot:
             await ready(pilot)
             await pilot.press("question_mark")
             await pilot.pause()
             assert isinstance(app.screen, TwoNeuronsHelpScreen)
 
-    async def test_it_works_at_80_by_24(self):
-        app = TwoNeuronsApp()
-        async with app.run_test(size=SMALL) as pilot:
+    async def test_it_works_at_80_by_24(self, two_neurons_app, small, ready):
+        app = two_neurons_app()
+        async with app.run_test(size=small) as pilot:
             screen = await ready(pilot)
             assert screen.has_class("-narrow") and screen.has_class("-short")
             assert not screen.query_one(RunLossPlot).display

@@ -123,7 +123,7 @@ class TestRefusals:
 
 def test_tui_opens_the_lesson(monkeypatch):
     opened = []
-    monkeypatch.setattr("backprop_tui.tui.screens.two_neurons_app.run_two_neurons_app",
-                        lambda seed: opened.append(seed) or 0)
+    monkeypatch.setattr("backprop_tui.tui.app.run_app", lambda app, **options: opened.append(app) or 0)
     assert main(["descent", "--example", "two-neurons", "--tui", "--seed", "2"]) == 0
-    assert opened == [2]
+    (app,) = opened
+    assert (app.first_lesson, app.two_neurons_seed) == ("two-neurons", 2)

@@ -97,10 +97,18 @@ class BackpropApp(App[None]):
         if mode == self.current_mode or not self.screen_stack:
             return
         self._uncover()
-        self.came_from.append(self.current_mode)
+        left = self.current_mode
+        try:
+            self.switch_mode(mode)
+        except ImportError:
+            # A lesson whose screen cannot be loaded (a partial install) is a warning where the student is,
+            # not a crash of the whole app; Textual had already told the screen shown it was suspended.
+            self.screen.post_message(events.ScreenResume())
+            self.notify(f"the {mode} lesson is not available (its screen could not be loaded)", severity="warning")
+            return
+        self.came_from.append(left)
         if mode in LESSON_IDS:
             self.session.visited.add(mode)
-        self.switch_mode(mode)
         self.call_next(self.guard_size, self.size)
 
     def open_lesson(self, lesson_id: str) -> None:

@@ -77,13 +77,16 @@ class DescentDriver:
 
     def reset(self, start: tuple[float, ...] | None = None) -> IterationView:
         with self.lock:
-            if start is not None:
-                self.start = start
-            self.run.reset(self.start)
-            self.diverged_at = None
-            if self.minima:
-                self._find_plain_end()
-            return self._changed()
+            return self._reset(start)
+
+    def _reset(self, start: tuple[float, ...] | None) -> IterationView:
+        if start is not None:
+            self.start = start
+        self.run.reset(self.start)
+        self.diverged_at = None
+        if self.minima:
+            self._find_plain_end()
+        return self._changed()
 
     def restart_from(self, raw: Mapping[str, float]) -> IterationView:
         """Start again from parameters given in the data's own units (the classification lesson's β)."""
@@ -112,8 +115,9 @@ class DescentDriver:
     def move_start(self, direction: int) -> IterationView:
         """Minima example: the start START_STEP left or right (inside the domain), the run reset there."""
         low, high = minima.DOMAIN
-        start = (round(min(high, max(low, self.start[0] + direction * START_STEP)), 10),)
-        return self.reset(start)
+        with self.lock:  # read and move the start in one step: two quick presses must move it twice
+            start = (round(min(high, max(low, self.start[0] + direction * START_STEP)), 10),)
+            return self._reset(start)
 
     def stepper_problem(self) -> tuple[object, str]:
         """The last iteration (its parameters before the step, exactly its batch) as a stepper problem and a note.

@@ -325,7 +325,7 @@ async def _classroom(server_pid: int, url: str, students: int, timeout: float) -
     stepper's `step 0/…` drawn), after which it presses `n` and waits for the answer; then, with all of
     them open, each session process's resident memory."""
     import aiohttp
-    from serve_clients import open_student, session_rss, step_once
+    from support.serve_clients import open_student, session_rss, step_once
 
     async with aiohttp.ClientSession() as http:
         clients = await asyncio.gather(*(open_student(http, url) for _ in range(students)))
@@ -344,8 +344,8 @@ def classroom(sizes: tuple[int, ...], timeout: float = 600.0) -> list[Figure]:
     (median and slowest) and resident memory per session (the sessions' summed RSS from /proc, over N).
     Each session starts its own app process, so on a 2-core machine the first frames queue behind each
     other's start-up."""
-    sys.path.insert(0, str(HERE.parent))
-    from serve_clients import ServerProcess, wait_until
+    sys.path.insert(0, str(HERE.parent))  # tests/, for its support package
+    from support.serve_clients import ServerProcess, wait_until
 
     figures = []
     for students in sizes:
@@ -414,6 +414,105 @@ def scaling(sizes: tuple[int, ...]) -> list[Figure]:
     return figures
 
 
+# 7. Bounds the tests used to time -------------------------------------------------------------------
+# Wall-clock bounds do not belong in tests (a busy CI machine fails them, a fast one hides a regression);
+# the tests keep the behaviour (the refusal, the exact rows, the step reached) and the time is a figure here.
+
+HOSTILE_EXPRESSIONS = {
+    "too_long": "x" * 20_001,
+    "deep_parentheses": "(" * 10_000 + "x" + ")" * 10_000,
+    "many_signs": "-" * 10_000 + "x",
+    "power_tower": "x" + "**x" * 5_000,
+    "deep_calls": "exp(" * 5_000 + "x" + ")" * 5_000,
+    "constant_powers": "x" + "**2" * 5_000,
+}
+"""tests/test_parser.py's hostile inputs: each must be refused (a ParseError) in well under a second."""
+
+
+def parse_hostile(repeats: int) -> list[Figure]:
+    """The slowest refusal of a hostile expression, against parsing the lecture's expression in the same process."""
+    from backprop_tui.core.engine.parser import ParseError, parse_expression
+
+    def refuse(source: str) -> None:
+        try:
+            parse_expression(source)
+        except ParseError:
+            return
+        raise RuntimeError(f"a hostile expression was accepted: {source[:40]}…")
+
+    base = median_time(lambda: parse_expression("-y*log(1/(1+exp(-W*X)))"), repeats * 20)
+    slowest = max(median_time(lambda source=source: refuse(source), repeats) for source in HOSTILE_EXPRESSIONS.values())
+    return [Figure("parse_baseline", base * 1000, "ms"),
+            Figure("parse_hostile_slowest", slowest * 1000, "ms", slowest / base, "<1000 ms", slowest < 1.0)]
+
+
+def csv_load(rows: int, repeats: int) -> list[Figure]:
+    """Loading a `rows`-row CSV (tests/test_data.py's file), against reading its lines in the same process.
+    The budget is 10 s for a million rows, scaled to `rows`."""
+    import tempfile
+
+    import numpy as np
+
+    from backprop_tui.core.training.data import load_csv
+
+    rng = np.random.default_rng(0)
+    heart_rates = np.round(rng.normal(150, 20, rows), 1)
+    labels = np.where(rng.random(rows) < 0.4, "Yes", "No")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.csv"
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write('"",Age,MaxHR,AHD\n')
+            handle.writelines(f'"{row}",50,{rate},{label}\n'
+                              for row, (rate, label) in enumerate(zip(heart_rates.tolist(), labels.tolist(),
+                                                                      strict=True)))
+
+        def read_lines() -> int:
+            with path.open(encoding="utf-8") as handle:
+                return sum(1 for _ in handle)
+
+        base = median_time(read_lines, repeats)
+        seconds = median_time(lambda: load_csv(path, ["MaxHR"], "AHD", standardize=True), repeats)
+    limit = 10.0 * rows / 1_000_000
+    return [Figure(f"csv_read_lines_{rows}_rows", base, "s"),
+            Figure(f"csv_load_{rows}_rows", seconds, "s", seconds / base, f"<{limit:g} s", seconds < limit)]
+
+
+async def _cpu_per_press(app, key: str, presses: int, start: Callable[[object], None]) -> float:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        start(app.screen)
+        await pilot.pause()
+        started = time.process_time()
+        await pilot.press(*[key] * presses)
+        await pilot.pause()
+        return (time.process_time() - started) / presses
+
+
+def big_graph_steps(presses: int) -> list[Figure]:
+    """CPU per step on big graphs (tests/test_tui_stepper.py's former bounds): a step back on the 100-node
+    MLP (budget 250 ms), and a late step of mlp-16-16 against an early one (budget 2.5× and 250 ms)."""
+    sys.path.insert(0, str(HERE.parent))  # tests/, for its support package
+    from support.graphs import build_mlp_problem
+
+    from backprop_tui.tui.backprop_app import BackpropApp
+
+    def at_end(screen) -> None:  # noqa: ANN001
+        screen.index = len(screen.stepper) - 1
+
+    def at(index: int) -> Callable[[object], None]:
+        def go(screen) -> None:  # noqa: ANN001
+            screen.index = index if index >= 0 else len(screen.stepper) + index
+        return go
+
+    mlp = asyncio.run(_cpu_per_press(BackpropApp(build_mlp_problem()), "p", presses, at_end))
+    early = asyncio.run(_cpu_per_press(_stepper_app("mlp-16-16"), "n", presses, at(1)))
+    late = asyncio.run(_cpu_per_press(_stepper_app("mlp-16-16"), "n", presses, at(-(presses + 5))))
+    return [Figure("step_cpu_mlp_100_nodes_back", mlp * 1000, "ms", None, "<250 ms", mlp < 0.25),
+            Figure("step_cpu_mlp_16_16_early", early * 1000, "ms"),
+            Figure("step_cpu_mlp_16_16_late", late * 1000, "ms", late / early, "<2.5x early and <250 ms",
+                   late < 2.5 * early + 0.01 and late < 0.25)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("classroom",), help="measure only this section")
@@ -433,6 +532,9 @@ def main() -> int:
         figures += big_graphs(terms=2_000 if quick else 10_000, repeats=1 if quick else 3)
         figures += big_graph_step_latency(terms=2_000 if quick else 10_000, presses=10 if quick else 60)
         figures += scaling(sizes=(500, 1_000, 2_000) if quick else (1_000, 3_000, 10_000))
+        figures += parse_hostile(repeats=2 if quick else 5)
+        figures += csv_load(rows=100_000 if quick else 1_000_000, repeats=1 if quick else 3)
+        figures += big_graph_steps(presses=10 if quick else 40)
     figures += classroom(sizes=(1,) if quick else (1, 10, 30))
     if arguments.json:
         print(json.dumps({"figures": [asdict(figure) for figure in figures],

@@ -248,14 +248,18 @@ class DescentScreen(Screen[None]):
         done = self.view.iteration
         while not worker.is_cancelled:
             time.sleep(clock.tick)
+            if worker.is_cancelled:
+                break
             owed = clock.owed(done)
             view = self.driver.step(owed, in_time(time.perf_counter() + BUDGET, worker)) if owed else self.driver.view()
             clock.took(view.iteration - done, view.iteration)
             done = view.iteration
             finished = view.stopped is not None or view.diverged_at is not None or done >= clock.target
+            # Shown even when the run was paused meanwhile: the run has taken this tick's steps, and a
+            # paused screen must not stay behind its run (show_view ignores it if a newer view is shown).
+            self.app.call_from_thread(self.show_view, view)
             if worker.is_cancelled:
                 break
-            self.app.call_from_thread(self.show_view, view)
             if finished:
                 self.app.call_from_thread(self._run_ended)
                 break

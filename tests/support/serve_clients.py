@@ -1,6 +1,6 @@
 """Plain websocket students for `backprop-tui serve`: start the server, open sessions, press keys, count processes.
 
-Shared by the load and browser tests (tests/test_serve_*.py) and the benchmark (tests/benchmarks/bench.py).
+Shared by the serve tests (as conftest.py's `serve` fixture) and the benchmark (tests/benchmarks/bench.py).
 A client speaks textual-serve's protocol as its page's JavaScript does: it connects to
 `/ws?width=…&height=…`, sends JSON text messages (`["stdin", keys]`, `["resize", {"width", "height"}]`),
 and receives the app's screen as binary frames of terminal output. Processes are found in /proc

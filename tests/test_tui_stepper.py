@@ -401,7 +401,7 @@ async def test_early_and_late_steps_of_the_big_network_follow_the_keys(lecture_a
 
 
 async def test_f_opens_the_basic_functions_and_y_flips_y(lecture_app, size):
-    from backprop_tui.tui.screens.primitives import PrimitivesScreen
+    from backprop_tui.tui.dialogs.primitives import PrimitivesScreen
 
     app = lecture_app("lecture-full")
     async with app.run_test(size=size) as pilot:

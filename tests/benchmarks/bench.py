@@ -138,7 +138,7 @@ def step_latency(presses: int) -> list[Figure]:
     return figures
 
 
-# 4. Scalar graphs -------------------------------------------------------------------------------------
+# 3. Scalar graphs -------------------------------------------------------------------------------------
 
 def scalar_graphs(nodes: int, repeats: int) -> list[Figure]:
     from backprop_tui.core.engine.autodiff import forward_tangents, reverse_adjoints
@@ -170,7 +170,7 @@ def scalar_graphs(nodes: int, repeats: int) -> list[Figure]:
     return figures
 
 
-# 3. Engine ----------------------------------------------------------------------------------------------
+# 4. Engine ----------------------------------------------------------------------------------------------
 
 LEARNING_RATE = 0.5
 
@@ -358,7 +358,7 @@ def classroom(sizes: tuple[int, ...], timeout: float = 600.0) -> list[Figure]:
         figures.append(Figure(f"serve_rss_per_session_{students}_sessions", sum(rss) / students / 2**20, "MB"))
 
 
-# 6. Big graphs ----------------------------------------------------------------------------------------
+# 7. Big graphs ----------------------------------------------------------------------------------------
 
 def _big_graph(which: str, terms: int) -> dict[str, float]:
     """One figure of big_graph.py, measured in a fresh process so its peak memory is its own."""
@@ -414,7 +414,7 @@ def scaling(sizes: tuple[int, ...]) -> list[Figure]:
     return figures
 
 
-# 7. Bounds the tests used to time -------------------------------------------------------------------
+# 8. Bounds the tests used to time -------------------------------------------------------------------
 # Wall-clock bounds do not belong in tests (a busy CI machine fails them, a fast one hides a regression);
 # the tests keep the behaviour (the refusal, the exact rows, the step reached) and the time is a figure here.
 

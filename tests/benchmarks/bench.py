@@ -356,6 +356,7 @@ def classroom(sizes: tuple[int, ...], timeout: float = 600.0) -> list[Figure]:
         figures.append(Figure(f"serve_first_frame_median_{students}_sessions", statistics.median(seconds) * 1000, "ms"))
         figures.append(Figure(f"serve_first_frame_max_{students}_sessions", max(seconds) * 1000, "ms"))
         figures.append(Figure(f"serve_rss_per_session_{students}_sessions", sum(rss) / students / 2**20, "MB"))
+    return figures
 
 
 # 7. Big graphs ----------------------------------------------------------------------------------------

@@ -107,3 +107,44 @@ class DescentPlot(PlotextPlot):
         assert view is not None
         chosen = self.thinned(len(view.path))
         return view.path[chosen], view.path_loss[chosen]
+
+
+class LessonPlot(PlotextPlot):
+    """A plot that redraws from what it was handed whenever that or its size changes."""
+
+    DEFAULT_CSS = """
+    LessonPlot {
+        width: 1fr;
+        height: 1fr;
+        min-height: 5;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.compact = False
+        """Fewer labels, for an 80×24 terminal."""
+
+    def on_resize(self) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        plt.xaxes(True, False)
+        plt.yaxes(True, False)
+        if self.size.width > 8 and self.size.height > 3:
+            self.draw()
+        self.border_subtitle = self.legend()
+        self.refresh()
+
+    def draw(self) -> None:
+        raise NotImplementedError
+
+    def legend(self) -> Content | None:
+        return None
+
+    @property
+    def columns(self) -> int:
+        """Points enough to fill the width (braille has two dots per cell)."""
+        return max(2, 2 * self.size.width)

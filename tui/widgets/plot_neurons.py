@@ -10,13 +10,12 @@ the whole run with the iteration being looked at marked. Both are handed views f
 from __future__ import annotations
 
 from textual.content import Content
-from textual_plotext import PlotextPlot
 
 from backprop_tui.core.lessons.two_neurons import CLASS_NAMES, IterationView
 from backprop_tui.core.training.data import Dataset
 from backprop_tui.core.training.landscape import thin
 
-from .plot_base import CURRENT_COLOR, DATA_COLOR, LOSS_COLOR, RGB, key, legend
+from .plot_base import CURRENT_COLOR, DATA_COLOR, LOSS_COLOR, RGB, LessonPlot, key, legend
 
 P_COLOR: RGB = LOSS_COLOR
 H1_COLOR: RGB = (120, 220, 80)
@@ -25,47 +24,6 @@ Q_COLOR: RGB = (200, 130, 255)
 HALF_COLOR: RGB = (110, 110, 110)
 MAX_ROWS = 2000
 """More rows than this are drawn from evenly spaced ones (one braille dot per cell holds no more)."""
-
-
-class LessonPlot(PlotextPlot):
-    """A plot that redraws from what it was handed whenever that or its size changes."""
-
-    DEFAULT_CSS = """
-    LessonPlot {
-        width: 1fr;
-        height: 1fr;
-        min-height: 5;
-    }
-    """
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.compact = False
-        """Fewer labels, for an 80×24 terminal."""
-
-    def on_resize(self) -> None:
-        self.redraw()
-
-    def redraw(self) -> None:
-        plt = self.plt
-        plt.clear_figure()
-        plt.xaxes(True, False)
-        plt.yaxes(True, False)
-        if self.size.width > 8 and self.size.height > 3:
-            self.draw()
-        self.border_subtitle = self.legend()
-        self.refresh()
-
-    def draw(self) -> None:
-        raise NotImplementedError
-
-    def legend(self) -> Content | None:
-        return None
-
-    @property
-    def columns(self) -> int:
-        """Points enough to fill the width (braille has two dots per cell)."""
-        return max(2, 2 * self.size.width)
 
 
 class NeuronsPlot(LessonPlot):

@@ -10,23 +10,20 @@ from __future__ import annotations
 import math
 
 from textual.content import Content
-from textual_plotext import PlotextPlot
 
 from backprop_tui.core.lessons.classification import Predictions, curve_points, plot_range, tangent_within
 
-from .plot_base import BATCH_COLOR, CURRENT_COLOR, DATA_COLOR, LOSS_COLOR, PATH_COLOR, key, legend
+from .plot_base import BATCH_COLOR, CURRENT_COLOR, DATA_COLOR, LOSS_COLOR, PATH_COLOR, LessonPlot, key, legend
 
 WRONG_COLOR = CURRENT_COLOR
 MARK_COLOR = BATCH_COLOR
 
 
-class SigmoidPlot(PlotextPlot):
+class SigmoidPlot(LessonPlot):
     """The data and P(Y=1) = 1/(1 + e^−(β0 + β1·x)) in the feature's own units."""
 
     DEFAULT_CSS = """
     SigmoidPlot {
-        width: 1fr;
-        height: 1fr;
         min-height: 8;
     }
     """
@@ -34,32 +31,23 @@ class SigmoidPlot(PlotextPlot):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.predictions: Predictions | None = None
-        self.compact = False
-        """Fewer labels, for an 80×24 terminal."""
 
     def show(self, predictions: Predictions) -> None:
         self.predictions = predictions
         self.redraw()
-        marks = [key("⠒⠒", MARK_COLOR, "tangent")] if predictions.shape.midpoint is not None else []
-        self.border_subtitle = legend(key("⠉", DATA_COLOR, "right"), key("⠉", WRONG_COLOR, "wrong"),
-                                      key("⠤⠤", LOSS_COLOR, "p̂"), *marks,
-                                      *([] if self.compact else [key("◆", PATH_COLOR, "p=½"),
-                                                                 key("●", MARK_COLOR, "p=0.1, 0.9")]))
 
-    def on_resize(self) -> None:
-        self.redraw()
+    def legend(self) -> Content | None:
+        if self.predictions is None:
+            return None
+        marks = [key("⠒⠒", MARK_COLOR, "tangent")] if self.predictions.shape.midpoint is not None else []
+        return legend(key("⠉", DATA_COLOR, "right"), key("⠉", WRONG_COLOR, "wrong"), key("⠤⠤", LOSS_COLOR, "p̂"),
+                      *marks, *([] if self.compact else [key("◆", PATH_COLOR, "p=½"),
+                                                         key("●", MARK_COLOR, "p=0.1, 0.9")]))
 
-    def redraw(self) -> None:
-        plt = self.plt
-        plt.clear_figure()
-        plt.xaxes(True, False)
-        plt.yaxes(True, False)
-        if self.predictions is not None and self.size.width > 8 and self.size.height > 3:
-            self.draw(self.predictions)
-        self.refresh()
-
-    def draw(self, seen: Predictions) -> None:
-        plt = self.plt
+    def draw(self) -> None:
+        seen, plt = self.predictions, self.plt
+        if seen is None:
+            return
         low, high = plot_range(seen.x)
         right = seen.predicted == seen.y
         for chosen, color in ((right, DATA_COLOR), (~right, WRONG_COLOR)):

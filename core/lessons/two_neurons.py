@@ -20,10 +20,10 @@ import numpy as np
 from ..engine.numbers import format_scalar
 from ..stepping.problem import Problem
 from ..stepping.table import TableSource
-from ..training.landscape import thin
 from ..training.report import final_summary
 from ..training.run import DescentRun, Stop
 from ..training.setup import DescentSetup, build, resolve
+from ..training.view import loss_series
 
 DATA_EXAMPLE = "altered"
 ONE_NEURON = {"model": "neuron", "lr": 0.5, "iters": 1000}
@@ -127,7 +127,7 @@ class IterationView:
     """Whether each first-layer sigmoid steps up (its weight is positive) or down across MaxHR."""
     curves: Curves
     loss_series: tuple[np.ndarray, np.ndarray]
-    """The whole run's full loss after each iteration (thinned to SERIES_POINTS): the plot's line."""
+    """The whole run's full loss after each iteration (thinned, as the descent screen's is): the plot's line."""
 
 
 def params_at(run: DescentRun, iteration: int) -> tuple[float, ...]:
@@ -152,17 +152,6 @@ def view(result: PartResult, iteration: int) -> IterationView:
     return IterationView(iteration, params, raw, loss, float(run.objective.accuracy(params) or 0.0),
                          int(np.count_nonzero(p >= 0.5)), crossings, tuple(weight > 0 for _, weight in weights),
                          curves(result.setup, params), loss_series(run))
-
-
-SERIES_POINTS = 1024
-
-
-def loss_series(run: DescentRun) -> tuple[np.ndarray, np.ndarray]:
-    """(iteration, full loss) before each iteration and at the end, thinned to SERIES_POINTS."""
-    count = len(run.history)
-    chosen = thin(count, SERIES_POINTS)
-    losses = np.append(run.history.column("loss")[chosen], run.loss()) if count else np.array([run.loss()])
-    return np.append(chosen, count).astype(float), losses
 
 
 def explain(result: PartResult, shown: IterationView) -> tuple[str, ...]:

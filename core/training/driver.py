@@ -107,8 +107,7 @@ class DescentDriver:
     def next_batch_mode(self) -> IterationView:
         """Full batch → mini-batch → stochastic → full batch, from the next iteration on."""
         with self.lock:
-            kinds = KINDS
-            kind = kinds[(kinds.index(self.run.optimizer.kind) + 1) % len(kinds)]
+            kind = KINDS[(KINDS.index(self.run.optimizer.kind) + 1) % len(KINDS)]
             self.run.set_optimizer(self.run.optimizer.with_changes(kind=kind))
             return self._changed()
 

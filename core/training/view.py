@@ -112,14 +112,20 @@ class IterationView:
         return self.stopped == "converged"
 
 
+def loss_series(run: DescentRun, points: int = MAX_SERIES) -> tuple[np.ndarray, np.ndarray]:
+    """(iteration, full loss) before each iteration (thinned to about `points`) and now, at the end."""
+    count = len(run.history)
+    chosen = thin(count, points)
+    losses = np.append(run.history.column("loss")[chosen], run.loss()) if count else np.array([run.loss()])
+    return np.append(chosen, count).astype(float), losses
+
+
 def _series(run: DescentRun) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], np.ndarray,
                                       np.ndarray]:
     history = run.history
     count = len(history)
     chosen = thin(count, MAX_SERIES)
-    now_loss = run.loss()
-    losses = np.append(history.column("loss")[chosen], now_loss) if count else np.array([now_loss])
-    steps = np.append(chosen, count).astype(float)
+    steps, losses = loss_series(run)
     params = history.params_array()[chosen] if count else np.empty((0, len(run.params)))
     path = np.vstack([params, np.asarray(run.current.params, dtype=float)[None, :]])
     batch_rows = history.column("batch_rows") if count else np.empty(0)

@@ -21,7 +21,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 from support.graphs import build_mlp_problem  # noqa: E402 (after the environment is set)
 
 from backprop_tui.core.stepping.problem import Problem, build_problem  # noqa: E402
-from backprop_tui.tui.backprop_app import BackpropApp  # noqa: E402
+from backprop_tui.tui.app import BackpropApp  # noqa: E402
 
 SIZE = (120, 40)
 """The terminal the app is designed for."""

@@ -12,8 +12,8 @@ from textual.widgets import OptionList
 
 from backprop_tui.core.lessons.catalog import LESSON_IDS, LESSONS
 from backprop_tui.core.training.setup import build, resolve
-from backprop_tui.tui.app import launch
-from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.cli.main import launch
 from backprop_tui.tui.dialogs.lesson_map import LessonMapScreen
 from backprop_tui.tui.screens.descent import DescentScreen
 from backprop_tui.tui.screens.stepper import StepperScreen
@@ -198,16 +198,16 @@ class TestDialogsCloseOnce:
 
 class TestCommandLine:
     def test_lessons_prints_the_map_as_text_and_json(self):
-        text = subprocess.run([sys.executable, "-m", "backprop_tui.tui.app", "lessons"], capture_output=True,
+        text = subprocess.run([sys.executable, "-m", "backprop_tui.tui.cli.main", "lessons"], capture_output=True,
                               text=True, check=True).stdout
         assert text.splitlines()[0].split()[:2] == ["classification", "4-13"]
-        document = json.loads(subprocess.run([sys.executable, "-m", "backprop_tui.tui.app", "lessons", "--format",
+        document = json.loads(subprocess.run([sys.executable, "-m", "backprop_tui.tui.cli.main", "lessons", "--format",
                                               "json"], capture_output=True, text=True, check=True).stdout)
         assert [item["id"] for item in document] == list(LESSON_IDS)
         assert set(document[0]) == {"id", "title", "slides", "doing"}
 
     def test_an_unknown_lesson_is_one_line_and_exit_2(self):
-        result = subprocess.run([sys.executable, "-m", "backprop_tui.tui.app", "--lesson", "nope"],
+        result = subprocess.run([sys.executable, "-m", "backprop_tui.tui.cli.main", "--lesson", "nope"],
                                 capture_output=True, text=True)
         assert result.returncode == 2
         assert result.stderr.count("\n") == 1 and "--lesson" in result.stderr

@@ -9,7 +9,7 @@ import pytest
 
 from backprop_tui.core.engine.basic_functions import PYTHON_PAIRS, basic_function, basic_functions
 from backprop_tui.core.engine.primitives import PRIMITIVES
-from backprop_tui.tui.app import main
+from backprop_tui.tui.cli.main import main
 
 DOMAINS = {
     "log": {"a": (0.1, 5.0)},

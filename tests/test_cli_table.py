@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from backprop_tui.tui.app import main
+from backprop_tui.tui.cli.main import main
 
 GRADIENT = -3 * math.exp(-9) / (1 + math.exp(-9))
 
@@ -119,7 +119,7 @@ def test_bad_input_is_one_line_and_exit_code_2(capsys, argv, message):
 
 
 def test_closing_the_pipe_early_is_quiet():
-    command = (f"{sys.executable} -c 'from backprop_tui.tui.app import main; main()' "
+    command = (f"{sys.executable} -c 'from backprop_tui.tui.cli.main import main; main()' "
                "table --example lecture-full | head -1")
     result = subprocess.run(["bash", "-c", f"set -o pipefail; {command}"], capture_output=True, text=True,
                             timeout=60, input="")
@@ -128,7 +128,7 @@ def test_closing_the_pipe_early_is_quiet():
 
 
 def test_exit_code_from_a_real_process():
-    result = subprocess.run([sys.executable, "-c", "import sys; from backprop_tui.tui.app import main; main()",
+    result = subprocess.run([sys.executable, "-c", "import sys; from backprop_tui.tui.cli.main import main; main()",
                              "table", "--expr", "x**"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.startswith("backprop-tui: error:")

@@ -14,7 +14,7 @@ import pytest
 
 from backprop_tui.core.training import history as history_module
 from backprop_tui.core.training.history import History
-from backprop_tui.tui.app import main
+from backprop_tui.tui.cli.main import main
 
 HISTORY_FIELDS = {"iteration", "epoch", "params", "loss", "batch_loss", "grad_norm"}
 FINAL_FIELDS = {"params", "params_raw", "loss", "accuracy"}
@@ -193,13 +193,13 @@ class TestBadInput:
 
 class TestRealProcess:
     def test_exit_code_2_and_one_stderr_line(self) -> None:
-        result = subprocess.run([sys.executable, "-m", "backprop_tui.tui.app", "descent", "--lr", "-1"],
+        result = subprocess.run([sys.executable, "-m", "backprop_tui.tui.cli.main", "descent", "--lr", "-1"],
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 2 and result.stdout == ""
         assert result.stderr == "backprop-tui: error: --lr must be a positive number, got -1.0\n"
 
     def test_a_closed_pipe_ends_quietly(self) -> None:
-        command = (f"set -o pipefail; {sys.executable} -m backprop_tui.tui.app descent --lr 1e-9 --iters 3000 "
+        command = (f"set -o pipefail; {sys.executable} -m backprop_tui.tui.cli.main descent --lr 1e-9 --iters 3000 "
                    "| head -1")
         result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
         assert result.returncode == 0

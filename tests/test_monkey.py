@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Label
 
 from backprop_tui.core.stepping.problem import build_problem
-from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.widgets import GraphCanvas, StepExplanation, StepperHeader, TraceTable
 

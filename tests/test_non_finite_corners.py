@@ -18,9 +18,9 @@ from backprop_tui.core.engine.formula import atom, number, times
 from backprop_tui.core.engine.primitives import PRIMITIVES
 from backprop_tui.core.stepping.problem import ProblemError, build_problem, parse_assignments
 from backprop_tui.core.training.data import DataError, load_csv
-from backprop_tui.tui.app import main
+from backprop_tui.tui.cli.main import main
 
-MAIN = "import sys; from backprop_tui.tui.app import main; sys.exit(main())"
+MAIN = "import sys; from backprop_tui.tui.cli.main import main; sys.exit(main())"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

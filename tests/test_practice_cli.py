@@ -7,7 +7,7 @@ import json
 import pytest
 
 from backprop_tui.core.lessons.exercises import EXERCISE_IDS
-from backprop_tui.tui.app import main
+from backprop_tui.tui.cli.main import main
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from backprop_tui.tui.app import main
+from backprop_tui.tui.cli.main import main
 
 FIT = ("--beta0", "6.32494975", "--beta1", "-0.04341112")
 ROW_FIELDS = {"row", "x", "p", "predicted", "actual", "loss"}

@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from backprop_tui.tui.app import main
-from backprop_tui.tui.serve import default_max_sessions, split_app_options, urls
-from backprop_tui.tui.serve_sessions import duration_text
+from backprop_tui.tui.cli.main import main
+from backprop_tui.tui.serve.command import default_max_sessions, split_app_options, urls
+from backprop_tui.tui.serve.sessions import duration_text
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -56,7 +56,7 @@ def test_an_address_in_use_is_one_line_and_exit_2():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "backprop_tui.tui.app", "serve", "--port", str(port)],
+        result = subprocess.run([sys.executable, "-m", "backprop_tui.tui.cli.main", "serve", "--port", str(port)],
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith(f"backprop-tui: error: cannot listen on 127.0.0.1 port {port}")

@@ -5,7 +5,7 @@ Regenerate with `pytest tests/test_snapshots_lesson_map.py --snapshot-update` af
 
 from __future__ import annotations
 
-from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.app import BackpropApp
 
 SIZE = (120, 40)
 SMALL = (80, 24)

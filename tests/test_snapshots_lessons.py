@@ -11,7 +11,7 @@ import pytest
 
 from backprop_tui.core.lessons.classification import HandParams
 from backprop_tui.core.lessons.session import Session
-from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.classification import ClassificationScreen
 from backprop_tui.tui.screens.loss import LossScreen
 

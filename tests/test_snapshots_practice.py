@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.app import BackpropApp
 
 SIZES = {"120x40": (120, 40), "80x24": (80, 24)}
 """The terminals each snapshot is taken at, by the id in its name (the `size` and `small` fixtures' sizes)."""

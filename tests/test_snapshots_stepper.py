@@ -129,7 +129,7 @@ class TestScale:
 class TestBigGraph:
     def test_a_graph_past_the_limit_shows_windows_around_the_step(self, snap_compare, size):
         from backprop_tui.core.stepping.problem import build_problem
-        from backprop_tui.tui.backprop_app import BackpropApp
+        from backprop_tui.tui.app import BackpropApp
 
         app = BackpropApp(build_problem(None, "+".join(["X"] * 600), "X=1"))
         press = ["end", *["p"] * 3]  # the backward pass's last steps: X's sum of 599 contributions

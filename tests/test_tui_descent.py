@@ -8,8 +8,8 @@ from textual.widgets import Label
 
 from backprop_tui.core.stepping.problem import build_problem
 from backprop_tui.core.training.minima import GLOBAL_MINIMUM, LOCAL_MINIMUM
-from backprop_tui.tui import descent_cli
-from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.cli import descent as descent_cli
 from backprop_tui.tui.dialogs.descent_help import DescentHelpScreen
 from backprop_tui.tui.screens.descent import DescentScreen
 from backprop_tui.tui.screens.stepper import StepperScreen
@@ -380,7 +380,7 @@ class TestHelp:
 class TestCommandLine:
     def test_tui_opens_the_screen_with_the_same_options(self, monkeypatch):
         opened = []
-        import backprop_tui.tui.app as app_module
+        import backprop_tui.tui.cli.main as app_module
 
         monkeypatch.setattr(app_module, "run_app", lambda app, **options: opened.append(app) or 0)
         assert descent_cli.run_descent(["--tui", "--lr", "0.25", "--optimizer", "minibatch"]) == 0

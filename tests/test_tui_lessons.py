@@ -14,7 +14,7 @@ from backprop_tui.core.lessons.classification import (
     random_params,
 )
 from backprop_tui.core.lessons.session import Session
-from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.classification import ClassificationScreen
 from backprop_tui.tui.screens.loss import LossScreen
 from backprop_tui.tui.screens.stepper import StepperScreen

@@ -7,7 +7,7 @@ import json
 import pytest
 from textual.widgets import Input, Label, OptionList
 
-from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.practice_exercise import PracticeScreen
 from backprop_tui.tui.screens.practice_list import PracticeListScreen
 from backprop_tui.tui.widgets import TraceTable

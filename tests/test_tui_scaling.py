@@ -7,7 +7,7 @@ import pytest
 
 from backprop_tui.core.layout.window import SHOW_WHOLE_LIMIT, WINDOW_RADIUS
 from backprop_tui.core.stepping.problem import build_problem
-from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.widgets import GraphCanvas, StepExplanation, TraceTable, graph_canvas, trace_table
 from backprop_tui.tui.widgets.trace_table import MAX_PINNED

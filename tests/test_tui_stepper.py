@@ -10,7 +10,7 @@ from textual.widgets import Input
 from backprop_tui.core.stepping.problem import build_problem
 from backprop_tui.core.stepping.steppers import ForwardStepper, ReverseStepper
 from backprop_tui.core.stepping.table import accumulated_text
-from backprop_tui.tui.backprop_app import BackpropApp
+from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.dialogs.choice import ChoiceScreen
 from backprop_tui.tui.dialogs.edit import EditScreen
 from backprop_tui.tui.dialogs.help import HelpScreen

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from backprop_tui.tui import descent_cli
-from backprop_tui.tui.app import main
+from backprop_tui.tui.cli import descent as descent_cli
+from backprop_tui.tui.cli.main import main
 
 PART_FIELDS = {"config", "final", "stopped", "iterations"}
 
@@ -123,7 +123,7 @@ class TestRefusals:
 
 def test_tui_opens_the_lesson(monkeypatch):
     opened = []
-    monkeypatch.setattr("backprop_tui.tui.app.run_app", lambda app, **options: opened.append(app) or 0)
+    monkeypatch.setattr("backprop_tui.tui.cli.main.run_app", lambda app, **options: opened.append(app) or 0)
     assert main(["descent", "--example", "two-neurons", "--tui", "--seed", "2"]) == 0
     (app,) = opened
     assert (app.first_lesson, app.two_neurons_seed) == ("two-neurons", 2)

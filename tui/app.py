@@ -1,62 +1,185 @@
-"""The `backprop-tui` entry point: headless subcommands, or the stepper app.
+"""The one app: the stepper, the descent screens and every lesson of the map, each lesson a mode.
 
-Textual and the app's screens are imported only when the app is really launched, so
-`backprop-tui table` stays a quick, pipe-friendly command.
+A Textual mode keeps its own stack of screens, so switching lessons leaves each one exactly where
+the student left it: the same run, iteration, part and row. What several screens share (the
+lessons visited, the hand-set parameters) is the app-held `Session`. `escape` goes back one screen
+everywhere: off a screen pushed inside a lesson, or back to the lesson the student came from.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from .cli import app_parser, flush_output, glue_option_values, problem_from
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+from textual.geometry import Size
 
-SUBCOMMANDS: dict[str, str] = {
-    "table": "cli:run_table",
-    "descent": "descent_cli:run_descent",
-    "lessons": "cli:run_lessons",
-    "primitives": "primitives_cli:run_primitives",
-    "predict": "predict_cli:run_predict",
-    "practice": "practice_cli:run_practice",
-    "serve": "serve:run_serve",
-}
-"""Each subcommand's `module:function` in this package, imported only when it runs, so the app's start-up
-pays for none of them."""
+from backprop_tui.core.lessons.catalog import LESSON_IDS
+from backprop_tui.core.stepping.problem import Problem, build_problem
+
+from .lesson_screens import BUILDERS, WORKBENCH
+from .screens.too_small import MIN_SIZE, TooSmallScreen
+
+if TYPE_CHECKING:
+    from backprop_tui.core.lessons.session import Session
 
 
-def run_subcommand(name: str, argv: Sequence[str]) -> int:
-    module, function = SUBCOMMANDS[name].split(":")
-    return getattr(importlib.import_module(f".{module}", __package__), function)(argv)
+class BackpropApp(App[None]):
+    """Step through backpropagation, and the whole lecture around it, lesson by lesson."""
 
+    CSS_PATH = "styles/stepper.tcss"
+    """The first screen's styles; the dialogs' (styles/dialogs.tcss) are read when the first dialog is shown."""
+    BINDINGS = [
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True,
+                tooltip="Ctrl+C quits from any screen and gives the terminal back as it was"),
+        Binding("escape", "back", "Back", show=False, tooltip="Back one screen, or to the lesson you came from"),
+    ]
+    TITLE = "backprop-tui"
+    DEFAULT_MODE = WORKBENCH
 
-def launch(argv: Sequence[str], **run_options: Any) -> int:
-    """Parse the app's options and run it; `run_options` go to `App.run` (headless, auto_pilot)."""
-    arguments = app_parser().parse_args(glue_option_values(argv))
-    problem = problem_from(arguments)
-    from .backprop_app import BackpropApp
+    def __init__(self, problem: Problem | None = None, *, lesson: str | None = None,
+                 descent_setup: object | None = None, two_neurons_seed: int | None = None,
+                 practice_seed: int | None = None) -> None:
+        super().__init__()
+        self.problem = problem if problem is not None else build_problem()
+        self._session: Session | None = None
+        self.first_lesson = lesson
+        self.two_neurons_seed = two_neurons_seed
+        """The seed of the two-neurons lesson (None: the lesson's own), resolved when that lesson is built, so
+        start-up never imports the training code behind it."""
+        self.practice_seed = practice_seed
+        """The seed of the generated exercises (`backprop-tui practice --seed N`)."""
+        self.descent_setups: dict[str, object] = {}
+        """Set-ups given on the command line (`descent --tui …`), taken by their lesson when it is built."""
+        if descent_setup is not None:
+            self.descent_setups[lesson or "descent"] = descent_setup
+        self.started = False
+        """Whether start-up is over (Textual's Ready): until then the footer composes no keys (StartupFooter)."""
+        self.came_from: list[str] = []
+        """The modes the student left to reach this one, most recent last: where `escape` returns."""
+        for mode, builder in BUILDERS.items():
+            self.add_mode(mode, lambda mode=mode, builder=builder: builder(self, mode))
 
-    return run_app(BackpropApp(problem, lesson=arguments.lesson), **run_options)
+    @property
+    def session(self) -> Session:
+        """What the student has done in this run, made when first needed: the lessons' code it imports
+        (the classification lesson's parameters) is not needed to show the stepper."""
+        if self._session is None:
+            from backprop_tui.core.lessons.session import Session
 
+            self._session = Session()
+        return self._session
 
-def run_app(app: Any, **run_options: Any) -> int:
-    """Run the app; a crash inside it exits non-zero (Textual has printed what went wrong)."""
-    app.run(**run_options)
-    return app.return_code or 0
+    @session.setter
+    def session(self, session: Session) -> None:
+        self._session = session
 
+    def on_ready(self) -> None:
+        """Start-up is over: the footer composes its keys after the next refresh, the first one displayed."""
+        self.started = True
+        self.screen.refresh_bindings()
 
-def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    try:
-        if arguments and arguments[0] in SUBCOMMANDS:
-            code = run_subcommand(arguments[0], arguments[1:])
-            flush_output()
-            return code
-        return launch(arguments)
-    except KeyboardInterrupt:
-        return 130
+    def on_mount(self) -> None:
+        if self.first_lesson is not None and self.first_lesson != WORKBENCH:
+            self.session.visited.add(self.first_lesson)
+            self.switch_mode(self.first_lesson)
+        self.guard_size(self.size)
 
+    @property
+    def lesson(self) -> str | None:
+        """The lesson being shown (None on the stepper the app opened on)."""
+        return self.current_mode if self.current_mode in LESSON_IDS else None
 
-if __name__ == "__main__":
-    sys.exit(main())
+    def open_mode(self, mode: str) -> None:
+        """Show `mode` where it was left, remembering where the student came from."""
+        if mode == self.current_mode or not self.screen_stack:
+            return
+        self._uncover()
+        left = self.current_mode
+        try:
+            self.switch_mode(mode)
+        except ImportError:
+            # A lesson whose screen cannot be loaded (a partial install) is a warning where the student is,
+            # not a crash of the whole app; Textual had already told the screen shown it was suspended.
+            self.screen.post_message(events.ScreenResume())
+            self.notify(f"the {mode} lesson is not available (its screen could not be loaded)", severity="warning")
+            return
+        self.came_from.append(left)
+        if mode in LESSON_IDS:
+            self.session.visited.add(mode)
+        self.call_next(self.guard_size, self.size)
+
+    def open_lesson(self, lesson_id: str) -> None:
+        """See `navigation.open_lesson`."""
+        if lesson_id not in BUILDERS:
+            self.notify(f"no lesson {lesson_id!r}", severity="error")
+            return
+        self.open_mode(lesson_id)
+
+    def open_workbench(self) -> None:
+        """See `navigation.open_workbench`."""
+        self.open_mode(WORKBENCH)
+
+    def open_stepper(self, problem: Problem, note: str | None = None) -> None:
+        """See `navigation.open_stepper`: pushed in the current mode, so escape comes back here."""
+        from .screens.stepper import StepperScreen
+
+        self._uncover()
+        self.push_screen(StepperScreen(problem, note=note, pushed=True))
+        self.call_next(self.guard_size, self.size)
+
+    def open_descent(self, start: Mapping[str, float] | None = None) -> None:
+        """See `navigation.open_descent`: the descent lesson, restarted from `start` when given."""
+        self.open_mode("descent")
+        if start is not None:
+            self.call_next(self._start_descent_from, dict(start))
+
+    def _start_descent_from(self, start: dict[str, float]) -> None:
+        from .screens.descent import DescentScreen
+
+        base = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(base, DescentScreen):
+            base.restart_from(start)
+
+    def action_lessons(self) -> None:
+        """The lesson map over whatever is shown; choosing a lesson opens it where it was left."""
+        from .dialogs.lesson_map import LessonMapScreen
+
+        if isinstance(self.screen, (LessonMapScreen, TooSmallScreen)):
+            return
+        self.push_screen(LessonMapScreen(self.session.visited, self.lesson), self._chose_lesson)
+
+    def _chose_lesson(self, lesson_id: str | None) -> None:
+        # Textual calls this after the map has been popped, so the switch leaves the old mode's stack whole.
+        if lesson_id is not None:
+            self.call_after_refresh(self.open_lesson, lesson_id)
+
+    def action_back(self) -> None:
+        """Off a screen pushed inside this lesson, or back to the lesson the student came from."""
+        if isinstance(self.screen, TooSmallScreen):
+            return
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self.came_from:
+            self.switch_mode(self.came_from.pop())
+            self.call_next(self.guard_size, self.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.guard_size(event.size)
+
+    def _uncover(self) -> None:
+        if isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+
+    def guard_size(self, size: Size) -> None:
+        """Cover everything with a "make the window larger" message while the terminal is too small."""
+        small = size.width < MIN_SIZE.width or size.height < MIN_SIZE.height
+        covering = isinstance(self.screen, TooSmallScreen)
+        if small and not covering:
+            self.push_screen(TooSmallScreen())
+        elif small:
+            self.screen.show_size(size)
+        elif covering:
+            self.pop_screen()

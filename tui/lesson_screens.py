@@ -15,7 +15,7 @@ from backprop_tui.core.lessons.catalog import lesson
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from .backprop_app import BackpropApp
+    from .app import BackpropApp
 
 WORKBENCH = "stepper"
 """The mode `backprop-tui` opens on: the stepper on the student's own graph (the lecture's by default)."""

@@ -124,7 +124,7 @@ def _baseline_app():
 
 def _stepper_app(example_name: str):
     from backprop_tui.core.stepping.problem import build_problem
-    from backprop_tui.tui.backprop_app import BackpropApp
+    from backprop_tui.tui.app import BackpropApp
 
     return BackpropApp(build_problem(example_name))
 
@@ -297,7 +297,7 @@ def memory(iterations: int) -> list[Figure]:
 def _cli_peak_megabytes(argv: list[str]) -> float:
     """Peak RSS of `backprop-tui ARGV > /dev/null`, measured by a fresh parent whose only child it is."""
     probe = ("import resource, subprocess, sys; "
-             "subprocess.run([sys.executable, '-m', 'backprop_tui.tui.app', *sys.argv[1:]], "
+             "subprocess.run([sys.executable, '-m', 'backprop_tui.tui.cli.main', *sys.argv[1:]], "
              "stdout=subprocess.DEVNULL, check=True); "
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     kilobytes = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True)
@@ -390,7 +390,7 @@ def big_graphs(terms: int, repeats: int) -> list[Figure]:
 def big_graph_step_latency(terms: int, presses: int) -> list[Figure]:
     """A key press on the `X+X+…` graph, forward from the start and back from the end, against the baseline."""
     from backprop_tui.core.stepping.problem import build_problem
-    from backprop_tui.tui.backprop_app import BackpropApp
+    from backprop_tui.tui.app import BackpropApp
 
     problem = build_problem(None, "+".join(["X"] * terms), "X=1")
     base = asyncio.run(_press_latency(_baseline_app, presses))
@@ -495,7 +495,7 @@ def big_graph_steps(presses: int) -> list[Figure]:
     sys.path.insert(0, str(HERE.parent))  # tests/, for its support package
     from support.graphs import build_mlp_problem
 
-    from backprop_tui.tui.backprop_app import BackpropApp
+    from backprop_tui.tui.app import BackpropApp
 
     def at_end(screen) -> None:  # noqa: ANN001
         screen.index = len(screen.stepper) - 1

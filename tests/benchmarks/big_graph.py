@@ -30,7 +30,7 @@ def peak_megabytes() -> float:
 
 
 def run_table(terms: int) -> dict[str, float]:
-    from backprop_tui.tui.app import main
+    from backprop_tui.tui.cli.main import main
 
     real = sys.stdout
     with open(os.devnull, "w") as sink:
@@ -43,7 +43,7 @@ def run_table(terms: int) -> dict[str, float]:
 
 
 def run_paint(terms: int) -> dict[str, float]:
-    from backprop_tui.tui.app import launch
+    from backprop_tui.tui.cli.main import launch
 
     async def exit_after_first_frame(pilot) -> None:
         await pilot.pause()

@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SIZE = (120, 40)
 """Columns and lines of the pseudo-terminal: the issue's 120×40."""
-APP = ([sys.executable, "-m", "backprop_tui.tui.app"], "│ ξ1 = −WᵀX")
+APP = ([sys.executable, "-m", "backprop_tui.tui.cli.main"], "│ ξ1 = −WᵀX")
 """`backprop-tui` exactly as the console script starts it, and the first graph node's label: the lecture's ξ1
 box with its left border (the chain-rule line under the table says `next: ξ1 = −WᵀX` too, and must not count)."""
 BASELINE = ([sys.executable, str(HERE / "baseline_app.py")], "ξ1")

@@ -30,7 +30,7 @@ def limit_memory(megabytes: int) -> None:
 
 def run_bounded(argv: Sequence[str], *, seconds: float, megabytes: int = DEFAULT_MEGABYTES,
                 close_stdout: bool = False, **options: object) -> subprocess.CompletedProcess[str]:
-    """`python -m backprop_tui.tui.app ARGV`, killed after `seconds` (raising `TimeoutExpired`).
+    """`python -m backprop_tui.tui.cli.main ARGV`, killed after `seconds` (raising `TimeoutExpired`).
 
     `close_stdout` starts the child with descriptor 1 closed, as the shell's `>&-` does.
     """
@@ -42,7 +42,7 @@ def run_bounded(argv: Sequence[str], *, seconds: float, megabytes: int = DEFAULT
     if "stdout" not in options:
         options["stdout"] = subprocess.PIPE
     options.setdefault("stderr", subprocess.PIPE)
-    return subprocess.run([sys.executable, "-m", "backprop_tui.tui.app", *argv], text=True, timeout=seconds,
+    return subprocess.run([sys.executable, "-m", "backprop_tui.tui.cli.main", *argv], text=True, timeout=seconds,
                           preexec_fn=prepare, **options)  # type: ignore[call-overload]
 
 
@@ -54,7 +54,7 @@ def interrupt_after_lines(argv: Sequence[str], lines: int, *, seconds: float,
     A command that prints nothing while it runs fails this (`AssertionError`) after `seconds`,
     instead of blocking the test; the child is killed in any case.
     """
-    child = subprocess.Popen([sys.executable, "-m", "backprop_tui.tui.app", *argv], stdout=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-m", "backprop_tui.tui.cli.main", *argv], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, preexec_fn=lambda: limit_memory(megabytes))
     printed: list[str] = []
     reader = threading.Thread(target=lambda: printed.extend(child.stdout), daemon=True)  # type: ignore[arg-type]

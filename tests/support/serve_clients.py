@@ -36,7 +36,7 @@ class ServerProcess:
     """`backprop-tui serve --port 0 …` in a subprocess; `url` is read from its first line."""
 
     def __init__(self, *options: str, timeout: float = 60.0) -> None:
-        command = [sys.executable, "-m", "backprop_tui.tui.app", "serve", "--port", "0", *options]
+        command = [sys.executable, "-m", "backprop_tui.tui.cli.main", "serve", "--port", "0", *options]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: list[str] = []
         self.errors: list[str] = []

@@ -3,7 +3,7 @@
 Every option is checked here, before anything listens: the server's own (address, cap, idle timeout)
 and the app's (after `--`, parsed by the app's own parser), so a mistake is one line on stderr and
 exit code 2 at start, never an error inside every student's session. The server itself is
-`serve_sessions.ClassroomServer`.
+`sessions.ClassroomServer`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cli import PROGRAM, OneLineParser, app_parser, fail, glue_option_values, problem_from
+from ..cli.common import PROGRAM, OneLineParser, app_parser, fail, glue_option_values, problem_from
 
 SESSION_MEMORY_MB = 100
 """The memory budget of one session: `serve_rss_per_session` in tests/benchmarks/bench.py measures 52 MB
@@ -118,7 +118,7 @@ def checked_app_options(app_options: Sequence[str]) -> list[str]:
 
 def session_command(app_options: Sequence[str]) -> list[str]:
     """What each tab runs: this very installation of the app (never a shell string; see SessionService)."""
-    return [sys.executable, "-m", "backprop_tui.tui.app", *app_options]
+    return [sys.executable, "-m", "backprop_tui.tui.cli.main", *app_options]
 
 
 def is_ip_address(host: str) -> bool:
@@ -175,7 +175,7 @@ def run_serve(argv: Sequence[str]) -> int:
         cap_reason = (f"what {MEMORY_SHARE * 100:.0f}% of the {available / 2**30:.1f} GB of available memory holds "
                       f"at {SESSION_MEMORY_MB} MB a session; --max-sessions sets it" if available else
                       "memory could not be read; --max-sessions sets it")
-    from .serve_sessions import ClassroomServer, duration_text, sessions_text
+    from .sessions import ClassroomServer, duration_text, sessions_text
 
     if not is_loopback(arguments.host):
         print(f"{PROGRAM} serve: warning: listening on {arguments.host}: anyone who can reach this address "

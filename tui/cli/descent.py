@@ -27,7 +27,7 @@ from backprop_tui.core.training.report import REPORT_FORMATS, Outcome, Row, reco
 from backprop_tui.core.training.run import DescentRun
 from backprop_tui.core.training.setup import DESCENT_EXAMPLES, SetupError, build, resolve
 
-from .cli import PROGRAM, OneLineParser, fail, glue_option_values, write
+from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
 
 LINES_PER_WRITE = 1000
 FLUSH_SECONDS = 0.25
@@ -133,8 +133,8 @@ def run_descent(argv: Sequence[str]) -> int:
     finally:
         clear_progress()
     if arguments.tui:
-        from .app import run_app
-        from .backprop_app import BackpropApp
+        from ..app import BackpropApp
+        from .main import run_app
 
         lesson = "minima" if setup.config.example == "minima" else "descent"
         return run_app(BackpropApp(lesson=lesson, descent_setup=setup))
@@ -214,8 +214,8 @@ def run_two_neurons(arguments: argparse.Namespace) -> int:
     if seed < 0:
         fail(f"--seed must be at least 0, got {seed}")
     if arguments.tui:
-        from .app import run_app
-        from .backprop_app import BackpropApp
+        from ..app import BackpropApp
+        from .main import run_app
 
         return run_app(BackpropApp(lesson="two-neurons", two_neurons_seed=seed))
     one, two = two_neurons.train(two_neurons.ONE_NEURON, seed), two_neurons.train(two_neurons.TWO_NEURONS, seed)

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .cli import PROGRAM, OneLineParser, fail, write
+from .common import PROGRAM, OneLineParser, fail, write
 
 
 def practice_parser() -> OneLineParser:
@@ -46,7 +46,7 @@ def run_practice(argv: Sequence[str], **run_options: Any) -> int:
         write(json.dumps(store.document(), ensure_ascii=False, indent=2) if arguments.format == "json"
               else store.status_text())
         return 0
-    from .app import run_app
-    from .backprop_app import BackpropApp
+    from ..app import BackpropApp
+    from .main import run_app
 
     return run_app(BackpropApp(lesson="practice", practice_seed=arguments.seed), **run_options)

@@ -27,7 +27,7 @@ from textual_serve.server import Server, to_int
 
 log = logging.getLogger("backprop-tui.serve")
 
-TEMPLATES = Path(__file__).resolve().parent / "serve_templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 QUIT_GRACE = 3.0
 """Seconds an app has to quit after being asked, before it is terminated (then as long again before a kill)."""
 IDLE_CLOSE_CODE = 4000

@@ -15,7 +15,7 @@ from backprop_tui.core.lessons.classification import HandParams, predict
 from backprop_tui.core.lessons.predict_report import PREDICT_FORMATS, predict_data, predict_lines
 from backprop_tui.core.training.data import DataError
 
-from .cli import PROGRAM, OneLineParser, fail, glue_option_values, write
+from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
 
 NUMBER_OPTIONS = ("--beta0", "--beta1", "--threshold")
 LINES_PER_WRITE = 1000

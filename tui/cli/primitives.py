@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from backprop_tui.core.engine.basic_functions import basic_functions, basic_functions_text
 
-from .cli import PROGRAM, OneLineParser, write
+from .common import PROGRAM, OneLineParser, write
 
 PRIMITIVE_FORMATS = ("text", "json")
 

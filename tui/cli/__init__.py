@@ -1,0 +1,1 @@
+"""The command line: `backprop-tui` and its headless subcommands (not the app; they import no Textual)."""

@@ -1,0 +1,1 @@
+"""`backprop-tui serve`: the app in students' browsers, one process a session."""

@@ -68,6 +68,18 @@ def _loss(app: BackpropApp, lesson_id: str) -> Screen:
     return LossScreen()
 
 
+def _chain_rule(app: BackpropApp, lesson_id: str) -> Screen:
+    from .screens.chain_rule import ChainRuleScreen
+
+    return ChainRuleScreen()
+
+
+def _modes_compared(app: BackpropApp, lesson_id: str) -> Screen:
+    from .screens.modes_compared import ModesComparedScreen
+
+    return ModesComparedScreen()
+
+
 def _practice(app: BackpropApp, lesson_id: str) -> Screen:
     from .screens.practice_list import PracticeListScreen
 
@@ -85,12 +97,13 @@ BUILDERS: dict[str, Callable[[BackpropApp, str], Screen]] = {
     "classification": _classification,
     "loss": _loss,
     "descent": _descent("heart"),
+    "chain-rule": _chain_rule,
     "minima": _descent("minima"),
     "batches": _descent("heart", "minibatch"),
     "perceptron": _stepper("neuron"),
     "two-neurons": _two_neurons,
     "backprop-table": _stepper("lecture", "forward"),
     "graph": _stepper("lecture-full"),
-    "forward-backward": _stepper("lecture"),
+    "forward-backward": _modes_compared,
     "practice": _practice,
 }

@@ -27,6 +27,9 @@ LESSONS: tuple[Lesson, ...] = (
            "read every patient's prediction and loss; the worst first; step into one patient's backward pass"),
     Lesson("descent", "gradient descent: slope, step, learning rate", "18-25, 33-34",
            "take one step θ ← θ − η·dL/dθ at a time, or run; change η and watch the loss, the fit and the path"),
+    Lesson("chain-rule", "the chain rule: why a formalism, then dz/dx = dz/dy · dy/dx", "26-29",
+           "see linear regression solve in closed form and logistic regression not; step the chain rule "
+           "through three small graphs, the vector form's sum one term at a time"),
     Lesson("minima", "local and global minima", "35-38",
            "move the start of f(x) = cos(3πx)/x and see which minimum plain gradient descent ends in"),
     Lesson("batches", "full batch, mini-batch, stochastic", "39-49",
@@ -42,7 +45,8 @@ LESSONS: tuple[Lesson, ...] = (
            "walk both branches of the loss, Lᴬ and Lᴮ; p feeds both logs, so its derivative is a sum; "
            "y flips y to 0 so the Lᴮ branch carries the gradient"),
     Lesson("forward-backward", "forward mode against backward mode", "70-72",
-           "store the values, then send adjoints back from the loss: one sweep for every input"),
+           "both passes of one graph side by side, dξ/dW filling top-down and dL/dξ bottom-up; "
+           "count the sweeps per weight, on the 1-2-1 network too (g)"),
     Lesson("practice", "practice: compute each cell before the app reveals it", "60-72",
            "type each value, local partial and derivative yourself; a hint after a miss; a score per exercise"),
 )

@@ -155,7 +155,8 @@ def chain_product(stepper: Stepper) -> str:
     """`dz/dx = ∂z/∂y · ∂y/∂x = (a) · (b) = c`: the chain rule as a product of the local partials."""
     names = _chain_names(stepper.graph)
     top, bottom = names[0], names[-1]
-    factors = [(child, parent, stepper.partials[child][parent]) for child, parent in zip(names, names[1:])]
+    links = zip(names, names[1:], strict=False)
+    factors = [(child, parent, stepper.partials[child][parent]) for child, parent in links]
     symbols = " · ".join(f"∂{child}/∂{parent}" for child, parent, _ in factors)
     numbers = " · ".join(f"({_n(value)})" for _, _, value in factors)
     return f"d{top}/d{bottom} = {symbols} = {numbers} = {_n(stepper.adjoints[bottom])}"
@@ -208,7 +209,7 @@ def chain_pages() -> tuple[ChainPage, ...]:
                    "on the path, multiplied in from z.",
                    cg.long_chain(), cg.CHAIN_AT,
                    ["One factor per edge: however long the chain, one multiplication per node."]),
-        graph_page("vector", "the vector form: ∂z/∂xᵢ = Σⱼ ∂z/∂yⱼ · ∂yⱼ/∂xᵢ",
+        graph_page("vector", "the vector form: ∂z/∂xᵢ = Σⱼ ∂z/∂yⱼ·∂yⱼ/∂xᵢ",
                    "y = g(x), z = f(y) with vectors: y1 = x1·x2, y2 = sin(x1), y3 = e^x2, z = y1 + y2·y3. "
                    "Each xᵢ collects one term from every yⱼ it feeds (+=).",
                    cg.vector_chain(), cg.MULTI_AT,

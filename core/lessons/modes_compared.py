@@ -75,6 +75,9 @@ class Comparison:
     forward_done: bool
     reverse_done: bool
     sweeps: tuple[SweepRow, ...]
+    forward_node: str | None = None
+    """The node the forward pass computed at this step (None before the first, and once it is done)."""
+    reverse_node: str | None = None
 
 
 def weights_of(graph: Graph) -> tuple[str, ...]:
@@ -163,7 +166,9 @@ class ModesCompared:
         return Comparison(self.example, self.wrt, index, self.total, tuple(rows),
                           _pass_text("forward", forward.step.explanation, forward.is_last, index),
                           _pass_text("reverse", reverse.step.explanation, reverse.is_last, index),
-                          forward.is_last, reverse_done, sweeps)
+                          forward.is_last, reverse_done, sweeps,
+                          forward.step.node if index < len(self.forward) else None,
+                          reverse.step.node if index < len(self.reverse) else None)
 
 
 def _pass_text(mode: str, explanation: str, done: bool, index: int) -> str:

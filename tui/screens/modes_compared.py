@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
@@ -18,7 +19,7 @@ from backprop_tui.core.lessons.modes_compared import COMPARED_EXAMPLES, Comparis
 from .hand_lesson import LessonHeader
 
 PENDING = "·"
-MIN_DEFINITION = 6
+MIN_DEFINITION = 10
 """The narrowest definition column: a long loss formula is cut with … there (the node's name stays whole)."""
 
 
@@ -139,11 +140,22 @@ class ModesComparedScreen(Screen[None]):
         final = self.compared.snapshot(self.compared.total - 1)
         width = self.query_one("#fb-table-box").scrollable_content_region.width
         self.query_one("#fb-table", Static).update(Content("\n").join(table_lines(comparison, final, width)))
+        self.keep_in_view(comparison)
         self.query_one("#fb-sweeps", Static).update(Content("\n").join([*sweep_lines(comparison), Content("")]))
         self.query_one("#fb-forward", Static).update(Content.assemble(("forward ", "green bold"),
                                                                       comparison.forward_text))
         self.query_one("#fb-reverse", Static).update(Content.assemble(("reverse ", "cyan bold"),
                                                                       comparison.reverse_text))
+
+    def keep_in_view(self, comparison: Comparison) -> None:
+        """On a short terminal the table scrolls: keep the row of the step just taken (the reverse pass's, else
+        the forward pass's) in view, with the header line."""
+        node = comparison.reverse_node or comparison.forward_node
+        names = [row.name for row in comparison.rows]
+        if node in names:
+            line = names.index(node) + 1
+            box = self.query_one("#fb-table-box", VerticalScroll)
+            box.call_after_refresh(box.scroll_to_region, Region(0, line, 1, 1), animate=False)
 
     def sweep_number(self) -> int:
         weights = self.compared.weights

@@ -98,8 +98,15 @@ def forward_products(graph: Graph, wrt: str) -> int:
 
 
 def reverse_products(graph: Graph) -> int:
-    """Chain-rule products in the one backward sweep: one per edge into an operation."""
-    return sum(len(node.parents) for node in graph.nodes)
+    """Chain-rule products in the one backward sweep: one per edge into an operation the loss depends on
+    (a node the loss does not read, like the drawn-only p of the networks, sends nothing back)."""
+    reaches = {graph.output}
+    products = 0
+    for node in reversed(graph.nodes):
+        if node.name in reaches:
+            reaches.update(node.parents)
+            products += len(node.parents)
+    return products
 
 
 @lru_cache(maxsize=8)

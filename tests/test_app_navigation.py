@@ -25,7 +25,7 @@ SCREEN_OF_LESSON = {
     "classification": "ClassificationScreen", "loss": "LossScreen", "descent": "DescentScreen",
     "minima": "DescentScreen", "batches": "DescentScreen", "perceptron": "StepperScreen",
     "two-neurons": "TwoNeuronsScreen", "backprop-table": "StepperScreen", "graph": "StepperScreen",
-    "forward-backward": "StepperScreen", "practice": "PracticeListScreen",
+    "forward-backward": "ModesComparedScreen", "practice": "PracticeListScreen", "chain-rule": "ChainRuleScreen",
 }
 
 
@@ -43,8 +43,8 @@ async def choose_on_map(pilot, lesson_id: str, settle) -> None:
 
 class TestTheMap:
     def test_every_lesson_of_the_issue_is_on_the_map_in_the_lectures_order(self):
-        assert LESSON_IDS[:10] == ("classification", "loss", "descent", "minima", "batches", "perceptron",
-                                   "two-neurons", "backprop-table", "graph", "forward-backward")
+        assert LESSON_IDS[:11] == ("classification", "loss", "descent", "chain-rule", "minima", "batches",
+                                   "perceptron", "two-neurons", "backprop-table", "graph", "forward-backward")
         assert [lesson.slides for lesson in LESSONS][:3] == ["4-13", "14-17", "18-25, 33-34"]
         assert all(lesson.doing for lesson in LESSONS)
 

@@ -27,7 +27,7 @@ LESSONS: tuple[Lesson, ...] = (
            "read every patient's prediction and loss; the worst first; step into one patient's backward pass"),
     Lesson("descent", "gradient descent: slope, step, learning rate", "18-25, 33-34",
            "take one step θ ← θ − η·dL/dθ at a time, or run; change η and watch the loss, the fit and the path"),
-    Lesson("chain-rule", "the chain rule: why a formalism, then dz/dx = dz/dy · dy/dx", "26-29",
+    Lesson("chain-rule", "the chain rule, and why we need a formalism", "26-29",
            "see linear regression solve in closed form and logistic regression not; step the chain rule "
            "through three small graphs, the vector form's sum one term at a time"),
     Lesson("minima", "local and global minima", "35-38",

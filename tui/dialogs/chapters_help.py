@@ -28,7 +28,8 @@ MODES_TEXT = (
     "its column fills bottom-up and ends with the derivative for every weight at once.\n\n"
     "The sweeps table checks that the two agree weight by weight. The cost table counts, on each of the lecture's "
     "graphs, the sweeps and the chain-rule products (one per edge a sweep follows) each mode needs for the whole "
-    "gradient: equal with one weight, and forward mode falls behind as the weights grow (slide 70: the difference "
+    "gradient: one sweep each with one weight (the backward sweep also sends terms into the data X and y), "
+    "and forward mode falls behind as the weights grow (slide 70: the difference "
     "is clearer when there are multiple nodes per layer)."
 )
 

@@ -3,6 +3,8 @@ has one, help and quit, and what reaches the screen being the core's numbers."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from textual.widgets import Static
 
@@ -116,3 +118,34 @@ class TestModesComparedKeys:
             await pilot.press("q")
             await pilot.pause()
         assert app.return_code == 0
+
+
+class TestRandomKeys:
+    @pytest.mark.parametrize("lesson", ["chain-rule", "forward-backward"])
+    async def test_300_random_keys_and_resizes_the_screen_always_shows_the_core_s_step(self, settle, lesson):
+        rng = random.Random(20261207)
+        keys = ["n", "p", "right", "left", "home", "end", "]", "[", "pagedown", "pageup", "w", "g", "a", "down"]
+        app = BackpropApp(lesson=lesson)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            for press in range(300):
+                if press % 50 == 49:
+                    await pilot.resize_terminal(*rng.choice([(80, 24), (120, 40), (200, 60), (60, 20)]))
+                    await pilot.pause()
+                await pilot.press(rng.choice(keys))
+                if app.screen is not screen:
+                    continue
+                if isinstance(screen, ChainRuleScreen):
+                    step = screen.page.steps[screen.step_index]
+                    pages = str(screen.query_one("#chain-pages").render())
+                    assert f"step {screen.step_index}/{len(screen.page.steps) - 1}" in pages
+                    if step.lines:
+                        assert step.lines[-1][:20] in shown(app, "#chain-lines")
+                    if step.snapshot is not None:
+                        assert screen.query_one(GraphCanvas).snapshot is step.snapshot
+                else:
+                    comparison = screen.compared.snapshot(screen.index)
+                    assert f"step {comparison.index}/{comparison.total - 1}" in str(
+                        screen.query_one("#fb-status").render())
+            assert app.is_running

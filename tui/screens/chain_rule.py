@@ -102,7 +102,8 @@ class ChainRuleScreen(Screen[None]):
         elif not step.lines:
             lines.append(Content.styled("→ or n: the first step", "dim"))
         self.query_one("#chain-lines", Static).update(Content("\n").join(lines))
-        self.query_one("#chain-log", VerticalScroll).scroll_end(animate=False)
+        log = self.query_one("#chain-log", VerticalScroll)
+        log.call_after_refresh(log.scroll_end, animate=False)  # after the new lines are laid out
         if step.snapshot is not None and page.graph is not None:
             self.query_one(GraphCanvas).snapshot = step.snapshot
 

@@ -134,10 +134,21 @@ _VALUE_RULES: dict[str, Callable[[MonoArgs], Monomial | None]] = {
     "square": lambda a: mono.power(a[0], 2),
 }
 
+def _prefer(form: Monomial | None, value: float) -> Monomial | None:
+    """The number when `value` prints exactly (`0`, `0.25`, `-1`), unless `form` holds a base that is an
+    integer only by rounding: −1/σ(40) is −1.0 in float64, and must not read `-1`."""
+    if form is not None and any(float(base.value).is_integer() for base, _ in form.powers):
+        return form
+    return mono.number(value) or form
+
+
 def _one_minus(a: Monomial | None, value: float | None = None) -> Monomial | None:
-    """1 − a as one opaque base (`1−σ(-0.25)`), worth `value` when the caller knows it more exactly than 1 − a."""
+    """1 − a as one opaque base (`1−σ(-0.25)`), worth `value` when the caller knows it more exactly than 1 − a;
+    a plain number stays a number (1 − 0.5 is 0.5)."""
     if a is None or (rendered := a.render()) is None:
         return None
+    if not a.powers:
+        return mono.number(1.0 - a.coefficient)
     value = 1.0 - a.value if value is None else value
     return mono.opaque(fm.minus(fm.number(1), rendered), value) if value != 0 and math.isfinite(value) else None
 
@@ -208,9 +219,8 @@ def partial_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial 
         value = float(partial_values[arg])
         candidate = None
         if pieces is not None and node.args.count(arg) == 1:
-            # The rule's form first: −1/σ(40) is −1.0 in float64 only by rounding, and must not read `-1`.
             candidate = mono.checked(pieces[position], value)
-        candidate = candidate or mono.number(value)
+        candidate = _prefer(candidate, value)
         result[arg] = candidate or mono.checked(mono.opaque(forms.get(arg), value), value)
     return result
 
@@ -249,6 +259,6 @@ class AdjointForms:
             return None
         piece = mono.times(self.forms.get(child), self.partials[child].get(parent))
         before = self.forms.get(parent, mono.number(0.0))
-        form = mono.checked(mono.total([before, piece]), float(running)) or mono.number(float(running))
+        form = _prefer(mono.checked(mono.total([before, piece]), float(running)), float(running))
         self.forms[parent] = form
         return mono.text(form)

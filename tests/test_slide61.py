@@ -140,3 +140,35 @@ def test_practice_asks_dL_dp():
     stepper = build_problem("neuron").stepper()
     labels = [cell.label for cell in table_cells(stepper, ("value", "accumulated"), ("β0", "β1"))]
     assert labels == ["h", "p", "L", "dL/dp", "dL/dh", "dL/dβ1", "dL/dβ0"]
+
+
+def test_the_loss_lessons_patient_stepper_walks_slide_61_exactly_at_saturation():
+    """β1 = 0.3 puts every patient at h ≈ 0.3·MaxHR ≥ 20, most past 37 where p rounds to 1."""
+    from backprop_tui.core.lessons.classification import HandParams, heart_data, predict
+    from backprop_tui.core.lessons.patients import patient_problem
+
+    seen = predict(heart_data(), HandParams(0.0, 0.3))
+    index = next(i for i in range(len(seen)) if seen.patient(i).actual == 0 and 0.3 * seen.patient(i).x > 40)
+    problem, _ = patient_problem(seen, index)
+    final = problem.stepper().final()
+    want = truth(problem.inputs["X"], 0.0, 0.0, 0.3)
+    assert final.row("p").value == 1.0 and close(final.row("p").accumulated, want["dL/dp"])
+    assert close(final.row("L").value, want["L"]) and close(final.row("β1").accumulated, want["dL/dβ1"])
+    assert "dL/dh = p − y from h" in final.row("h").note
+
+
+@pytest.mark.parametrize("columns", ["MaxHR", "MaxHR,Age"])
+def test_descents_stepper_on_the_iteration_is_slide_61s_chain_with_trainings_gradient(columns):
+    from backprop_tui.core.training.inspect import iteration_problem
+    from backprop_tui.core.training.setup import build, resolve
+
+    setup = build(resolve("heart", x=columns, lr=5.0))
+    run = setup.new_run()
+    for _ in range(3):
+        record = run.step()
+    problem, _ = iteration_problem(run, None, None)
+    assert problem.graph.node("L").op == "bce" and problem.graph.node("L").parents == ("p", "y")
+    stepper = problem.stepper()
+    _, gradient = run.objective.value_and_grad(run.current.params)
+    assert tuple(stepper.adjoints[name] for name in run.objective.model.params) == tuple(gradient)
+    assert record.iteration == 3 and np.ndim(stepper.adjoints["p"]) == 1

@@ -1,7 +1,8 @@
 """Forward mode and reverse mode over a graph, computed in one sweep each.
 
 These are the engine: the steppers replay what they record one node at a time, and training calls
-`gradient` directly. Both run the primitives' registered JVP/VJP rules, nothing else.
+`gradient` directly. Both run the primitives' registered JVP/VJP rules, except where the graph
+declares an identity (core/engine/identities.py): there the identity's exact number is used instead.
 """
 
 from __future__ import annotations

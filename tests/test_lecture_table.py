@@ -158,17 +158,17 @@ def test_the_slides_missing_minus_sign_is_noted_on_the_answer_row():
     assert header[-1] == "note" and any("0.00037018372" in cells[-1] for cells in rows)
 
 
-def test_slide_61_sign_is_noted_on_the_loss_and_the_betas():
-    """The loss reads the logit h (issue 15), so slide 61's ∂L/∂p is folded into ∂L/∂h = ∂L/∂p · ∂p/∂h, with the
-    right sign of (1−y)/(1−p); the note sits on L, whose local partial it is."""
+def test_slide_61_sign_is_noted_on_p_and_the_betas():
+    """Slide 61's chain L → p → h (issue 20): p's row holds dL/dp = −y/p + (1−y)/(1−p) with the right sign of
+    (1−y)/(1−p), and the note saying what the slide printed sits there; h's row is dL/dp · ∂p/∂h."""
     for y in (1.0, 0.0):
         final = build_problem("neuron", at=f"y={y:g}").stepper().final()
-        assert "+(1−y)/(1−p)" in final.row("L").note
+        assert "+(1−y)/(1−p)" in final.row("p").note and final.row("L").note is None
         assert "slide 61" in final.row("β1").note and "slide 61" in final.row("β0").note
         X, b0, b1 = 1.5, -1.0, 0.5
         p = 1 / (1 + math.exp(-(b0 + b1 * X)))
+        assert final.row("p").accumulated == pytest.approx(-y / p + (1 - y) / (1 - p), rel=1e-12)
         assert final.row("h").accumulated == pytest.approx((-y / p + (1 - y) / (1 - p)) * p * (1 - p), rel=1e-12)
-    assert build_problem("neuron").stepper().final().row("p").accumulated is None  # p is beside the loss now
 
 
 def test_lecture_full_is_the_sum_of_its_two_halves():

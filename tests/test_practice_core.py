@@ -165,11 +165,11 @@ def test_masked_snapshot_hides_the_cell_asked_and_everything_after():
 
 
 def test_table_cells_of_a_reverse_graph_ask_only_the_chosen_inputs():
-    """The neuron's loss is bce_logit(h, y) since issue 15, so p is off the loss's path and asked for no cell."""
+    """Slide 61's chain (issue 20): L reads p and p reads h, so the adjoints run L → p → h → β1, and the
+    exercise asks dL/dp as the slide computes it; of the inputs only the chosen one is asked."""
     stepper = build_problem("neuron").stepper()
     labels = [cell.label for cell in table_cells(stepper, ("accumulated",), ("β1",))]
-    # L reads the logit h (issue 15): p is shown beside the loss, so the adjoints run L → h → β1.
-    assert labels == ["dL/dh", "dL/dβ1"]
+    assert labels == ["dL/dp", "dL/dh", "dL/dβ1"]
 
 
 def test_graph_worksheet_refuses_a_graph_too_big_to_type_through():

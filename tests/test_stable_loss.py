@@ -113,7 +113,14 @@ class TestTheGraphsUseIt:
         stepper = ReverseStepper(neuron_graph(), inputs)
         assert float(np.mean(stepper.values["L"])) == pytest.approx(loss, rel=1e-12)
         np.testing.assert_allclose([stepper.adjoints["β0"], stepper.adjoints["β1"]], gradient, rtol=1e-12)
-        assert all(check.ok for check in stepper.checks.values())
+        assert_checks_hold(stepper.checks)
+
+
+def assert_checks_hold(checks: dict) -> None:
+    """Every finite-difference check agrees, except p's where p = σ(h) has rounded to 0 or 1: a nudge of p
+    past 1 (or below 0) leaves the loss's domain, so that one says `cannot check here` (ok is None)."""
+    assert all(check.ok for name, check in checks.items() if name != "p"), checks
+    assert checks["p"].ok in (True, None), checks["p"]
 
 
 @pytest.mark.parametrize("beta1", [40.0, -40.0, 600.0, -600.0])
@@ -129,7 +136,7 @@ def test_the_chain_rule_stays_true_where_sigma_rounds(beta1: float, target: floa
     expected = 1.5 * reference_gradient(np.array(h), np.array(target))
     assert reverse.adjoints["β1"] == pytest.approx(expected, rel=1e-15)
     assert forward.tangents["L"] == reverse.adjoints["β1"]
-    assert all(check.ok for check in reverse.checks.values()), reverse.checks
+    assert_checks_hold(reverse.checks)
     assert forward.checks["L"].ok
 
 

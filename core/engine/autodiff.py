@@ -1,7 +1,8 @@
 """Forward mode and reverse mode over a graph, computed in one sweep each.
 
 These are the engine: the steppers replay what they record one node at a time, and training calls
-`gradient` directly. Both run the primitives' registered JVP/VJP rules, nothing else.
+`gradient` directly. Both run the primitives' registered JVP/VJP rules, except where the graph
+declares an identity (core/engine/identities.py): there the identity's exact number is used instead.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .graph import Const, Graph, GraphError
+from .graph import Const, Graph, GraphError, Node
+from .identities import Identity
 from .numbers import Value
 from .primitives import jvp_rule, vjp_rule
 
@@ -46,15 +48,32 @@ def forward_tangents(graph: Graph, values: Mapping[str, Value], wrt: str) -> dic
     if np.ndim(values[wrt]) != 0:
         raise GraphError(f"forward mode needs a scalar input; {wrt!r} is a vector")
     tangents: dict[str, Value] = {}
+    chain_tops = {identity.node: identity for identity in graph.chains.values()}
     with np.errstate(all="ignore"):
         for node in graph.nodes:
             if node.is_input:
                 tangents[node.name] = 1.0 if node.name == wrt else 0.0
                 continue
+            if node.name in graph.exact_partials or node.name in chain_tops:
+                tangents[node.name] = _exact_tangent(graph, node.name, values, tangents, chain_tops.get(node.name))
+                continue
             args = graph.arg_values(node, values)
             arg_tangents = [0.0 if isinstance(arg, Const) else tangents[arg] for arg in node.args]
             tangents[node.name] = jvp_rule(node.op)(args, values[node.name], arg_tangents)
     return tangents
+
+
+def _exact_tangent(graph: Graph, name: str, values: Mapping[str, Value], tangents: Mapping[str, Value],
+                   chain: Identity | None) -> Value:
+    """Σ ∂node/∂parent · d parent, with the graph's identities: exact partials, and a chain's term
+    (d node/d bottom · d bottom) in place of the one through its `via` node."""
+    total: Value = 0.0
+    for parent, partial in graph.local_partials(name, values).items():
+        if chain is not None and parent == chain.via:
+            total = total + graph.exact(chain, values) * tangents[chain.parent]
+        else:
+            total = total + partial * tangents[parent]
+    return total
 
 
 @dataclass(frozen=True)
@@ -82,12 +101,7 @@ def reverse_adjoints(graph: Graph, values: Mapping[str, Value],
         for node in reversed(graph.nodes):
             if node.is_input or node.name not in adjoints:
                 continue
-            args = graph.arg_values(node, values)
-            pieces = vjp_rule(node.op)(args, values[node.name], adjoints[node.name])
-            per_parent: dict[str, Value] = {}
-            for arg, piece in zip(node.args, pieces, strict=False):
-                if isinstance(arg, str):
-                    per_parent[arg] = per_parent[arg] + piece if arg in per_parent else piece
+            per_parent = _pieces(graph, node, values, adjoints)
             for parent, piece in per_parent.items():
                 piece = unbroadcast(piece, values[parent])
                 received.setdefault(parent, []).append((node.name, piece))
@@ -99,6 +113,23 @@ def reverse_adjoints(graph: Graph, values: Mapping[str, Value],
         for parent in (node.name,)
     ]
     return adjoints, contributions
+
+
+def _pieces(graph: Graph, node: Node, values: Mapping[str, Value], adjoints: Mapping[str, Value]) -> dict[str, Value]:
+    """What `node` sends each parent: its VJP rule's pieces, or adjoint · ∂node/∂parent where the graph
+    gives exact partials, or (a chain's `via` node) the chain's d top/d parent times the top's adjoint."""
+    adjoint = adjoints[node.name]
+    chain = graph.chains.get(node.name)
+    if chain is not None:
+        return {chain.parent: adjoints[chain.node] * graph.exact(chain, values)}
+    if node.name in graph.exact_partials:
+        return {parent: adjoint * partial for parent, partial in graph.local_partials(node.name, values).items()}
+    pieces = vjp_rule(node.op)(graph.arg_values(node, values), values[node.name], adjoint)
+    per_parent: dict[str, Value] = {}
+    for arg, piece in zip(node.args, pieces, strict=False):
+        if isinstance(arg, str):
+            per_parent[arg] = per_parent[arg] + piece if arg in per_parent else piece
+    return per_parent
 
 
 def gradient(graph: Graph, inputs: Mapping[str, Value], wrt: tuple[str, ...],

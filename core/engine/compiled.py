@@ -79,6 +79,7 @@ class CompiledGraph:
         for name in (*wrt, *data):
             if name not in graph.inputs:
                 raise GraphError(f"{name!r} is not an input of the graph: inputs are {', '.join(graph.inputs)}")
+        graph = graph.fused()  # identities' primitives (L = bce_logit(h, y)): the same numbers the stepper shows
         self.graph = graph
         self.wrt = tuple(wrt)
         self.inputs = graph.inputs

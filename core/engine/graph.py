@@ -16,6 +16,7 @@ import numpy as np
 
 from . import formula as fm
 from .formula import Formula
+from .identities import Identity
 from .numbers import Value, scalar_or_array
 from .primitives import PRIMITIVES, Primitive, primitive
 
@@ -92,7 +93,8 @@ def topological_order(roots: Sequence[T], parents_of: Callable[[T], Sequence[T]]
 class Graph:
     """An immutable computational graph with one output (the loss, or whatever is differentiated)."""
 
-    def __init__(self, nodes: Sequence[Node], output: str | None = None) -> None:
+    def __init__(self, nodes: Sequence[Node], output: str | None = None,
+                 identities: Sequence[Identity] = ()) -> None:
         self.nodes: tuple[Node, ...] = tuple(nodes)
         if not self.nodes:
             raise GraphError("a graph needs at least one node")
@@ -123,6 +125,42 @@ class Graph:
         for node in self.nodes:
             self.definitions[node.name] = self._render(node, lambda name: fm.atom(name))
             self.expanded[node.name] = self._render(node, self.expanded.__getitem__)
+        self.identities = tuple(identities)
+        self.exact_values: dict[str, Identity] = {}
+        self.exact_partials: dict[str, dict[str, Identity]] = {}
+        self.chains: dict[str, Identity] = {}
+        """Chain identities by the node they pass through (`via`): reverse mode replaces what it sends."""
+        for identity in self.identities:
+            self._check_identity(identity)
+
+    def _check_identity(self, identity: Identity) -> None:
+        node = self.node(identity.node)
+        for name in identity.args:
+            self.node(name)
+        if identity.kind == "value":
+            self.exact_values[identity.node] = identity
+        elif identity.kind == "partial" and identity.parent in node.parents:
+            self.exact_partials.setdefault(identity.node, {})[identity.parent] = identity
+        elif (identity.kind == "chain" and identity.via in node.parents
+              and self.node(identity.via).parents == (identity.parent,)
+              and self.children[identity.via] == (identity.node,)):
+            self.chains[identity.via] = identity
+        else:
+            raise GraphError(f"identity {identity.kind} on {identity.node!r} does not match the graph")
+
+    def exact(self, identity: Identity, values: Mapping[str, Value]) -> Value:
+        """The number `identity` gives at `values` (numpy warnings silenced, as every evaluation)."""
+        with np.errstate(all="ignore"):
+            return identity.fn(*(values[name] for name in identity.args))
+
+    def fused(self) -> Graph:
+        """The graph training compiles: each node with a value identity computed as that primitive of
+        its arguments (L = bce_logit(h, y), so p = σ(h) no longer feeds the loss and is not computed)."""
+        if not self.exact_values:
+            return self
+        nodes = [Node(node.name, self.exact_values[node.name].op, self.exact_values[node.name].args)
+                 if node.name in self.exact_values else node for node in self.nodes]
+        return Graph(nodes, self.output)
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -151,8 +189,11 @@ class Graph:
     def arg_values(self, node: Node, values: Mapping[str, Value]) -> list[Value]:
         return [np.float64(arg.value) if isinstance(arg, Const) else values[arg] for arg in node.args]
 
-    def compute(self, node: Node, values: Mapping[str, Value]) -> Value:
-        """The node's value from its arguments' values (numpy warnings silenced: NaN/inf are shown, not warned)."""
+    def compute(self, node: Node, values: Mapping[str, Value], exact: bool = False) -> Value:
+        """The node's value from its arguments' values (numpy warnings silenced: NaN/inf are shown, not warned);
+        with `exact`, from its value identity where it has one."""
+        if exact and node.name in self.exact_values:
+            return self.exact(self.exact_values[node.name], values)
         with np.errstate(all="ignore"):
             return primitive(node.op).evaluate(*self.arg_values(node, values))
 
@@ -168,12 +209,15 @@ class Graph:
                     values[node.name] = overrides[node.name]
                 elif node.op is None:
                     values[node.name] = scalar_or_array(inputs[node.name])
+                elif node.name in self.exact_values and not overrides:
+                    values[node.name] = self.exact(self.exact_values[node.name], values)
                 else:
                     values[node.name] = PRIMITIVES[node.op].evaluate(*self.arg_values(node, values))
         return values
 
-    def local_partials(self, name: str, values: Mapping[str, Value]) -> dict[str, Value]:
-        """∂node/∂parent for each distinct parent; a parent used twice gets the sum of both partials."""
+    def local_partials(self, name: str, values: Mapping[str, Value], exact: bool = True) -> dict[str, Value]:
+        """∂node/∂parent for each distinct parent; a parent used twice gets the sum of both partials.
+        Where an identity gives a partial, its number (unless `exact` is False: the primitive's own)."""
         node = self.node(name)
         args = self.arg_values(node, values)
         with np.errstate(all="ignore"):
@@ -182,6 +226,8 @@ class Graph:
         for arg, partial in zip(node.args, partials, strict=False):
             if isinstance(arg, str):
                 combined[arg] = combined[arg] + partial if arg in combined else partial
+        for parent, identity in self.exact_partials.get(name, {}).items() if exact else ():
+            combined[parent] = self.exact(identity, values)
         return combined
 
     def local_partial_formulas(self, name: str) -> dict[str, Formula]:
@@ -193,6 +239,8 @@ class Graph:
         for arg, text in zip(node.args, texts, strict=False):
             if isinstance(arg, str):
                 combined[arg] = fm.plus(combined[arg], text) if arg in combined else text
+        for parent, identity in self.exact_partials.get(name, {}).items():
+            combined[parent] = fm.Formula(identity.text, fm.ADD)
         return combined
 
 
@@ -222,5 +270,5 @@ class GraphBuilder:
         self._nodes.append(node)
         return node.name
 
-    def build(self, output: str | None = None) -> Graph:
-        return Graph(self._nodes, output)
+    def build(self, output: str | None = None, identities: Sequence[Identity] = ()) -> Graph:
+        return Graph(self._nodes, output, identities)

@@ -101,7 +101,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise("descent-direction", "which way does the weight move? (slide 20)",
              "the direction of one descent step, from the slope's sign", _descent_direction),
     Exercise("neuron", "one neuron: affine, sigmoid, cross-entropy (slides 51, 61)",
-             "h, p and L, then dL/dh, dL/dβ1, dL/dβ0",
+             "h, p and L, then dL/dp (slide 61's −y/p + (1−y)/(1−p)), dL/dh, dL/dβ1, dL/dβ0",
              _example("neuron", "reverse", ("value", "accumulated"), ("β0", "β1"))),
     Exercise("two-inputs", "two inputs, x used twice: (x + y)·x + e^y",
              "values, local partials, and the sum at the fan-out x", _two_inputs),

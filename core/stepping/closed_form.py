@@ -55,6 +55,14 @@ def _keep(formula: Formula | None) -> Formula | None:
     return formula
 
 
+_OPEN_RANGES = {"sigmoid": (0.0, 1.0)}
+"""Primitives that never reach these values: σ(40) is 1.0 in float64 only by rounding, so it stays `σ(40)`."""
+
+
+def _rounded_end(op: str | None, value: Value) -> bool:
+    return np.ndim(value) == 0 and float(value) in _OPEN_RANGES.get(op or "", ())
+
+
 def value_closed_forms(graph: Graph, values: Mapping[str, Value]) -> dict[str, Formula | None]:
     """Closed form of every node's value in terms of the numbers given for the inputs."""
     forms: dict[str, Formula | None] = {}
@@ -62,7 +70,8 @@ def value_closed_forms(graph: Graph, values: Mapping[str, Value]) -> dict[str, F
         if node.is_input:
             forms[node.name] = _exact_number(values[node.name])
             continue
-        folded = _integer(values[node.name]) or _exact_number(values[node.name])
+        folded = None if _rounded_end(node.op, values[node.name]) else (
+            _integer(values[node.name]) or _exact_number(values[node.name]))
         if folded is not None:
             forms[node.name] = folded
             continue
@@ -81,13 +90,15 @@ def partial_closed_forms(graph: Graph, name: str, forms: Mapping[str, Formula | 
     result: dict[str, Formula | None] = {}
     args = [fm.number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
     texts = graph.prim(name).partial_texts(args, forms[name] or fm.atom(name)) if None not in args else None
+    exact = graph.exact_partials.get(name, {})
     for position, arg in enumerate(node.args):
         if not isinstance(arg, str):
             continue
         folded = _integer(partial_values[arg])
         if folded is not None:
             result[arg] = folded
-        elif texts is None or arg in result or node.args.count(arg) > 1:
+        elif texts is None or arg in result or node.args.count(arg) > 1 or arg in exact:
+            # An identity's number is not the primitive's text over rounded arguments (1/(1−1) at p = σ(40)).
             result[arg] = None
         else:
             result[arg] = _keep(texts[position])
@@ -123,7 +134,45 @@ _VALUE_RULES: dict[str, Callable[[MonoArgs], Monomial | None]] = {
     "square": lambda a: mono.power(a[0], 2),
 }
 
+def _prefer(form: Monomial | None, value: float) -> Monomial | None:
+    """The number when `value` prints exactly (`0`, `0.25`, `-1`), unless `form` holds a base that is an
+    integer only by rounding: −1/σ(40) is −1.0 in float64, and must not read `-1`."""
+    if form is not None and any(float(base.value).is_integer() for base, _ in form.powers):
+        return form
+    return mono.number(value) or form
+
+
+def _one_minus(a: Monomial | None, value: float | None = None) -> Monomial | None:
+    """1 − a as one opaque base (`1−σ(-0.25)`), worth `value` when the caller knows it more exactly than 1 − a;
+    a plain number stays a number (1 − 0.5 is 0.5)."""
+    if a is None or (rendered := a.render()) is None:
+        return None
+    if not a.powers:
+        return mono.number(1.0 - a.coefficient)
+    value = 1.0 - a.value if value is None else value
+    return mono.opaque(fm.minus(fm.number(1), rendered), value) if value != 0 and math.isfinite(value) else None
+
+
+def _sigmoid_slope(a: MonoArgs, out: Monomial | None) -> tuple[Monomial | None, ...]:
+    """σ(h)·(1−σ(h)), the base 1−σ(h) worth σ(−h) from h's own number (not 1 − a rounded σ(h))."""
+    if a[0] is None:
+        return (None,)
+    return (mono.times(out, _one_minus(out, 1.0 / (1.0 + math.exp(min(a[0].value, 709.0))))),)
+
+
+def _bce_slope(a: MonoArgs, out: Monomial | None) -> tuple[Monomial | None, ...]:
+    """∂L/∂p = −y/p + (1−y)/(1−p): −1/p when y = 1, 1/(1−p) when y = 0 (so dL/dp · ∂p/∂h cancels to p − y)."""
+    p, y = a
+    if y is None or y.powers or y.coefficient not in (0.0, 1.0):
+        return (None, None)
+    if y.coefficient == 1.0:
+        return (mono.negate(mono.power(p, -1)), None)
+    return (mono.power(_one_minus(p), -1), None)
+
+
 _PARTIAL_RULES: dict[str, Callable[[MonoArgs, Monomial | None], tuple[Monomial | None, ...]]] = {
+    "sigmoid": _sigmoid_slope,
+    "bce": _bce_slope,
     "exp": lambda a, out: (out,),
     "log": lambda a, out: (mono.power(a[0], -1),),
     "reciprocal": lambda a, out: (mono.negate(mono.power(a[0], -2)),),
@@ -145,7 +194,7 @@ def value_monomials(graph: Graph, values: Mapping[str, Value],
     result: dict[str, Monomial | None] = {}
     for node in graph.nodes:
         value = float(values[node.name])
-        folded = mono.number(value)
+        folded = None if _rounded_end(node.op, value) else mono.number(value)
         if folded is not None or node.is_input:
             result[node.name] = folded
             continue
@@ -168,9 +217,10 @@ def partial_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial 
         if not isinstance(arg, str) or arg in result:
             continue
         value = float(partial_values[arg])
-        candidate = mono.number(value)
-        if candidate is None and pieces is not None and node.args.count(arg) == 1:
+        candidate = None
+        if pieces is not None and node.args.count(arg) == 1:
             candidate = mono.checked(pieces[position], value)
+        candidate = _prefer(candidate, value)
         result[arg] = candidate or mono.checked(mono.opaque(forms.get(arg), value), value)
     return result
 
@@ -209,7 +259,6 @@ class AdjointForms:
             return None
         piece = mono.times(self.forms.get(child), self.partials[child].get(parent))
         before = self.forms.get(parent, mono.number(0.0))
-        folded = mono.number(float(running))
-        form = folded if folded is not None else mono.checked(mono.total([before, piece]), float(running))
+        form = _prefer(mono.checked(mono.total([before, piece]), float(running)), float(running))
         self.forms[parent] = form
         return mono.text(form)

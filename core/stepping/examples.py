@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..engine import logistic
 from ..engine.graph import Graph, GraphBuilder, GraphError
+from ..engine.identities import Identity, exact_chain, exact_partial, exact_value
 from ..engine.mlp import build_mlp
+from ..engine.primitives import primitive
 
 
 @dataclass(frozen=True)
@@ -75,19 +78,34 @@ def lecture_b_graph() -> Graph:
     return b.build(_half_b(b, y, p))
 
 
-def neuron_graph() -> Graph:
-    """Slides 51 and 61: affine h = β0 + β1X, activation p = σ(h), binary cross-entropy loss.
+def logistic_identities(h: str, p: str, y: str, loss: str) -> tuple[Identity, ...]:
+    """The numbers of the chain h → p = σ(h) → L = bce(p, y) written in the logit h, each exact where p
+    rounds to 0 or 1 (|h| ≳ 37): L = bce_logit(h, y), ∂L/∂p = −y/p + (1−y)/(1−p), ∂L/∂y = −h,
+    ∂p/∂h = σ(h)σ(−h), and dL/dh = dL/dp · ∂p/∂h = p − y (the slides' product, in one piece)."""
+    logit_loss = primitive("bce_logit")
+    return (
+        exact_value(loss, "bce_logit", (h, y), logit_loss.evaluate, f"bce_logit({h}, {y})"),
+        exact_partial(loss, p, (h, y), logistic.bce_slope_from_logit, f"−{y}/{p}+(1−{y})/(1−{p})"),
+        exact_partial(loss, y, (h, y), lambda z, t: logit_loss.partials((z, t), None)[1],
+                      f"log((1−{p})/{p}) = −{h}"),
+        exact_partial(p, h, (h,), logistic.sigmoid_slope, f"σ({h})·(1−σ({h}))"),
+        exact_chain(loss, p, h, (h, y), lambda z, t: logit_loss.partials((z, t), None)[0], f"{p} − {y}"),
+    )
 
-    L reads the logit h (`bce_logit(h, y)` = −[y log σ(h) + (1−y) log(1−σ(h))]), not the rounded p: once
-    σ(h) is exactly 0 or 1 in float64 (|h| ≳ 37) a loss read from p is log 0, while from h it stays exact.
-    p is still computed and shown, as on the slides; ∂L/∂h = σ(h) − y is the slides' ∂L/∂p · ∂p/∂h."""
+
+def neuron_graph() -> Graph:
+    """Slides 51 and 61: affine h = β0 + β1X, activation p = σ(h), loss L = bce(p, y), as the slides draw it.
+
+    The backward pass goes L → p → h: dL/dp = −y/p + (1−y)/(1−p), then dL/dh = dL/dp · ∂p/∂h. Once σ(h)
+    is exactly 0 or 1 in float64 (|h| ≳ 37), numbers read from p are log 0 and 0 · ∞; the graph's
+    identities (`logistic_identities`) compute those from h instead, so every finite number stays exact."""
     b = GraphBuilder()
     x, y = b.input("X"), b.input("y")
     beta0, beta1 = b.input("β0"), b.input("β1")
     h = b.op("affine", beta0, beta1, x, name="h")
-    b.op("sigmoid", h, name="p")
-    b.op("bce_logit", h, y, name="L")
-    return b.build("L")
+    p = b.op("sigmoid", h, name="p")
+    b.op("bce", p, y, name="L")
+    return b.build("L", logistic_identities(h, p, y, "L"))
 
 
 def mlp_graph() -> Graph:

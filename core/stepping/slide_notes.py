@@ -27,8 +27,7 @@ _LECTURE_FORWARD_W = {
           f"negative: {_WHY_NEGATIVE}"),
 }
 _SLIDE_61_P = ("slide 61 writes ∂L/∂p = −y/p − (1−y)/(1−p); the second term is +(1−y)/(1−p), since "
-               "d/dp[−(1−y) log(1−p)] = +(1−y)/(1−p): raising p toward 1 costs more when y = 0. Here L reads "
-               "the logit h (exact where p rounds to 0 or 1), and ∂L/∂h = [−y/p + (1−y)/(1−p)]·p(1−p) = p − y")
+               "d/dp[−(1−y) log(1−p)] = +(1−y)/(1−p): raising p toward 1 costs more when y = 0")
 _SLIDE_61_BETA = ("slide 61 carries the wrong sign of (1−y)/(1−p) into this derivative: the bracket is "
                   "[y/p − (1−y)/(1−p)], not [y/p + (1−y)/(1−p)]")
 
@@ -42,7 +41,7 @@ def slide_notes(example: str | None, mode: Mode, inputs: Mapping[str, float], wr
             return dict(_LECTURE_FORWARD_W)
     if example == "neuron":
         if mode == "reverse":
-            return {"L": _SLIDE_61_P, "β1": _SLIDE_61_BETA, "β0": _SLIDE_61_BETA}
+            return {"p": _SLIDE_61_P, "β1": _SLIDE_61_BETA, "β0": _SLIDE_61_BETA}
         if wrt in ("β0", "β1"):
             return {"L": _SLIDE_61_BETA}
     return {}

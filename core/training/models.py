@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..engine.graph import Graph, GraphBuilder
-from ..stepping.examples import mlp_graph, neuron_graph
+from ..stepping.examples import logistic_identities, mlp_graph, neuron_graph
 from . import minima
 from .data import Scaling
 
@@ -89,7 +89,8 @@ class Model:
 def logistic_graph(features: int) -> Graph:
     """One neuron over `features` inputs; with one feature it is the stepper's `neuron_graph()`.
 
-    The loss reads the logit h (`bce_logit`), so it is exact where p = σ(h) rounds to 0 or 1."""
+    Slide 61's chain h → p = σ(h) → L = bce(p, y), with the identities that keep its numbers exact where p
+    rounds to 0 or 1; training compiles it as L = bce_logit(h, y) (`Graph.fused`), the same numbers."""
     if features == 1:
         return neuron_graph()
     b = GraphBuilder()
@@ -98,9 +99,9 @@ def logistic_graph(features: int) -> Graph:
     betas = [b.input(f"β{index}") for index in range(features + 1)]
     pairs = [arg for beta, x in zip(betas[1:], xs, strict=True) for arg in (beta, x)]
     h = b.op("affine", betas[0], *pairs, name="h")
-    b.op("sigmoid", h, name="p")
-    b.op("bce_logit", h, y, name="L")
-    return b.build("L")
+    p = b.op("sigmoid", h, name="p")
+    b.op("bce", p, y, name="L")
+    return b.build("L", logistic_identities(h, p, y, "L"))
 
 
 def neuron_model(features: int = 1) -> Model:

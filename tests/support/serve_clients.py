@@ -59,7 +59,10 @@ class ServerProcess:
         return self.process.pid
 
     def sessions(self) -> list[int]:
-        return children_of(self.pid)
+        return session_pids(self.pid)
+
+    def warm_parent(self) -> int | None:
+        return next((pid for pid in children_of(self.pid) if is_warm_parent(pid)), None)
 
     def stop(self, timeout: float = 30.0) -> int:
         """Ctrl+C, as the teacher would press it; the exit code."""
@@ -87,6 +90,20 @@ def children_of(pid: int) -> list[int]:
                 state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
                 if int(parent) == pid and state != "Z":
                     found.append(int(entry.name))
+    return found
+
+
+def is_warm_parent(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return b"serve.warm_parent" in (Path(f"/proc/{pid}") / "cmdline").read_bytes()
+    return False
+
+
+def session_pids(server_pid: int) -> list[int]:
+    """The server's session processes: the warm parent's children (forked sessions) and any exec'd ones."""
+    found = []
+    for pid in children_of(server_pid):
+        found += children_of(pid) if is_warm_parent(pid) else [pid]
     return found
 
 
@@ -166,5 +183,5 @@ async def step_once(student: Student, timeout: float) -> bool:
 
 
 def session_rss(server_pid: int) -> list[int]:
-    return [rss_bytes(pid) for pid in children_of(server_pid)]
+    return [rss_bytes(pid) for pid in session_pids(server_pid)]
 

@@ -97,7 +97,21 @@ def serve_parser(default_sessions: int) -> OneLineParser:
     parser.add_argument("--idle-timeout", type=seconds, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
                         help=f"end a session after this long without input (default {DEFAULT_IDLE_TIMEOUT:g}; "
                              "0 = never)")
+    parser.add_argument("--allow-origin", action="append", default=[], type=allowed_origin, metavar="ORIGIN",
+                        help="also accept sessions from pages at ORIGIN, e.g. https://course.example.org (a reverse "
+                             "proxy's public address); repeat for several. Without it only this server's own page "
+                             "can open sessions: other web pages a student visits cannot")
     return parser
+
+
+def allowed_origin(text: str) -> str:
+    """`https://course.example.org` (scheme and host, optional port; no path): what a browser sends as Origin."""
+    from .guard import origin_of
+
+    origin = origin_of(text)
+    if origin is None or origin != text.strip().rstrip("/").lower():
+        raise argparse.ArgumentTypeError(f"an origin is http(s)://HOST[:PORT] with nothing after it, not {text!r}")
+    return origin
 
 
 def split_app_options(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -168,7 +182,8 @@ def run_serve(argv: Sequence[str]) -> int:
     if unknown:
         fail(f"unrecognized arguments: {' '.join(unknown)} (the app's options go after --, "
              f"e.g. {PROGRAM} serve -- --example mlp)")
-    command = session_command(checked_app_options(app_options))
+    glued = checked_app_options(app_options)
+    command = session_command(glued)
     cap_reason = "--max-sessions"
     if arguments.max_sessions is None:
         arguments.max_sessions = default_sessions
@@ -192,8 +207,9 @@ def run_serve(argv: Sequence[str]) -> int:
         print(f"Idle sessions end {idle} (--idle-timeout).", flush=True)
         print("Press Ctrl+C to stop the server and every session.", flush=True)
 
-    server = ClassroomServer(command, host=arguments.host, port=arguments.port, max_sessions=arguments.max_sessions,
-                             idle_timeout=arguments.idle_timeout, on_listening=announce)
+    server = ClassroomServer(command, app_options=glued, host=arguments.host, port=arguments.port,
+                             max_sessions=arguments.max_sessions, idle_timeout=arguments.idle_timeout,
+                             allowed_origins=arguments.allow_origin, on_listening=announce)
     try:
         server.serve()
     except OSError as error:

@@ -35,9 +35,12 @@ def screen_text(data: bytes) -> str:
 class ServerProcess:
     """`backprop-tui serve --port 0 …` in a subprocess; `url` is read from its first line."""
 
-    def __init__(self, *options: str, timeout: float = 60.0) -> None:
+    def __init__(self, *options: str, timeout: float = 60.0, environment: dict[str, str] | None = None) -> None:
+        import os
+
         command = [sys.executable, "-m", "backprop_tui.tui.cli.main", "serve", "--port", "0", *options]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        env={**os.environ, **(environment or {})})
         self.lines: list[str] = []
         self.errors: list[str] = []
         self._url = threading.Event()

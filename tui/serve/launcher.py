@@ -24,6 +24,8 @@ log = logging.getLogger("backprop-tui.serve")
 WARM_START_TIMEOUT = 60.0
 """Seconds the warm parent may take to import and run the app once (seconds on a loaded machine)."""
 FORK_TIMEOUT = 10.0
+COLD_VARIABLE = "BACKPROP_TUI_SERVE_COLD"
+"""Set to 1, every session is exec'd afresh (no warm parent): the benchmark's baseline, in the same run."""
 
 
 class SessionProcess:
@@ -174,8 +176,11 @@ class Launcher:
         self.argv = list(argv)
         self.warm = WarmParent(app_options, environment)
         self._restarting: asyncio.Task[None] | None = None
+        self.forking = os.environ.get(COLD_VARIABLE) != "1"
 
     async def start_warm_parent(self) -> None:
+        if not self.forking:
+            return
         try:
             await self.warm.start()
         except (RuntimeError, OSError, ValueError) as error:
@@ -188,7 +193,7 @@ class Launcher:
             except (RuntimeError, OSError, ValueError) as error:
                 log.warning("the warm parent failed (%s); starting it again", error)
                 await self.warm.close()
-        if self._restarting is None or self._restarting.done():
+        if self.forking and (self._restarting is None or self._restarting.done()):
             self._restarting = asyncio.create_task(self.start_warm_parent())
         return await self.exec(environment)
 

@@ -39,7 +39,7 @@ IDLE_CLOSE_CODE = 4000
 """A private websocket close code (4000-4999 are the application's): the session ended for want of input."""
 HEADER_TIMEOUT = 5.0
 """Seconds a connection may take to send a complete request head (and may stay idle between requests)."""
-STOP_DEADLINE = 4 * QUIT_GRACE
+STOP_DEADLINE = 2 * QUIT_GRACE
 """Seconds the server gives its sessions to end on Ctrl+C before it kills what is left and exits."""
 START_GATE_TIMEOUT = 3.0
 """Seconds one starting session may hold its place at the start gate without drawing its first screen."""

@@ -169,3 +169,23 @@ def test_sigterm_stops_the_server_while_tabs_stall(serve):
             tab.close()
     assert code == 0 and took < 20, f"exit {code} after {took:.1f} s"
     assert serve.wait_until(lambda: not any(serve.alive(pid) for pid in pids), TIMEOUT)
+
+
+async def test_sessions_go_on_when_the_warm_parent_dies(serve):
+    with serve.ServerProcess("--idle-timeout", "0") as server:
+        warm = server.warm_parent()
+        assert warm is not None, "no warm parent: sessions would start cold"
+        os.kill(warm, signal.SIGKILL)
+        assert serve.wait_until(lambda: not serve.alive(warm), TIMEOUT)
+        async with aiohttp.ClientSession() as http:
+            meanwhile = await serve.open_student(http, server.url)  # exec'd while the warm parent restarts
+            assert await serve.step_once(meanwhile, TIMEOUT)
+            assert await asyncio.to_thread(serve.wait_until, lambda: server.warm_parent() not in (None, warm), TIMEOUT)
+            for _ in range(20):  # sessions are exec'd until the new warm parent has warmed up, then forked
+                student = await serve.open_student(http, server.url)
+                assert await serve.step_once(student, TIMEOUT)
+                if serve.children_of(server.warm_parent()):
+                    break
+                await asyncio.sleep(1)
+            assert serve.children_of(server.warm_parent()), "the new warm parent forked no session"
+    assert sum("warm parent ended" in line for line in server.errors) == 1

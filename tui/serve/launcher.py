@@ -24,6 +24,7 @@ log = logging.getLogger("backprop-tui.serve")
 WARM_START_TIMEOUT = 60.0
 """Seconds the warm parent may take to import and run the app once (seconds on a loaded machine)."""
 FORK_TIMEOUT = 10.0
+MAX_WARM_FAILURES = 3
 COLD_VARIABLE = "BACKPROP_TUI_SERVE_COLD"
 """Set to 1, every session is exec'd afresh (no warm parent): the benchmark's baseline, in the same run."""
 
@@ -92,13 +93,16 @@ class WarmParent:
         self.channel: socket.socket | None = None
         self.process: asyncio.subprocess.Process | None = None
         self.lock = asyncio.Lock()
+        self.ready = False
 
     @property
     def alive(self) -> bool:
-        return self.channel is not None and self.process is not None and self.process.returncode is None
+        """Ready for fork requests: started, warmed up, and not ended since."""
+        return self.ready and self.channel is not None and self.process is not None and self.process.returncode is None
 
     async def start(self) -> None:
         """Start it and wait until it has run the app once; `RuntimeError` (one line) if it cannot."""
+        self.ready = False
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = await asyncio.create_subprocess_exec(
@@ -117,6 +121,7 @@ class WarmParent:
         if not answer.get("ready"):
             await self.close()
             raise RuntimeError(f"the warm parent did not start: {answer.get('error')}")
+        self.ready = True
 
     def _fork(self, columns: int, rows: int, fds: list[int]) -> tuple[int, int]:
         """One request and its reply, in a worker thread (blocking socket calls, under `lock`)."""
@@ -157,6 +162,7 @@ class WarmParent:
 
     async def close(self) -> None:
         """Close the channel (the warm parent exits on it) and reap the warm parent; running sessions carry on."""
+        self.ready = False
         if self.channel is not None:
             self.channel.close()
             self.channel = None
@@ -177,6 +183,7 @@ class Launcher:
         self.warm = WarmParent(app_options, environment)
         self._restarting: asyncio.Task[None] | None = None
         self.forking = os.environ.get(COLD_VARIABLE) != "1"
+        self.failures = 0
 
     async def start_warm_parent(self) -> None:
         if not self.forking:
@@ -184,6 +191,9 @@ class Launcher:
         try:
             await self.warm.start()
         except (RuntimeError, OSError, ValueError) as error:
+            self.failures += 1
+            if self.failures >= MAX_WARM_FAILURES:
+                self.forking = False  # it cannot start here: stop paying for the attempt
             log.warning("%s; sessions start as separate processes (slower)", error)
 
     async def start(self, columns: int, rows: int, environment: Mapping[str, str]) -> SessionProcess:
@@ -194,6 +204,8 @@ class Launcher:
                 log.warning("the warm parent failed (%s); starting it again", error)
                 await self.warm.close()
         if self.forking and (self._restarting is None or self._restarting.done()):
+            if self.warm.process is not None:
+                log.warning("the warm parent ended; this session starts as a separate process while it restarts")
             self._restarting = asyncio.create_task(self.start_warm_parent())
         return await self.exec(environment)
 

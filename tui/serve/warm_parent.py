@@ -51,7 +51,10 @@ def share_parsed_css() -> None:
 
 
 def warm_up(app_options: Sequence[str]) -> None:
-    """Import the app and run it headless to its first screen, then drop it: imports, caches and the parsed CSS stay."""
+    """Import the app and run it headless to its first screen, then drop it: imports, caches and the parsed CSS stay.
+    The web driver sessions run with (TEXTUAL_DRIVER, set by the server) is imported here too."""
+    import textual.drivers.web_driver  # noqa: F401
+
     from ..cli.main import launch
 
     async def first_screen(pilot) -> None:  # noqa: ANN001

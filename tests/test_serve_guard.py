@@ -47,3 +47,9 @@ def test_a_log_record_with_a_traceback_is_one_line():
     line = OneLineFormatter().format(record)
     assert "\n" not in line and "Traceback" not in line
     assert line.startswith("backprop-tui serve: Error handling request from 127.0.0.1: ValueError: Got more")
+
+
+def test_the_name_the_server_listens_on_is_its_own():
+    policy = OriginPolicy(listening_on="teacher-laptop.local")
+    assert policy.refusal("http://teacher-laptop.local:8000", "teacher-laptop.local:8000") is None
+    assert policy.refusal("http://other.local:8000", "other.local:8000") is not None

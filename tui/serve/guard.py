@@ -66,9 +66,9 @@ def is_ip_address(host: str) -> bool:
 class OriginPolicy:
     """Which websockets to accept: same origin (on a Host this server answers to), or an allowed origin."""
 
-    def __init__(self, allowed_origins: Iterable[str] = ()) -> None:
+    def __init__(self, allowed_origins: Iterable[str] = (), listening_on: str = "") -> None:
         self.allowed = {origin for text in allowed_origins if (origin := origin_of(text))}
-        self.hosts = {"localhost", socket.gethostname().lower(), socket.getfqdn().lower()}
+        self.hosts = {"localhost", socket.gethostname().lower(), socket.getfqdn().lower(), listening_on.lower()}
         self.hosts |= {host_name(urlsplit(origin).netloc) for origin in self.allowed}
 
     def trusted_host(self, host: str) -> bool:

@@ -85,7 +85,7 @@ class ClassroomServer(Server):
         self.max_sessions = max_sessions
         self.idle_timeout = idle_timeout
         self.on_listening = on_listening
-        self.origins = OriginPolicy(allowed_origins)
+        self.origins = OriginPolicy(allowed_origins, listening_on=host)
         self.launcher = Launcher(argv, app_options, self._warm_environment())
         self.sessions: dict[str, Session] = {}
         self.endings: set[asyncio.Task[None]] = set()

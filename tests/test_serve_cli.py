@@ -30,6 +30,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     ["--port", "70000"], ["--port", "-1"], ["--port", "http"],
     ["--max-sessions", "-3"], ["--max-sessions", "0"], ["--max-sessions", "many"],
     ["--idle-timeout", "soon"], ["--idle-timeout", "-5"], ["--idle-timeout", "inf"],
+    ["--allow-origin", "course.example.org"], ["--allow-origin", "https://course.example.org/page"],
+    ["--allow-origin", "ftp://course.example.org"], ["--allow-origin", "null"],
     ["--example", "mlp"],  # the app's options belong after --
     ["--", "--example", "nope"], ["--", "--expr", "exp("], ["--", "table"], ["--", "--at"],
 ])
@@ -47,7 +49,7 @@ def test_app_options_go_after_the_separator(capsys):
 def test_help_lists_the_options(capsys):
     code, out, err = run(capsys, "serve", "--help")
     assert code == 0 and err == ""
-    for option in ("--host", "--port", "--max-sessions", "--idle-timeout", "APP OPTIONS"):
+    for option in ("--host", "--port", "--max-sessions", "--idle-timeout", "--allow-origin", "APP OPTIONS"):
         assert option in out
 
 

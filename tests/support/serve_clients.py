@@ -35,9 +35,12 @@ def screen_text(data: bytes) -> str:
 class ServerProcess:
     """`backprop-tui serve --port 0 …` in a subprocess; `url` is read from its first line."""
 
-    def __init__(self, *options: str, timeout: float = 60.0) -> None:
+    def __init__(self, *options: str, timeout: float = 60.0, environment: dict[str, str] | None = None) -> None:
+        import os
+
         command = [sys.executable, "-m", "backprop_tui.tui.cli.main", "serve", "--port", "0", *options]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        env={**os.environ, **(environment or {})})
         self.lines: list[str] = []
         self.errors: list[str] = []
         self._url = threading.Event()
@@ -59,7 +62,10 @@ class ServerProcess:
         return self.process.pid
 
     def sessions(self) -> list[int]:
-        return children_of(self.pid)
+        return session_pids(self.pid)
+
+    def warm_parent(self) -> int | None:
+        return next((pid for pid in children_of(self.pid) if is_warm_parent(pid)), None)
 
     def stop(self, timeout: float = 30.0) -> int:
         """Ctrl+C, as the teacher would press it; the exit code."""
@@ -90,6 +96,20 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def is_warm_parent(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return b"serve.warm_parent" in (Path(f"/proc/{pid}") / "cmdline").read_bytes()
+    return False
+
+
+def session_pids(server_pid: int) -> list[int]:
+    """The server's session processes: the warm parent's children (forked sessions) and any exec'd ones."""
+    found = []
+    for pid in children_of(server_pid):
+        found += children_of(pid) if is_warm_parent(pid) else [pid]
+    return found
+
+
 def alive(pid: int) -> bool:
     """Whether `pid` is a running process (a zombie, dead and not yet reaped, is not)."""
     with contextlib.suppress(OSError, IndexError):
@@ -104,6 +124,29 @@ def rss_bytes(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (0 if it is gone)."""
+    import os
+
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
+def private_and_proportional(pid: int) -> tuple[int, int]:
+    """Memory one process adds (USS: its private pages) and its fair share of shared ones (PSS), in bytes."""
+    private = proportional = 0
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name in ("Private_Clean", "Private_Dirty"):
+                private += int(value.split()[0]) * 1024
+            elif name == "Pss":
+                proportional = int(value.split()[0]) * 1024
+    return private, proportional
 
 
 def wait_until(condition, timeout: float, interval: float = 0.1) -> bool:
@@ -123,6 +166,8 @@ class Student:
     websocket: aiohttp.ClientWebSocketResponse
     opened: float = field(default_factory=time.perf_counter)
     first_frame: float | None = None
+    first_screen: float | None = None
+    """Seconds from connecting to the first full screen (the stepper's `step 0/…` drawn), set by `step_once`."""
     text: str = ""
     close_code: int | None = None
     close_reason: str = ""
@@ -151,20 +196,42 @@ class Student:
         await self.websocket.close()
 
 
-async def open_student(session: aiohttp.ClientSession, url: str, width: int = 120, height: int = 40) -> Student:
+async def open_student(session: aiohttp.ClientSession, url: str, width: int = 120, height: int = 40,
+                       **options: object) -> Student:
+    """A websocket session as the page opens one; `options` go to `ws_connect` (`origin=`, `headers=`, …)."""
     opened = time.perf_counter()
-    websocket = await session.ws_connect(f"{url.replace('http', 'ws', 1)}ws?width={width}&height={height}")
+    websocket = await session.ws_connect(f"{url.replace('http', 'ws', 1)}ws?width={width}&height={height}",
+                                         **options)  # type: ignore[arg-type]
     return Student(websocket, opened)
+
+
+def port_of(url: str) -> int:
+    return int(url.rstrip("/").rsplit(":", 1)[1])
+
+
+def raw_exchange(port: int, request: bytes, timeout: float = 30.0) -> bytes:
+    """Send raw bytes as one HTTP request and read the whole answer (the server closes or the timeout ends it)."""
+    import socket
+
+    answer = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        with contextlib.suppress(OSError):
+            connection.sendall(request)
+        with contextlib.suppress(OSError):
+            while chunk := connection.recv(65536):
+                answer += chunk
+    return answer
 
 
 async def step_once(student: Student, timeout: float) -> bool:
     """Wait for the stepper's first frame (`step 0/…`), press `n`, and wait for `step 1/…`."""
     if await student.read_until(r"step 0/\d+", timeout) is None:
         return False
+    student.first_screen = time.perf_counter() - student.opened
     await student.press("n")
     return await student.read_until(r"step 1/\d+", timeout) is not None
 
 
 def session_rss(server_pid: int) -> list[int]:
-    return [rss_bytes(pid) for pid in children_of(server_pid)]
+    return [rss_bytes(pid) for pid in session_pids(server_pid)]
 

@@ -19,10 +19,12 @@ from pathlib import Path
 
 from ..cli.common import PROGRAM, OneLineParser, app_parser, fail, glue_option_values, problem_from
 
-SESSION_MEMORY_MB = 100
-"""The memory budget of one session: `serve_rss_per_session` in tests/benchmarks/bench.py measures 52 MB
-resident for the stepper (the same at 1, 10 and 30 sessions), and a session grows to about 64 MB once the
-descent screen is open; 100 MB leaves room for larger graphs and long descent histories."""
+SESSION_MEMORY_MB = 64
+"""The memory budget of one session, from the README's capacity table (`python tests/benchmarks/bench.py --only
+classroom`): a session forked from the warm parent adds 19-21 MB (USS, its private pages) on its first screen,
+about 37 MB with the descent screen running at 120x40, and 56 MB at the largest screen a session may have
+(640x240, guard.py) with the descent screen running; 64 MB covers the worst of them. What sessions share with
+the warm parent (about 30 MB of each one's RSS) is counted once, in the rest of memory."""
 MEMORY_SHARE = 0.75
 """The share of available memory the default cap lets sessions take; the rest is the system's and the server's."""
 DEFAULT_IDLE_TIMEOUT = 1800.0
@@ -93,11 +95,25 @@ def serve_parser(default_sessions: int) -> OneLineParser:
     parser.add_argument("--max-sessions", type=session_count, metavar="N",
                         help=f"sessions open at once; the next tab is told the classroom is full (default "
                              f"{default_sessions}: what {MEMORY_SHARE * 100:.0f}%% of this machine's available memory "
-                             f"holds at about {SESSION_MEMORY_MB} MB a session)")
+                             f"holds at {SESSION_MEMORY_MB} MB a session, the most one was measured to add)")
     parser.add_argument("--idle-timeout", type=seconds, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
                         help=f"end a session after this long without input (default {DEFAULT_IDLE_TIMEOUT:g}; "
                              "0 = never)")
+    parser.add_argument("--allow-origin", action="append", default=[], type=allowed_origin, metavar="ORIGIN",
+                        help="also accept sessions from pages at ORIGIN, e.g. https://course.example.org (a reverse "
+                             "proxy's public address); repeat for several. Without it only this server's own page "
+                             "can open sessions: other web pages a student visits cannot")
     return parser
+
+
+def allowed_origin(text: str) -> str:
+    """`https://course.example.org` (scheme and host, optional port; no path): what a browser sends as Origin."""
+    from .guard import origin_of
+
+    origin = origin_of(text)
+    if origin is None or origin != text.strip().rstrip("/").lower():
+        raise argparse.ArgumentTypeError(f"an origin is http(s)://HOST[:PORT] with nothing after it, not {text!r}")
+    return origin
 
 
 def split_app_options(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -168,7 +184,8 @@ def run_serve(argv: Sequence[str]) -> int:
     if unknown:
         fail(f"unrecognized arguments: {' '.join(unknown)} (the app's options go after --, "
              f"e.g. {PROGRAM} serve -- --example mlp)")
-    command = session_command(checked_app_options(app_options))
+    glued = checked_app_options(app_options)
+    command = session_command(glued)
     cap_reason = "--max-sessions"
     if arguments.max_sessions is None:
         arguments.max_sessions = default_sessions
@@ -192,8 +209,9 @@ def run_serve(argv: Sequence[str]) -> int:
         print(f"Idle sessions end {idle} (--idle-timeout).", flush=True)
         print("Press Ctrl+C to stop the server and every session.", flush=True)
 
-    server = ClassroomServer(command, host=arguments.host, port=arguments.port, max_sessions=arguments.max_sessions,
-                             idle_timeout=arguments.idle_timeout, on_listening=announce)
+    server = ClassroomServer(command, app_options=glued, host=arguments.host, port=arguments.port,
+                             max_sessions=arguments.max_sessions, idle_timeout=arguments.idle_timeout,
+                             allowed_origins=arguments.allow_origin, on_listening=announce)
     try:
         server.serve()
     except OSError as error:

@@ -1,127 +1,109 @@
 """The classroom server behind `backprop-tui serve`: textual-serve's `Server`, with limits a classroom needs.
 
-textual-serve already runs one app process per browser tab and relays its screen over a websocket.
-This module adds what a room of students needs from it: a cap on concurrent sessions (the next tab
-gets a clear "full" message instead of the machine running out of memory), an idle timeout, app
-processes started without a shell and in their own process group (so the teacher's Ctrl+C reaches
-the server, which then ends every session itself), a stop that always reaps the process (no process
-outlives its tab), and a page that works from any address the server is reached at.
+textual-serve already relays one app per browser tab over a websocket. This module adds what a room
+of students needs: sessions forked from a warm parent (`launcher.py`), a few at a time so the first
+ones to connect see their screen first; a cap on concurrent sessions (the next tab is told the room
+is full, never an out-of-memory); an idle timeout; websockets only from this server's own origin and
+sizes a screen can have (`guard.py`); bad requests as one log line, no directory listings, a deadline
+for a request's headers; a session that always gives its slot back, however it ends (`_end`, a task
+of its own whose every wait is bounded); and a stop on Ctrl+C or SIGTERM within seconds, whatever
+the tabs are doing (a second Ctrl+C ends everything at once).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-import shlex
+import os
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import aiohttp_jinja2
+import jinja2
 from aiohttp import WSCloseCode, WSMsgType, web
-from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
+
+from .guard import OriginPolicy, clamp_size, one_line_logging
+from .launcher import Launcher
+from .pages import FULL_MESSAGE, IDLE_MESSAGE, STOPPED_MESSAGE, duration_text, full_page, sessions_text
+from .service import QUIT_GRACE, SessionService
 
 log = logging.getLogger("backprop-tui.serve")
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-QUIT_GRACE = 3.0
-"""Seconds an app has to quit after being asked, before it is terminated (then as long again before a kill)."""
 IDLE_CLOSE_CODE = 4000
 """A private websocket close code (4000-4999 are the application's): the session ended for want of input."""
-FULL_MESSAGE = "The classroom is full: this server runs at most {count} at once. Try again later."
-IDLE_MESSAGE = "Session ended after {duration} idle. Press Restart to start again."
-STOPPED_MESSAGE = "The teacher stopped the server."
+HEADER_TIMEOUT = 5.0
+"""Seconds a connection may take to send a complete request head (and may stay idle between requests)."""
+STOP_DEADLINE = 2 * QUIT_GRACE
+"""Seconds the server gives its sessions to end on Ctrl+C before it kills what is left and exits."""
+START_GATE_TIMEOUT = 3.0
+"""Seconds one starting session may hold its place at the start gate without drawing its first screen."""
 
 
-class SessionService(AppService):
-    """One student's app process: exec'd from an argument list (no shell to quote for), in a new session."""
-
-    def __init__(self, argv: Sequence[str], **options: Any) -> None:
-        super().__init__(shlex.join(argv), **options)
-        self.argv = list(argv)
-        self._stopping: asyncio.Task[None] | None = None
-        self.drawn = asyncio.Event()
-        """Set by the app's first output: a session's idle time counts from when the student can see it."""
-
-    @property
-    def pid(self) -> int | None:
-        return None if self._process is None else self._process.pid
-
-    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
-        self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=self._build_environment(width=width, height=height),
-            start_new_session=True)
-        assert process.stdin is not None
-        self._stdin = process.stdin
-        return process
-
-    async def on_data(self, payload: bytes) -> None:
-        self.drawn.set()
-        await super().on_data(payload)
-
-    async def run(self) -> None:
-        """Relay the app's output; when the app ends (quit, or a crash), end the tab's connection too."""
-        await super().run()
-        await self.remote_close()
-
-    async def stop(self) -> None:
-        """End the app and reap it, whoever asks first (the tab closing, the idle timer, the server stopping)."""
-        if self._stopping is None:
-            self._stopping = asyncio.create_task(self._stop())
-        await asyncio.shield(self._stopping)
-
-    async def _stop(self) -> None:
-        process = self._process
-        if process is not None and process.returncode is None:
-            await self.send_meta({"type": "quit"})
-            for ending in (None, signal.SIGTERM, signal.SIGKILL):
-                if ending is not None:
-                    with contextlib.suppress(ProcessLookupError):
-                        process.send_signal(ending)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(process.wait(), QUIT_GRACE if ending != signal.SIGKILL else None)
-                    break
-        if self._task is not None:
-            await self._task
-            self._task = None
-        await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+def start_gate_size() -> int:
+    """Sessions that start at once: three per core. Fewer and the cores idle while a start waits (the fork
+    request, pipes, the relay); all of them and the 30 students of a lecture share the cores and see their
+    screens together at the end. Measured with 30 at once (bench.py): one per core, median 3.3 s and slowest
+    6.9 s; three per core, 2.9 s and 4.3 s (on the shared 2-core machine)."""
+    with contextlib.suppress(AttributeError, OSError):
+        return 3 * max(1, len(os.sched_getaffinity(0)))
+    return 3 * max(1, os.cpu_count() or 1)
 
 
 @dataclass
 class Session:
     websocket: web.WebSocketResponse
     service: SessionService
+    transport: asyncio.BaseTransport | None
     last_input: float = field(default_factory=lambda: asyncio.get_running_loop().time())
 
     async def close(self, code: int, message: str) -> None:
-        with contextlib.suppress(Exception):
-            await self.websocket.close(code=code, message=message.encode("utf-8")[:123])
+        """Close the websocket politely, or, if the tab does not take the close frame in time, drop it."""
+        try:
+            await asyncio.wait_for(self.websocket.close(code=code, message=message.encode("utf-8")[:123]), QUIT_GRACE)
+        except (TimeoutError, Exception):  # noqa: BLE001 (a tab that cannot be closed politely is dropped)
+            self.abort()
+
+    def abort(self) -> None:
+        if self.transport is not None:
+            self.transport.abort()
 
 
 class ClassroomServer(Server):
-    """textual-serve's `Server` with a session cap, an idle timeout and a clean stop on Ctrl+C."""
+    """textual-serve's `Server` with warm sessions, a cap, an idle timeout, an origin check and a clean stop."""
 
-    def __init__(self, argv: Sequence[str], *, host: str, port: int, max_sessions: int, idle_timeout: float,
+    def __init__(self, argv: Sequence[str], *, app_options: Sequence[str] = (), host: str, port: int,
+                 max_sessions: int, idle_timeout: float, allowed_origins: Sequence[str] = (),
                  on_listening: Callable[[list[tuple[str, int]]], None] = lambda addresses: None) -> None:
-        super().__init__(shlex.join(argv), host=host, port=port, title="backprop-tui", templates_path=TEMPLATES)
+        super().__init__(" ".join(argv), host=host, port=port, title="backprop-tui", templates_path=TEMPLATES)
         self.argv = list(argv)
         self.max_sessions = max_sessions
         self.idle_timeout = idle_timeout
         self.on_listening = on_listening
+        self.origins = OriginPolicy(allowed_origins, listening_on=host)
+        self.launcher = Launcher(argv, app_options, self._warm_environment())
         self.sessions: dict[str, Session] = {}
+        self.endings: set[asyncio.Task[None]] = set()
+        self.refused: set[str] = set()
+        self.start_gate = asyncio.Semaphore(start_gate_size())
+
+    def _warm_environment(self) -> dict[str, str]:
+        """The environment of textual-serve's app processes, fixed before the warm parent imports Textual."""
+        from textual_serve.app_service import AppService
+
+        return AppService._build_environment(self, 80, 24)  # type: ignore[arg-type] (it reads only self.debug)
 
     @property
     def full(self) -> bool:
         return len(self.sessions) >= self.max_sessions
 
     def initialize_logging(self) -> None:
-        """Plain one-line warnings on stderr: the teacher's terminal is projected, so no banner, no access log."""
-        logging.basicConfig(level=logging.WARNING, format="backprop-tui serve: %(message)s")
+        one_line_logging()
 
     def serve(self, debug: bool = False) -> None:
         """Run until Ctrl+C (or SIGTERM), then end every session. An address in use raises `OSError`."""
@@ -132,25 +114,54 @@ class ClassroomServer(Server):
     async def _serve(self) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def on_signal() -> None:
+            if stop.is_set():  # a second Ctrl+C: end everything now
+                self._kill_all()
+                os._exit(130)
+            stop.set()
+
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(signal_number, stop.set)
-        runner = web.AppRunner(await self._make_app(), access_log=None, shutdown_timeout=2 * QUIT_GRACE)
+                loop.add_signal_handler(signal_number, on_signal)
+        runner = web.AppRunner(await self._make_app(), access_log=None, shutdown_timeout=QUIT_GRACE,
+                               keepalive_timeout=HEADER_TIMEOUT)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host, self.port).start()
+            await self.launcher.start_warm_parent()
             self.on_listening([address[:2] for address in runner.addresses])
             await stop.wait()
         finally:
-            await runner.cleanup()
+            try:
+                await asyncio.wait_for(runner.cleanup(), STOP_DEADLINE)
+            except TimeoutError:
+                log.warning("sessions did not end within %gs of the stop: killed", STOP_DEADLINE)
+            self._kill_all()
+            await self.launcher.close()
 
-    async def on_startup(self, app: web.Application) -> None:
-        """Nothing to print yet: `on_listening` reports once the port is really open."""
+    def _kill_all(self) -> None:
+        for session in list(self.sessions.values()):
+            session.service.kill()
+
+    async def _make_app(self) -> web.Application:
+        """textual-serve's routes, but the static files without a directory listing."""
+        app = web.Application(client_max_size=64 * 1024)
+        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+        app.add_routes([
+            web.get("/", self.handle_index, name="index"),
+            web.get("/ws", self.handle_websocket, name="websocket"),
+            web.get("/download/{key}", self.handle_download, name="download"),
+            web.static("/static", self.statics_path, show_index=False, name="static"),
+        ])
+        app.on_shutdown.append(self.on_shutdown)
+        return app
 
     async def on_shutdown(self, app: web.Application) -> None:
         sessions = list(self.sessions.values())
         await asyncio.gather(*(session.close(WSCloseCode.GOING_AWAY, STOPPED_MESSAGE) for session in sessions))
         await asyncio.gather(*(session.service.stop() for session in sessions), return_exceptions=True)
+        await asyncio.gather(*self.endings, return_exceptions=True)
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """The page, with relative URLs (the template builds the websocket's), or a "full" page at the cap."""
@@ -161,36 +172,56 @@ class ClassroomServer(Server):
                    "title": self.title}
         return aiohttp_jinja2.render_template("app_index.html", request, context)
 
-    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """One tab's session: refused at the cap, ended when idle, and its process always stopped and reaped."""
-        websocket = web.WebSocketResponse(heartbeat=15, timeout=QUIT_GRACE)  # timeout: a close handshake's
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        """One tab's session: refused from another origin or at the cap, ended when idle, always given back."""
+        refusal = self.origins.refusal(request.headers.get("Origin"), request.host)
+        if refusal is not None:
+            if refusal not in self.refused and len(self.refused) < 100:  # one line per origin, not per attempt
+                self.refused.add(refusal)
+                log.warning("refused %s", refusal)
+            return web.Response(status=403, text="Forbidden: this classroom accepts only its own page.\n")
+        websocket = web.WebSocketResponse(heartbeat=15, timeout=QUIT_GRACE, max_msg_size=64 * 1024)
         await websocket.prepare(request)
         if self.full:
-            await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER,
-                                  message=FULL_MESSAGE.format(count=sessions_text(self.max_sessions)).encode("utf-8"))
+            await Session(websocket, None, request.transport).close(  # type: ignore[arg-type]
+                WSCloseCode.TRY_AGAIN_LATER, FULL_MESSAGE.format(count=sessions_text(self.max_sessions)))
             return websocket
-        service = SessionService(self.argv, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                                 close=websocket.close, download_manager=self.download_manager, debug=self.debug)
-        session = self.sessions[service.app_service_id] = Session(websocket, service)
-        watchdog: asyncio.Task[None] | None = None
+        session = Session(websocket, None, request.transport)  # type: ignore[arg-type]
+        session.service = SessionService(self.launcher, abort=session.abort, write_bytes=websocket.send_bytes,
+                                         write_str=websocket.send_str, close=websocket.close,
+                                         download_manager=self.download_manager, debug=self.debug)
+        self.sessions[session.service.app_service_id] = session
         try:
-            width = to_int(request.query.get("width", "80"), 80)
-            height = to_int(request.query.get("height", "24"), 24)
-            await service.start(max(1, width), max(1, height))
-            if self.idle_timeout > 0:
-                watchdog = asyncio.create_task(self._end_when_idle(session))
-            await self._relay_input(session)
-        except asyncio.CancelledError:
+            columns, rows = clamp_size(request.query.get("width"), request.query.get("height"))
+            async with self.start_gate:
+                await session.service.start(columns, rows)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(session.service.screen_drawn.wait(), START_GATE_TIMEOUT)
+            watchdog = asyncio.create_task(self._end_when_idle(session)) if self.idle_timeout > 0 else None
+            try:
+                await self._relay_input(session)
+            finally:
+                if watchdog is not None:
+                    watchdog.cancel()
+        except (asyncio.CancelledError, ConnectionError):
             pass
-        except Exception as error:  # a session's failure is logged and ends that session, never the server
-            log.warning("a session failed: %s", error)
+        except Exception as error:  # noqa: BLE001 (a session's failure is logged and ends that session only)
+            log.warning("a session failed: %s: %s", type(error).__name__, error)
         finally:
-            if watchdog is not None:
-                watchdog.cancel()
-            await session.close(WSCloseCode.OK, "")
-            await service.stop()
-            del self.sessions[service.app_service_id]
+            ending = asyncio.create_task(self._end(session))
+            self.endings.add(ending)
+            ending.add_done_callback(self.endings.discard)
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(ending)
         return websocket
+
+    async def _end(self, session: Session) -> None:
+        """A task of its own (a cancelled handler cannot skip it): close the tab, stop the app, give the slot back."""
+        try:
+            await session.close(WSCloseCode.OK, "")
+            await session.service.stop()
+        finally:
+            self.sessions.pop(session.service.app_service_id, None)
 
     async def _relay_input(self, session: Session) -> None:
         """textual-serve's message loop, noting each input for the idle timer and ignoring malformed messages."""
@@ -206,11 +237,10 @@ class ClassroomServer(Server):
             if kind == "stdin" and data and isinstance(data[0], str):
                 await service.send_bytes(data[0].encode("utf-8"))
             elif kind == "resize" and data and isinstance(data[0], dict):
-                size = data[0]
-                if isinstance(size.get("width"), int) and isinstance(size.get("height"), int):
-                    await service.set_terminal_size(max(1, size["width"]), max(1, size["height"]))
+                columns, rows = clamp_size(data[0].get("width"), data[0].get("height"))
+                await service.set_terminal_size(columns, rows)
             elif kind == "ping" and data:
-                await websocket.send_json(["pong", data[0]])
+                await service.remote_write_str(json.dumps(["pong", data[0]]))
             elif kind == "blur":
                 await service.blur()
             elif kind == "focus":
@@ -225,22 +255,4 @@ class ClassroomServer(Server):
         await session.close(IDLE_CLOSE_CODE, IDLE_MESSAGE.format(duration=duration_text(self.idle_timeout)))
 
 
-def duration_text(seconds: float) -> str:
-    """`30 minutes`, `90 seconds`: how the idle timeout reads in a message."""
-    if seconds >= 120 and seconds % 60 == 0:
-        return f"{int(seconds // 60)} minutes"
-    return f"{seconds:g} second{'s' if seconds != 1 else ''}"
-
-
-def sessions_text(count: int) -> str:
-    return f"{count} session{'s' if count != 1 else ''}"
-
-
-def full_page(count: int) -> str:
-    """The page a tab gets when the classroom is at its cap: plain HTML, no script, a link to try again."""
-    message = FULL_MESSAGE.format(count=sessions_text(count))
-    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>backprop-tui: classroom full</title>"
-            "<style>body{background:#0c181f;color:#eee;font:18px monospace;display:flex;height:90vh;"
-            "align-items:center;justify-content:center}a{color:#ac5af4}</style></head>"
-            f"<body><p>{message} <a href=''>Try again</a></p></body></html>")
-
+__all__ = ["ClassroomServer", "duration_text", "sessions_text"]

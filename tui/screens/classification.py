@@ -55,6 +55,7 @@ class ClassificationScreen(HandLessonScreen):
         Binding("p", "loss", "Patients", tooltip="Every patient's p̂ and loss at these β (the loss lesson)"),
         Binding("g", "descent", "Descend", tooltip="Gradient descent from these β0, β1 (the descent lesson)"),
         Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
+        Binding("question_mark", "help", "Help", tooltip="Keys, the sigmoid's two parameters and the loss"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
     def compose(self) -> ComposeResult:

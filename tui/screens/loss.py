@@ -42,6 +42,7 @@ class LossScreen(HandLessonScreen):
         Binding("c", "curve", "Curve", tooltip="The classification lesson: move β0, β1 over the plotted data"),
         Binding("g", "descent", "Descend", tooltip="Gradient descent from these β0, β1 (the descent lesson)"),
         Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
+        Binding("question_mark", "help", "Help", tooltip="Keys, the sigmoid's two parameters and the loss"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
     def __init__(self) -> None:

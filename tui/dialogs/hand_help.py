@@ -1,0 +1,28 @@
+"""The by-hand lessons' help (`classification`, `loss`): their keys, the sigmoid's two parameters, the loss."""
+
+from __future__ import annotations
+
+from .help import HelpScreen
+
+SIGMOID_TEXT = (
+    "The model of slides 4-13 is p̂ = σ(β0 + β1·MaxHR) = 1/(1 + e^−(β0+β1·MaxHR)): the probability of heart "
+    "disease at a maximum heart rate. β0 shifts the curve along MaxHR (its middle, p̂ = ½, sits at "
+    "MaxHR = −β0/β1); β1 sets how steep it is, and its sign whether it rises or falls. A patient is predicted "
+    "\"disease\" where p̂ > ½."
+)
+
+LOSS_TEXT = (
+    "Each patient's loss is Lᵢ = −[yᵢ log p̂ᵢ + (1−yᵢ) log(1−p̂ᵢ)]: small when p̂ agrees with the patient's "
+    "class, large for a confident wrong answer. The loss L is the mean of the Lᵢ (slide 17). r draws random "
+    "weights (slide 15's bad computer, seed shown); g hands these β0, β1 to gradient descent, which moves them "
+    "downhill on L instead of by hand."
+)
+
+EXTRA_KEYS = (("escape", "Close this help"),)
+
+
+class HandHelpScreen(HelpScreen):
+    """Keys and the ideas behind the classification and loss lessons; escape, q or ? closes it."""
+
+    EXTRA_KEYS = EXTRA_KEYS
+    SECTIONS = (("The sigmoid and its two parameters", SIGMOID_TEXT), ("The loss", LOSS_TEXT))

@@ -21,6 +21,7 @@ from backprop_tui.core.lessons.classification import (
 )
 
 from .. import navigation
+from ..widgets.fitting_footer import FittingFooter
 from ..widgets.hand_panel import HandPanel
 from ..widgets.plot_sigmoid import SigmoidPlot, plot_title
 from .hand_lesson import HandLessonScreen, LessonHeader
@@ -65,7 +66,7 @@ class ClassificationScreen(HandLessonScreen):
             yield SigmoidPlot(id="classification-plot")
             with Vertical(id="classification-side"):
                 yield HandPanel(id="classification-panel")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one(HandPanel).border_title = "Your β and what they do"

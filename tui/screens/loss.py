@@ -23,6 +23,7 @@ from backprop_tui.core.lessons.classification import (
 from backprop_tui.core.lessons.patients import explain_loss, patient_problem
 
 from .. import navigation
+from ..widgets.fitting_footer import FittingFooter
 from ..widgets.hand_panel import params_line, seed_line
 from ..widgets.patient_table import PatientTable
 from .hand_lesson import HandLessonScreen, LessonHeader
@@ -59,7 +60,7 @@ class LossScreen(HandLessonScreen):
                 yield Label(id="loss-mean")
                 yield Label(id="loss-patient")
             yield Static(id="loss-side")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#loss-side").border_title = "Lᵢ, patient by patient"

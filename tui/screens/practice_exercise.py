@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from backprop_tui.core.layout.grouping import group_layers
 from backprop_tui.core.lessons.cells import Cell, masked_snapshot
@@ -22,6 +22,7 @@ from backprop_tui.core.lessons.progress_store import ProgressStore
 from backprop_tui.core.stepping.problem import Problem
 
 from ..widgets import GraphCanvas, TraceTable
+from ..widgets.fitting_footer import FittingFooter
 
 REVEAL_WORD = "?"
 """Typed as an answer, reveals the cell (as the reveal key does)."""
@@ -89,7 +90,7 @@ class PracticeScreen(Screen[str | None]):
                         id="practice-answer", compact=True)
             yield Label(id="practice-feedback")
             yield Label(id="practice-score")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         stepper = self.worksheet.stepper

@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from backprop_tui.core.lessons.answers import TOLERANCE_TEXT
 from backprop_tui.core.lessons.exercises import EXERCISE_IDS, EXERCISES, Exercise, exercise
 from backprop_tui.core.lessons.progress_store import ExerciseProgress, ProgressStore
+
+from ..widgets.fitting_footer import FittingFooter
 
 STATUS_MARKS = {"new": "·", "in progress": "…", "done": "✓"}
 
@@ -65,7 +67,7 @@ class PracticeListScreen(Screen[None]):
         yield Label(id="practice-detail")
         yield Label(Content(f"Answers: a number or an expression (e^-2, 1/(1+exp(-1))), {TOLERANCE_TEXT}."),
                     id="practice-rules")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.refresh_list()

@@ -44,6 +44,10 @@ MAX_PINNED = 8
 """Rows outside the window kept in view because a step was about them (a fan-out input, the loss)."""
 
 
+DAGGER_NOTE = "† a slide printed another number here: the step's explanation says which and why"
+DAGGER_SHORT = "† a slide printed another number"
+"""The table's legend for `†`, in its bottom border whenever a row carries one."""
+
 def row_stage(row: Row) -> tuple[bool, bool, int, int]:
     """How far a row has been filled: value known, derivative known, contributions and local partials received.
 
@@ -224,7 +228,10 @@ class TraceTable(DataTable, can_focus=False):
             self.add_row(*self._cells(self._texts[row.name]), key=row.name, height=height)
         self._seen = current.rows
         first, last = self._block
-        self.border_subtitle = f"rows {first + 1}–{last} of {len(current.rows)}" if self.windowed else ""
+        parts = [f"rows {first + 1}–{last} of {len(current.rows)}"] if self.windowed else []
+        if self._final is not None and any(row.note for row in self._final.rows):
+            parts.append(DAGGER_NOTE if self._available() >= len(DAGGER_NOTE) + 20 else DAGGER_SHORT)
+        self.border_subtitle = " · ".join(parts)
         self._place_cursor(current)
 
     def _focus_position(self, snapshot: Snapshot) -> int:

@@ -26,13 +26,20 @@ def _note(lesson_id: str) -> str:
     return f"Lesson · {chosen.title} (slides {chosen.slides}): {chosen.doing}."
 
 
+def _short_note(lesson_id: str) -> str:
+    """The note for a short terminal: the lesson and its slides, a whole sentence still (`?` has the rest)."""
+    chosen = lesson(lesson_id)
+    return f"Lesson · {chosen.title} (slides {chosen.slides})."
+
+
 def _stepper(example: str, mode: str = "reverse") -> Callable[[BackpropApp, str], Screen]:
     def build(app: BackpropApp, lesson_id: str) -> Screen:
         from backprop_tui.core.stepping.problem import build_problem
 
         from .screens.stepper import StepperScreen
 
-        return StepperScreen(build_problem(example, mode=mode), note=_note(lesson_id))
+        return StepperScreen(build_problem(example, mode=mode), note=_note(lesson_id),
+                             short_note=_short_note(lesson_id))
 
     return build
 

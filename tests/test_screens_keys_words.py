@@ -12,9 +12,10 @@ from backprop_tui.core.training import minima
 from backprop_tui.core.training.models import minima_model
 from backprop_tui.core.training.objective import Objective
 from backprop_tui.tui.app import BackpropApp
-from backprop_tui.tui.dialogs.hand_help import HandHelpScreen
+from backprop_tui.tui.dialogs.hand_help import HandHelpScreen, PracticeHelpScreen
 from backprop_tui.tui.screens.classification import ClassificationScreen
 from backprop_tui.tui.screens.loss import LossScreen
+from backprop_tui.tui.screens.practice_list import PracticeListScreen
 from backprop_tui.tui.widgets.hand_panel import HandPanel
 from backprop_tui.tui.widgets.plot_loss import iteration_ticks
 
@@ -25,15 +26,16 @@ def fresh_state(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
 
 
-@pytest.mark.parametrize(("lesson", "screen_class"), [("classification", ClassificationScreen),
-                                                      ("loss", LossScreen)])
-async def test_help_and_quit_work_in_the_by_hand_lessons(lesson, screen_class, settle, size):
+@pytest.mark.parametrize(("lesson", "screen_class", "help_class"), [
+    ("classification", ClassificationScreen, HandHelpScreen), ("loss", LossScreen, HandHelpScreen),
+    ("practice", PracticeListScreen, PracticeHelpScreen)])
+async def test_help_and_quit_work_in_the_by_hand_lessons(lesson, screen_class, help_class, settle, size):
     app = BackpropApp(lesson=lesson)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, screen_class)
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HandHelpScreen)
+        assert isinstance(app.screen, help_class)
         await pilot.press("escape")
         assert isinstance(app.screen, screen_class)
         exits: list[bool] = []

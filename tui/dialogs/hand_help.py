@@ -1,4 +1,4 @@
-"""The by-hand lessons' help (`classification`, `loss`): their keys, the sigmoid's two parameters, the loss."""
+"""The help of the lessons without a stepper: the by-hand lessons (`classification`, `loss`) and `practice`."""
 
 from __future__ import annotations
 
@@ -26,3 +26,19 @@ class HandHelpScreen(HelpScreen):
 
     EXTRA_KEYS = EXTRA_KEYS
     SECTIONS = (("The sigmoid and its two parameters", SIGMOID_TEXT), ("The loss", LOSS_TEXT))
+
+
+PRACTICE_TEXT = (
+    "Each exercise asks the cells of a table one at a time, in the order the stepper computes them: type the "
+    "value, the local partial or the derivative before the app reveals it. A right answer on the first try scores "
+    "fully; a wrong one shows a hint, and a right answer after it scores half; a second wrong answer, or ? typed "
+    "as the answer, reveals the cell. The descent questions are answered by running descent: after your choice "
+    "the plot shows where each run went. Progress is kept between runs of the app."
+)
+
+
+class PracticeHelpScreen(HelpScreen):
+    """Keys and the rules of the practice lesson; escape, q or ? closes it."""
+
+    EXTRA_KEYS = EXTRA_KEYS
+    SECTIONS = (("How an exercise goes", PRACTICE_TEXT),)

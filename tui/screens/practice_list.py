@@ -50,6 +50,7 @@ class PracticeListScreen(Screen[None]):
         Binding("n", "next", "Next exercise", tooltip="Open the first exercise not done yet"),
         Binding("escape", "back", "Back", tooltip="Back to where you came from"),
         Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
+        Binding("question_mark", "help", "Help", tooltip="Keys, and how an exercise is scored"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui (your progress is kept)"),
     ]
 
@@ -136,6 +137,11 @@ class PracticeListScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the lesson the student came from (the app keeps the way back)."""
         self.app.action_back()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        from ..dialogs.hand_help import PracticeHelpScreen
+
+        self.app.push_screen(PracticeHelpScreen(self.BINDINGS))
 
     def action_quit(self) -> None:
         self.app.exit()

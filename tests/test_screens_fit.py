@@ -8,8 +8,6 @@ the lessons come from the catalog, so a new lesson is checked without a line her
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from support.clipping import clipped, screen_lines
 
@@ -78,4 +76,3 @@ async def test_the_check_sees_a_cut(settle, monkeypatch):
         cuts = clipped(app)
     assert any("box" in cut for cut in cuts), cuts
     assert any("footer key" in cut for cut in cuts), cuts
-    assert os.environ.get("XDG_STATE_HOME")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from backprop_tui.core.lessons.catalog import lesson
+from backprop_tui.core.lessons.catalog import LESSONS, lesson
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -26,13 +26,20 @@ def _note(lesson_id: str) -> str:
     return f"Lesson · {chosen.title} (slides {chosen.slides}): {chosen.doing}."
 
 
+def _short_note(lesson_id: str) -> str:
+    """The note for a short terminal: the lesson and its slides, a whole sentence still (`?` has the rest)."""
+    chosen = lesson(lesson_id)
+    return f"Lesson · {chosen.title} (slides {chosen.slides})."
+
+
 def _stepper(example: str, mode: str = "reverse") -> Callable[[BackpropApp, str], Screen]:
     def build(app: BackpropApp, lesson_id: str) -> Screen:
         from backprop_tui.core.stepping.problem import build_problem
 
         from .screens.stepper import StepperScreen
 
-        return StepperScreen(build_problem(example, mode=mode), note=_note(lesson_id))
+        return StepperScreen(build_problem(example, mode=mode), note=_note(lesson_id),
+                             short_note=_short_note(lesson_id))
 
     return build
 
@@ -86,10 +93,20 @@ def _practice(app: BackpropApp, lesson_id: str) -> Screen:
     return PracticeListScreen(seed=app.practice_seed)
 
 
+def welcome_note() -> str:
+    """What a student who just typed `backprop-tui` reads first: the lecture is a path of lessons, where it starts,
+    and how to get there (the stepper it opens on is one stop of that path)."""
+    first, last = LESSONS[0], LESSONS[-1]
+    return (f"New here? The lecture is a path of {len(LESSONS)} lessons, from 1 · {first.id} (slides {first.slides})"
+            f" to {len(LESSONS)} · {last.id}: l opens the map. Below, the graph of slides 65-72: → steps through it.")
+
+
 def _workbench(app: BackpropApp, lesson_id: str) -> Screen:
     from .screens.stepper import StepperScreen
 
-    return StepperScreen(app.problem)
+    source = app.problem.source
+    default = app.first_lesson is None and source.kind == "example" and source.text == "lecture"
+    return StepperScreen(app.problem, note=welcome_note() if default else None)
 
 
 BUILDERS: dict[str, Callable[[BackpropApp, str], Screen]] = {

@@ -11,73 +11,31 @@ names with their parents can be laid out the same way (`layout_dag`): a graph co
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Mapping
 
 from ..engine.graph import Graph
+from .geometry import (
+    DOWN,
+    GAP,
+    LEFT,
+    NODE_HEIGHT,
+    PORT,
+    RIGHT,
+    UP,
+    Box,
+    Dag,
+    Edge,
+    GraphLayout,
+    Item,
+    LineCell,
+    item_height,
+    port_offset,
+    port_row,
+)
+from .routing import channel, hline
 
-NODE_HEIGHT = 5
-"""Rows of a node box: border, label, value, derivative, border."""
-PORT = 1
-"""Row of a box, from its top, where edges leave and enter (the label row)."""
-GAP = 1
-"""Blank rows between two items of a column."""
-
-UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
-"""Which way a line cell's lines go, as a bitmask: the TUI picks the glyph that joins them."""
-
-Edge = tuple[str, str]
-Item = str | tuple[str, int]
-"""A node name, or a dummy lane `(source, level)` carrying the source's long edges through a column."""
-Dag = Sequence[tuple[str, Sequence[str]]]
-"""Names in a topological order, each with its parents: what `layout_dag` lays out."""
-
-
-@dataclass(frozen=True)
-class Box:
-    """Where one node is drawn; edges meet it on row `port`."""
-
-    name: str
-    column: int
-    x: int
-    y: int
-    width: int
-    height: int = NODE_HEIGHT
-
-    @property
-    def port(self) -> int:
-        return self.y + PORT
-
-    def contains(self, x: int, y: int) -> bool:
-        return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
-
-
-class LineCell(NamedTuple):
-    """One cell of the edge drawing: the directions its lines go, the graph edges passing through it.
-
-    A named tuple, built straight from its fields' list: a big drawing has a hundred thousand."""
-
-    directions: int
-    edges: frozenset[Edge]
-    arrow: bool = False
-
-
-@dataclass(frozen=True)
-class GraphLayout:
-    """The whole drawing: its size, one box per node, and the line cells keyed by (x, y)."""
-
-    width: int
-    height: int
-    boxes: Mapping[str, Box]
-    cells: Mapping[tuple[int, int], LineCell]
-
-    def node_at(self, x: int, y: int) -> str | None:
-        for box in self.boxes.values():
-            if box.contains(x, y):
-                return box.name
-        return None
-
+__all__ = ["DOWN", "GAP", "LEFT", "NODE_HEIGHT", "PORT", "RIGHT", "UP", "Box", "Dag", "Edge", "GraphLayout",
+           "Item", "LineCell", "dag_levels", "graph_dag", "layout_dag", "layout_graph", "levels"]
 
 def graph_dag(graph: Graph) -> list[tuple[str, tuple[str, ...]]]:
     """The graph's nodes in its one topological order, each with its parents."""
@@ -138,13 +96,13 @@ def layout_dag(dag: Dag, widths: Mapping[str, int], heights: Mapping[str, int] |
                 start = x
             if succs[item]:
                 edges = frozenset().union(*(carried[(item, b)] for b in succs[item]))
-                _hline(cells, start, right, _port(item, tops), edges)
+                hline(cells, start, right, port_row(item, tops), edges)
         if k + 1 < len(columns):
-            x = _channel(cells, right, columns[k], columns[k + 1], succs, tops, carried)
+            x = channel(cells, right, columns[k], columns[k + 1], succs, tops, carried)
         else:
             x = right
     ordered = {name: boxes[name] for name, _ in dag}
-    height = max(tops[item] + _height(item, heights) for column in columns for item in column)
+    height = max(tops[item] + item_height(item, heights) for column in columns for item in column)
     make = tuple.__new__
     frozen = {key: make(LineCell, cell) for key, cell in cells.items()}
     return GraphLayout(x, height, ordered, frozen)
@@ -203,148 +161,14 @@ def _order(columns: list[list[Item]], preds: dict[Item, list[Item]]) -> None:
         sort(columns[k], preds, columns[k - 1])
 
 
-def _height(item: Item, heights: Mapping[str, int]) -> int:
-    return heights.get(item, NODE_HEIGHT) if isinstance(item, str) else 1
-
-
-def _port_offset(item: Item) -> int:
-    return PORT if isinstance(item, str) else 0
-
-
-def _port(item: Item, tops: dict[Item, int]) -> int:
-    return tops[item] + _port_offset(item)
-
-
 def _rows(columns: list[list[Item]], preds: dict[Item, list[Item]], heights: Mapping[str, int]) -> dict[Item, int]:
     """Top row of each item: level with the median of its predecessors when there is room, else lower."""
     tops: dict[Item, int] = {}
     for column in columns:
         free = 0
         for item in column:
-            ports = sorted(_port(pred, tops) for pred in preds[item])
-            wanted = ports[(len(ports) - 1) // 2] - _port_offset(item) if ports else free
+            ports = sorted(port_row(pred, tops) for pred in preds[item])
+            wanted = ports[(len(ports) - 1) // 2] - port_offset(item) if ports else free
             tops[item] = max(wanted, free)
-            free = tops[item] + _height(item, heights) + GAP
+            free = tops[item] + item_height(item, heights) + GAP
     return tops
-
-
-def _add(cells: dict[tuple[int, int], list], x: int, y: int, directions: int, edges: frozenset[Edge],
-         arrow: bool = False) -> None:
-    """Join lines into a cell; the edge sets are shared, and copied only when two really meet."""
-    cell = cells.get((x, y))
-    if cell is None:
-        cells[(x, y)] = [directions, edges, arrow]
-        return
-    cell[0] |= directions
-    if not edges <= cell[1]:
-        cell[1] = cell[1] | edges
-    cell[2] = cell[2] or arrow
-
-
-def _hline(cells: dict, start: int, end: int, y: int, edges: frozenset[Edge]) -> None:
-    """A horizontal line over columns start..end-1 (nothing when start >= end); `_add` inlined, for speed."""
-    for x in range(start, end):
-        cell = cells.get((x, y))
-        if cell is None:
-            cells[(x, y)] = [LEFT | RIGHT, edges, False]
-        else:
-            cell[0] |= LEFT | RIGHT
-            if not edges <= cell[1]:
-                cell[1] = cell[1] | edges
-
-
-def _track(cells: dict, x: int, row: int, ends: list[tuple[int, frozenset[Edge]]]) -> None:
-    """A source's vertical track from its row to every target row; each cell carries the edges of
-    the targets beyond it, so lighting one edge lights only its own part of the track."""
-    for sign, toward, away in ((1, UP, DOWN), (-1, DOWN, UP)):
-        side = sorted((end for end in ends if (end[0] - row) * sign > 0), key=lambda end: -abs(end[0] - row))
-        carried: frozenset[Edge] = frozenset()
-        for index, (end_row, edges) in enumerate(side):
-            carried = carried | edges
-            nearer = side[index + 1][0] if index + 1 < len(side) else row
-            for y in range(end_row, nearer, -sign):
-                _add(cells, x, y, toward | (0 if index == 0 and y == end_row else away), carried)
-
-
-def _channel(cells: dict, x0: int, left: list[Item], right: list[Item], succs: dict[Item, list[Item]],
-             tops: dict[Item, int], carried: dict[tuple[Item, Item], frozenset[Edge]]) -> int:
-    """Draw the links between two adjacent columns; return where the right column starts."""
-    targets = {source: succs[source] for source in left}
-    bent = [source for source in left
-            if targets[source] and {_port(t, tops) for t in targets[source]} != {_port(source, tops)}]
-    tracks = _tracks(bent, targets, right, tops)
-    width = len(tracks) + 3 if tracks else 2
-    arrow_x = x0 + width - 1
-    track_x = {source: x0 + 1 + index for index, track in enumerate(tracks) for source in track}
-    for source in left:
-        row = _port(source, tops)
-        links = {target: carried[(source, target)] for target in targets[source]}
-        if not links:
-            continue
-        every = frozenset().union(*links.values())
-        if source not in track_x:
-            _hline(cells, x0, arrow_x, row, every)
-            _end(cells, arrow_x, row, next(iter(links)), every)
-            continue
-        tx = track_x[source]
-        _hline(cells, x0, tx, row, every)
-        ends = [(_port(target, tops), edges) for target, edges in links.items()]
-        up, down = any(end < row for end, _ in ends), any(end > row for end, _ in ends)
-        _add(cells, tx, row, LEFT | (UP if up else 0) | (DOWN if down else 0), every)
-        _track(cells, tx, row, ends)
-        for target, edges in links.items():
-            target_row = _port(target, tops)
-            _add(cells, tx, target_row, RIGHT, edges)
-            _hline(cells, tx + 1, arrow_x, target_row, edges)
-            _end(cells, arrow_x, target_row, target, edges)
-    return x0 + width
-
-
-def _end(cells: dict, x: int, y: int, target: Item, edges: frozenset[Edge]) -> None:
-    """An arrowhead into a node, or the line continuing into a dummy lane."""
-    _add(cells, x, y, LEFT | RIGHT, edges, arrow=isinstance(target, str))
-
-
-def _tracks(bent: list[Item], targets: dict[Item, list[Item]], right: list[Item],
-            tops: dict[Item, int]) -> list[list[Item]]:
-    """The vertical tracks of a channel, left to right, each shared by sources whose rows do not meet.
-
-    Source A's stub (row a, from the left edge to A's track) would overlap source B's branch to a
-    target on row a that A does not feed if B's track were left of A's; so A's track comes first
-    there. Within that order each track takes, top to bottom, every source whose span of rows
-    starts a blank row below the previous one's (the left-edge channel router): a layer's many
-    weights, each feeding one neuron, share a few tracks instead of taking one each.
-    """
-    at_row = {_port(item, tops): item for item in right}
-    fed_by: dict[Item, list[Item]] = {}
-    for source in bent:
-        for target in targets[source]:
-            fed_by.setdefault(target, []).append(source)
-    before: dict[Item, set[Item]] = {source: set() for source in bent}
-    for a in bent:
-        foreign = at_row.get(_port(a, tops))
-        if foreign is not None and foreign not in targets[a]:
-            for b in fed_by.get(foreign, []):
-                before[b].add(a)
-    span = {}
-    for source in bent:
-        rows = [_port(source, tops), *(_port(target, tops) for target in targets[source])]
-        span[source] = (min(rows), max(rows))
-    tracks: list[list[Item]] = []
-    placed: set[Item] = set()
-    pending = sorted(bent, key=lambda item: span[item])
-    while pending:
-        track: list[Item] = []
-        bottom = -2
-        for item in pending:
-            top, end = span[item]
-            if top > bottom + 1 and before[item] <= placed:
-                track.append(item)
-                placed.add(item)
-                bottom = end
-        if not track:
-            track.append(pending[0])
-            placed.add(pending[0])
-        tracks.append(track)
-        pending = [item for item in pending if item not in placed]
-    return tracks

@@ -8,9 +8,11 @@ what the student is shown after choosing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..engine.numbers import format_scalar
 from ..training import minima
-from ..training.landscape import plain_descent_end
+from ..training.landscape import minima_curve, plain_descent_end
 from ..training.models import minima_model
 from ..training.objective import Objective
 from ..training.optimizers import Optimizer
@@ -52,7 +54,7 @@ def direction_question(start: float) -> Choice:
                   f" which way does x move? (slide 20 asks it of β1)",
                   DIRECTIONS, correct,
                   "the step is x ← x − η·df/dx: shift right if the slope is negative, left if it is positive"
-                  " (slide 19), and the step is proportional to the slope", shown)
+                  " (slide 19), and the step is proportional to the slope", shown, ((start, after),))
 
 
 def direction_questions() -> tuple[Choice, ...]:
@@ -76,4 +78,16 @@ def minima_question(starts: tuple[float, ...] = MINIMA_STARTS) -> Choice:
                   tuple(f"start at x = {format_scalar(start)}" for start in starts), correct,
                   "descent only goes downhill: it ends in the minimum of the basin it starts in, and the ridge"
                   " divides the basins (slide 38: no guarantee that we get the global minimum)",
-                  f"ran it: {shown}")
+                  f"ran it: {shown}", tuple(zip(starts, ends, strict=True)))
+
+
+def function_points(xs: Sequence[float]) -> list[float]:
+    """f(x) = cos(3πx)/x at each of `xs`, from the same graph descent differentiates, within float rounding of 0
+    shown as 0 (for plotting a question's runs on the curve)."""
+    return [minima.shown_value(Objective(minima_model(x)).loss([x])) for x in xs]
+
+
+def function_curve() -> tuple[list[float], list[float]]:
+    """f(x) over the example's domain, the curve the descent questions' runs are drawn on."""
+    curve = minima_curve(Objective(minima_model(minima.DOMAIN[0])))
+    return [float(x) for x in curve.x], [minima.shown_value(float(f)) for f in curve.y]

@@ -98,7 +98,7 @@ EXERCISES: tuple[Exercise, ...] = (
                                                                     ("value", "partial", "accumulated"))),
     Exercise("lecture-backward", "the lecture's graph, backward (X=3, y=1, W=3)",
              "dL/dξ from the loss back to W", _example("lecture", "reverse", ("accumulated",))),
-    Exercise("descent-direction", "which way does the weight move? (slide 20)",
+    Exercise("descent-direction", "which way does x move? one step of descent on cos(3πx)/x (slides 19-20)",
              "the direction of one descent step, from the slope's sign", _descent_direction),
     Exercise("neuron", "one neuron: affine, sigmoid, cross-entropy (slides 51, 61)",
              "h, p and L, then dL/dp (slide 61's −y/p + (1−y)/(1−p)), dL/dh, dL/dβ1, dL/dβ0",

@@ -29,6 +29,9 @@ class Choice:
     correct: int
     hint: str
     shown: str
+    runs: tuple[tuple[float, float], ...] = ()
+    """The descent runs behind `shown`, as (start, end) of x on f(x) = cos(3πx)/x: plotted with the question
+    (the starts) and, once answered, where each run went."""
 
     @property
     def answer(self) -> str:

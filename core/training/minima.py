@@ -26,7 +26,18 @@ LOCAL_MINIMUM = 0.9886563376428249
 RIDGE = 0.6494848464735999
 """The local maximum between the two basins (f ≈ 1.5195)."""
 
+ROUNDING = 4 * 2.220446049250313e-16 * (6 * math.pi + 1 / DOMAIN[0])
+"""The most float rounding can leave in f(x) on the domain where f is exactly 0: cos(3πx) of an argument
+rounded to within 2ε·|3πx| errs by up to ε(6π|x| + 1); divided by x ≥ 0.1, by ε(6π + 10); doubled for safety.
+f(0.5) computes as -3.7e-16, which is this rounding, not a value."""
+
 Basin = Literal["global", "local"]
+
+
+def shown_value(f: float) -> float:
+    """f(x) as the student is shown it: exactly 0 where the computed value is within float rounding of 0
+    (otherwise `-3.67394e-16` in the table and `-0.00` on the plot's axis stand for a true 0)."""
+    return 0.0 if abs(f) <= ROUNDING else f
 
 
 class StartError(ValueError):

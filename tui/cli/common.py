@@ -62,12 +62,36 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
                         help="forward mode (tangents) or reverse mode (adjoints); default reverse")
 
 
+SUBCOMMAND_HELP: tuple[tuple[str, str], ...] = (
+    ("table", "print the lecture's completed table (text, csv, json)"),
+    ("descent", "run gradient descent headless (or --tui to watch it)"),
+    ("predict", "print every patient's prediction and loss at the β0, β1 you give"),
+    ("practice", "compute each cell of a table yourself before it is revealed"),
+    ("lessons", "list the lessons of the map, in the lecture's order"),
+    ("primitives", "list the basic functions (slide 67): local partials and Python pairs"),
+    ("serve", "serve the app to browsers, one app per tab (a classroom)"),
+)
+"""Every subcommand with one line on what it does, for `backprop-tui --help` (a test checks none is missing)."""
+
+
+def app_version() -> str:
+    """The installed package's version (`backprop-tui --version`)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PROGRAM)
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def app_parser() -> OneLineParser:
-    parser = OneLineParser(prog=PROGRAM, description=(
-        "Step through the forward and backward pass of a computational graph, and the whole lecture around it "
-        "(l opens the lesson map). Subcommands: `table` prints the completed table; `descent` runs gradient "
-        "descent headless; `predict` prints every patient's prediction and loss at the β0, β1 you give; "
-        "`practice` asks you to compute each cell; `lessons` lists the lessons."))
+    commands = "\n".join(f"  {name:<11} {text}" for name, text in SUBCOMMAND_HELP)
+    parser = OneLineParser(prog=PROGRAM, formatter_class=argparse.RawDescriptionHelpFormatter, description=(
+        "Step through the forward and backward pass of a computational graph, and the whole lecture around it:\n"
+        "the lecture is a path of lessons, from `classification` (slides 4-13) to `practice`; l opens the\n"
+        "lesson map, --lesson ID opens one.\n\n"
+        f"subcommands ({PROGRAM} SUBCOMMAND --help for each):\n{commands}"))
+    parser.add_argument("--version", action="version", version=f"{PROGRAM} {app_version()}")
     add_graph_options(parser)
     parser.add_argument("--lesson", metavar="ID", choices=LESSON_IDS,
                         help=f"open on a lesson of the map: {', '.join(LESSON_IDS)}")

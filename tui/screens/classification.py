@@ -21,6 +21,7 @@ from backprop_tui.core.lessons.classification import (
 )
 
 from .. import navigation
+from ..widgets.fitting_footer import FittingFooter
 from ..widgets.hand_panel import HandPanel
 from ..widgets.plot_sigmoid import SigmoidPlot, plot_title
 from .hand_lesson import HandLessonScreen, LessonHeader
@@ -55,6 +56,7 @@ class ClassificationScreen(HandLessonScreen):
         Binding("p", "loss", "Patients", tooltip="Every patient's p̂ and loss at these β (the loss lesson)"),
         Binding("g", "descent", "Descend", tooltip="Gradient descent from these β0, β1 (the descent lesson)"),
         Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
+        Binding("question_mark", "help", "Help", tooltip="Keys, the sigmoid's two parameters and the loss"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
     def compose(self) -> ComposeResult:
@@ -64,7 +66,7 @@ class ClassificationScreen(HandLessonScreen):
             yield SigmoidPlot(id="classification-plot")
             with Vertical(id="classification-side"):
                 yield HandPanel(id="classification-panel")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one(HandPanel).border_title = "Your β and what they do"

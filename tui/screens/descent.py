@@ -30,6 +30,7 @@ from backprop_tui.core.training.view import IterationView
 from .. import navigation
 from ..widgets.descent_header import DescentHeader, DescentStatus, diverged_text
 from ..widgets.descent_table import DescentTable
+from ..widgets.fitting_footer import FittingFooter
 from ..widgets.plot_base import DescentPlot
 from ..widgets.plot_fit import FitPlot
 from ..widgets.plot_landscape import LandscapePlot, SlicePlot
@@ -104,7 +105,7 @@ class DescentScreen(Screen[None]):
         table.border_title = f"This iteration · {model}"
         yield table
         yield DescentStatus()
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         names = self.view.names

@@ -84,3 +84,11 @@ class HandLessonScreen(Screen[None]):
 
     def action_descent(self) -> None:
         navigation.open_descent(self.app, self.session.hand.as_dict())
+
+    def action_help(self) -> None:
+        from ..dialogs.hand_help import HandHelpScreen
+
+        self.app.push_screen(HandHelpScreen(self.BINDINGS))
+
+    def action_quit(self) -> None:
+        self.app.exit()

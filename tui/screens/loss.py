@@ -23,6 +23,7 @@ from backprop_tui.core.lessons.classification import (
 from backprop_tui.core.lessons.patients import explain_loss, patient_problem
 
 from .. import navigation
+from ..widgets.fitting_footer import FittingFooter
 from ..widgets.hand_panel import params_line, seed_line
 from ..widgets.patient_table import PatientTable
 from .hand_lesson import HandLessonScreen, LessonHeader
@@ -42,6 +43,7 @@ class LossScreen(HandLessonScreen):
         Binding("c", "curve", "Curve", tooltip="The classification lesson: move β0, β1 over the plotted data"),
         Binding("g", "descent", "Descend", tooltip="Gradient descent from these β0, β1 (the descent lesson)"),
         Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
+        Binding("question_mark", "help", "Help", tooltip="Keys, the sigmoid's two parameters and the loss"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
     def __init__(self) -> None:
@@ -58,7 +60,7 @@ class LossScreen(HandLessonScreen):
                 yield Label(id="loss-mean")
                 yield Label(id="loss-patient")
             yield Static(id="loss-side")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#loss-side").border_title = "Lᵢ, patient by patient"

@@ -12,16 +12,19 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from backprop_tui.core.layout.grouping import group_layers
 from backprop_tui.core.lessons.cells import Cell, masked_snapshot
+from backprop_tui.core.lessons.descent_questions import function_curve, function_points
 from backprop_tui.core.lessons.exercises import Exercise, graph_worksheet
 from backprop_tui.core.lessons.practice import Choice, ExerciseRun, Feedback, Worksheet, prompt_of
 from backprop_tui.core.lessons.progress_store import ProgressStore
 from backprop_tui.core.stepping.problem import Problem
 
 from ..widgets import GraphCanvas, TraceTable
+from ..widgets.fitting_footer import FittingFooter
+from ..widgets.plot_choice import ChoicePlot, RunPoints
 
 REVEAL_WORD = "?"
 """Typed as an answer, reveals the cell (as the reveal key does)."""
@@ -62,6 +65,8 @@ class PracticeScreen(Screen[str | None]):
         self.exercise = chosen
         self.attempt = ExerciseRun(worksheet)
         self.store = store
+        self._curve: tuple[list[float], list[float]] | None = None
+        """f(x) for the descent questions' plot, computed when first shown."""
         self._leaving = False
         """Set by the first dismiss: quick repeated keys never pop a second screen."""
 
@@ -82,14 +87,16 @@ class PracticeScreen(Screen[str | None]):
             table.border_title = "The lecture's table"
             yield table
         else:
-            yield Static(id="practice-choices")
+            with Vertical(id="practice-choice-area"):
+                yield Static(id="practice-choices")
+                yield ChoicePlot(id="practice-plot")
         with Vertical(id="practice-panel"):
             yield Label(id="practice-question")
             yield Input(placeholder="a number or an expression, e.g. 0.25, e^-2 or 1/(1+exp(-1)); ? reveals",
                         id="practice-answer", compact=True)
             yield Label(id="practice-feedback")
             yield Label(id="practice-score")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         stepper = self.worksheet.stepper
@@ -114,7 +121,10 @@ class PracticeScreen(Screen[str | None]):
             self.query_one(GraphCanvas).snapshot = snapshot
             self.query_one(TraceTable).snapshot = snapshot
         question = run.current
+        self._show_runs()
         if question is None:
+            for choices in self.query("#practice-choices"):
+                choices.display = False  # answered: the room goes to the plot of what descent did
             self.query_one("#practice-question", Label).update(Content("Exercise done."))
             self.query_one("#practice-score", Label).update(Content(summary_text(run)))
             answer = self.query_one(Input)
@@ -131,6 +141,28 @@ class PracticeScreen(Screen[str | None]):
             self.query_one("#practice-choices", Static).update(Content(f"{question.prompt}\n\n{options}"))
             self.query_one(Input).placeholder = f"the number of your choice, 1 to {len(question.options)}; ? reveals"
         self.query_one("#practice-score", Label).update(Content(f"score so far: {run.score.text}"))
+
+    def _show_runs(self) -> None:
+        """The descent questions' curve with each asked question's start, and for an answered one where its run
+        of descent went (the exercise is answered by running descent: the plot shows what it did)."""
+        choices = [(index, question) for index, question in enumerate(self.attempt.questions)
+                   if isinstance(question, Choice) and question.runs]
+        if not choices:
+            return
+        if self._curve is None:
+            self._curve = function_curve()
+        position = self.attempt.position
+        runs: list[RunPoints] = []
+        for index, question in choices:
+            if index > position:
+                break
+            answered = index < position
+            for start, end in question.runs:
+                f_start, f_end = function_points((start, end))
+                runs.append(RunPoints((start, f_start), (end, f_end) if answered else None))
+        plot = self.query_one(ChoicePlot)
+        plot.show(self._curve, tuple(runs))
+        self.query_one("#practice-choice-area").border_subtitle = plot.legend()
 
     @on(Input.Submitted, "#practice-answer")
     def submitted(self, event: Input.Submitted) -> None:

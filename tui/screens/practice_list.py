@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from backprop_tui.core.lessons.answers import TOLERANCE_TEXT
 from backprop_tui.core.lessons.exercises import EXERCISE_IDS, EXERCISES, Exercise, exercise
 from backprop_tui.core.lessons.progress_store import ExerciseProgress, ProgressStore
+
+from ..widgets.fitting_footer import FittingFooter
 
 STATUS_MARKS = {"new": "·", "in progress": "…", "done": "✓"}
 
@@ -48,6 +50,7 @@ class PracticeListScreen(Screen[None]):
         Binding("n", "next", "Next exercise", tooltip="Open the first exercise not done yet"),
         Binding("escape", "back", "Back", tooltip="Back to where you came from"),
         Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
+        Binding("question_mark", "help", "Help", tooltip="Keys, and how an exercise is scored"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui (your progress is kept)"),
     ]
 
@@ -65,7 +68,7 @@ class PracticeListScreen(Screen[None]):
         yield Label(id="practice-detail")
         yield Label(Content(f"Answers: a number or an expression (e^-2, 1/(1+exp(-1))), {TOLERANCE_TEXT}."),
                     id="practice-rules")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.refresh_list()
@@ -134,6 +137,11 @@ class PracticeListScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the lesson the student came from (the app keeps the way back)."""
         self.app.action_back()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        from ..dialogs.hand_help import PracticeHelpScreen
+
+        self.app.push_screen(PracticeHelpScreen(self.BINDINGS))
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -90,10 +90,13 @@ class StepperScreen(Screen[None]):
     index: var[int] = var(0)
     """The step shown, 0 (inputs only) to len(stepper) - 1 (table complete)."""
 
-    def __init__(self, problem: Problem, *, note: str | None = None, pushed: bool = False) -> None:
+    def __init__(self, problem: Problem, *, note: str | None = None, pushed: bool = False,
+                 short_note: str | None = None) -> None:
         super().__init__()
         self.problem = problem
         self.note = note
+        self.short_note = short_note
+        """A complete shorter note for a short terminal (the whole one would push the explanation off the screen)."""
         self.pushed = pushed
         """Whether this stepper was opened over another screen (escape goes back to it)."""
         self.stepper: Stepper | None = None
@@ -124,6 +127,13 @@ class StepperScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.query_one(Footer).compact = self.has_class("-narrow")
+        if self.note and self.short_note:
+            self.call_after_refresh(self._fit_note)
+
+    def _fit_note(self) -> None:
+        """The short note in a short terminal, the whole one otherwise (after the breakpoint classes are set)."""
+        chosen = self.short_note if self.has_class("-short") else self.note
+        self.query_one(f"#{NOTE_ID}", Label).update(Content(chosen or ""))
 
     def load(self, problem: Problem, index: int = 0) -> bool:
         """Show a new problem from step `index`; if its stepper cannot be built, keep the current one."""

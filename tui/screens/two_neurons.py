@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from backprop_tui.core.lessons import two_neurons
 
 from .. import navigation
+from ..widgets.fitting_footer import FittingFooter
 from ..widgets.neurons_panel import PART_TITLES, IterationSlider, NeuronsHeader, RecipePanel
 from ..widgets.plot_neurons import LessonPlot, NeuronsPlot, RunLossPlot
 
@@ -104,7 +105,7 @@ class TwoNeuronsScreen(Screen[None]):
                 yield RunLossPlot(id="neurons-loss")
         yield IterationSlider()
         yield Label(id=STATUS_ID)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#neurons-loss").border_title = "Loss per iteration"

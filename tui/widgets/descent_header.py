@@ -28,6 +28,16 @@ def diverged_text(view: IterationView) -> str:
     return f"diverged at iteration {view.diverged_at}: {view.diverged_why}. Lower η (−) and reset (r), or undo (←)."
 
 
+def idle_state(count: int, clock: RunClock) -> str:
+    """Where a stopped run stands: ready at 0, paused where a run (enter) was stopped, else where `space` stepped
+    to (saying "paused" after single steps told the student a run had happened)."""
+    if not count:
+        return "ready at iteration 0 · space steps"
+    if clock.target:
+        return f"paused at iteration {count}"
+    return f"iteration {count}, stepped by hand"
+
+
 class DescentHeader(Horizontal):
     """The first line: the fit on the left, the iteration on the right."""
 
@@ -86,7 +96,7 @@ class DescentStatus(Horizontal):
             self.show(f"running: iteration {count} of {clock.target}{shown}", "running", speed, (count, clock.target))
         else:
             target = clock.next_target(count, iterations)
-            self.show(f"{'paused' if count else 'ready'} at iteration {count} · enter runs to {target}", "idle", speed)
+            self.show(f"{idle_state(count, clock)} · enter runs to {target}", "idle", speed)
 
     def show(self, message: str, kind: str, speed: str, progress: tuple[int, int] | None = None) -> None:
         """`kind` is one of idle, running, diverged, finished; `progress` is (done, target) while running."""

@@ -64,7 +64,8 @@ def scalar_lines(view: IterationView, compact: bool = False) -> list[str]:
     record, batch = view.record, view.batch
     digits, gap = (COMPACT_DIGITS, " ") if compact else (DIGITS, "   ")
     name = "loss" if compact else "loss (full)"
-    lines = [f"{name if view.has_data else 'f(x)'} {number(view.loss, digits)}"]
+    loss = view.loss if view.has_data else minima.shown_value(view.loss)
+    lines = [f"{name if view.has_data else 'f(x)'} {number(loss, digits)}"]
     if record is not None and batch is not None and batch.partial:
         lines[0] += f"{gap}batch {number(record.batch_loss, digits)}"
     lines.append(f"‖g‖ {number(record.grad_norm, 4) if record else '·'}{gap}η {view.lr:g}")

@@ -10,40 +10,33 @@ press then touches the window's boxes, not the graph's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 from backprop_tui.core.engine.graph import Graph
 from backprop_tui.core.layout.grouping import GroupFocus, Grouping, StepLike, collapsed_layout, group_layers
-from backprop_tui.core.layout.placement import Box, GraphLayout, layout_dag, layout_graph
+from backprop_tui.core.layout.placement import Box, GraphLayout, graph_dag, layout_dag
 from backprop_tui.core.layout.window import Window, focus_node, graph_window, needs_window
 from backprop_tui.core.stepping.snapshot import Row, Snapshot
 
 from .graph_boxes import (
     GROUP_HEIGHT,
     MAX_TEXT,
-    PADDING,
     DrawingIndex,
     box_texts,
-    fit,
     group_state,
     group_texts,
     group_width,
 )
-from .graph_glyphs import ARROW, HEAVY_BOX, LIGHT_BOX, glyph
+from .graph_fit import box_widths, fitted_drawing, ref_texts
+from .graph_paint import KINDS, GraphPainter
 from .trace_table import row_stage
-
-KINDS = ("pending", "computed", "derived", "current", "edge", "lit")
-"""How a cell is painted: a box's state, or an edge lit or not; each a component class."""
-
 
 WINDOW_MARGIN = 3
 """The window is laid out again when the step's node comes this close to its edge."""
@@ -59,7 +52,7 @@ def lit_edges(snapshot: Snapshot, graph: Graph) -> frozenset[tuple[str, str]]:
     return frozenset()
 
 
-class GraphCanvas(ScrollView, can_focus=False):
+class GraphCanvas(GraphPainter, ScrollView, can_focus=False):
     """Boxes for nodes (operation, value, derivative) and arrows for edges, in topological order;
     collapsed, one box per layer of a network and one for its parameters."""
 
@@ -107,6 +100,8 @@ class GraphCanvas(ScrollView, can_focus=False):
         self._window: Window | None = None
         self._seen: tuple[Row, ...] | None = None
         self._current: str | None = None
+        self._drawn_limit: int | None = None
+        self._ref_texts: Mapping[str, tuple[str, ...]] = {}
 
     def load(self, graph: Graph, final: Snapshot, grouping: Grouping | None = None,
              steps: Sequence[StepLike] = ()) -> None:
@@ -148,6 +143,8 @@ class GraphCanvas(ScrollView, can_focus=False):
                 self._drawings[collapsed] = DrawingIndex(self._layout(collapsed))
             self._index = self._drawings[collapsed]
         self.drawing = self._index.layout
+        self._ref_texts = ref_texts(self.drawing)
+        self.set_class(bool(self.drawing.refs), "-wrapped")
         if self._window is not None:
             self.border_subtitle = self._window.caption + (" · c collapses to layers"
                                                            if self.grouping.collapsible else "")
@@ -158,14 +155,15 @@ class GraphCanvas(ScrollView, can_focus=False):
         self.refresh()
 
     def _layout(self, collapsed: bool) -> GraphLayout:
-        """Every box as wide as the widest text the final step will show in it."""
+        """Every node's box as wide as its text, wrapped into bands when wider than the canvas (`graph_fit`)."""
         assert self.graph is not None and self._final is not None and self.grouping is not None
         final = self._final
         rows = {row.name: row for row in final.rows}
-        widths = {row.name: min(max(len(text) for text in box_texts(row, final)), MAX_TEXT) + PADDING
-                  for row in final.rows if not collapsed or self.grouping.group_of[row.name] == row.name}
         if not collapsed:
-            return layout_graph(self.graph, widths)
+            self._drawn_limit = self.fit_limit()
+            return fitted_drawing(graph_dag(self.graph), list(final.rows), final, self._drawn_limit)
+        widths = box_widths((row for row in final.rows if self.grouping.group_of[row.name] == row.name), final,
+                            MAX_TEXT)
         groups = [group for group in self.grouping.groups if group.kind != "node"]
         widest = {kind: max((group_width(group, final, rows, self.graph) for group in groups if group.kind == kind),
                             default=0) for kind in ("layer", "parameters")}
@@ -176,9 +174,24 @@ class GraphCanvas(ScrollView, can_focus=False):
         """The window's nodes, each box as wide as the widest text the final step shows in it."""
         assert self._final is not None and self.graph is not None
         final, index = self._final, self.graph.index
-        widths = {name: min(max(len(text) for text in box_texts(final.rows[index[name]], final)), MAX_TEXT)
-                  + PADDING for name in window.names}
-        return layout_dag(window.dag, widths)
+        return layout_dag(window.dag, box_widths((final.rows[index[name]] for name in window.names), final, MAX_TEXT))
+
+    def fit_limit(self) -> int:
+        """Columns a drawing may take without scrolling sideways: the canvas's width (the terminal's, before the
+        canvas is laid out), less its borders and a vertical scrollbar (a wrapped drawing may need one)."""
+        width = self.content_region.width or self.app.size.width - 2
+        return max(1, width - self.styles.scrollbar_size_vertical)
+
+    def on_resize(self) -> None:
+        """A new width may fit another drawing: lay out again when the unwrapped, unwindowed one was fitted to
+        another width."""
+        if self.graph is None or self.is_collapsed or self._window is not None:
+            return
+        if self.fit_limit() != self._drawn_limit:
+            self._drawings.pop(False, None)
+            self._show_drawing()
+            if self.snapshot is not None:
+                self.watch_snapshot(self.snapshot)
 
     @property
     def is_collapsed(self) -> bool:
@@ -254,60 +267,6 @@ class GraphCanvas(ScrollView, can_focus=False):
         if box is not None:
             self.scroll_to_region(Region(box.x, box.y, box.width, box.height), spacing=Spacing(1, 4, 1, 4),
                                   animate=False, immediate=True)
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        row = y + scroll_y
-        width = self.scrollable_content_region.width
-        styles = self._paint_styles()
-        base = styles[None]
-        if not 0 <= row < self.drawing.height:
-            return Strip.blank(width, base)
-        end = min(scroll_x + width, self.drawing.width)
-        chars = [" "] * (end - scroll_x)
-        kinds: list[str | None] = [None] * len(chars)
-        for x, cell in self._index.cells_between(row, scroll_x, end):
-            lit = bool(cell.edges & self._lit)
-            chars[x - scroll_x] = ARROW if cell.arrow else glyph(cell.directions, lit)
-            kinds[x - scroll_x] = "lit" if lit else "edge"
-        for box in self._index.boxes[row]:
-            if box.x < end and box.x + box.width > scroll_x:
-                self._paint_box(box, row - box.y, chars, kinds, scroll_x)
-        segments: list[Segment] = []
-        start = 0
-        for x in range(1, len(chars) + 1):
-            if x == len(chars) or kinds[x] != kinds[start]:
-                segments.append(Segment("".join(chars[start:x]), styles[kinds[start]]))
-                start = x
-        return Strip(segments, len(chars)).extend_cell_length(width, base)
-
-    def _paint_styles(self) -> dict[str | None, Style]:
-        """The widget's style and its component styles, looked up once per theme or CSS change."""
-        if not self._styles:
-            self._styles = {kind: self.get_component_rich_style(f"graph-canvas--{kind}") for kind in KINDS}
-            self._styles[None] = self.rich_style
-        return self._styles
-
-    def notify_style_update(self) -> None:
-        self._styles = {}
-        super().notify_style_update()
-
-    def _paint_box(self, box: Box, line: int, chars: list[str], kinds: list[str | None], offset: int) -> None:
-        """Write one line of a box into the visible part of the line, `offset` cells from the drawing's left."""
-        state = self._states.get(box.name, "pending")
-        corner = HEAVY_BOX if state == "current" else LIGHT_BOX
-        inner = box.width - 2
-        if line == 0:
-            text = corner[0] + corner[1] * inner + corner[2]
-        elif line == box.height - 1:
-            text = corner[4] + corner[1] * inner + corner[5]
-        else:
-            lines = self._texts.get(box.name, ())
-            content = lines[line - 1] if line - 1 < len(lines) else ""
-            text = corner[3] + f" {fit(content, inner - 2)} ".ljust(inner) + corner[3]
-        start, stop = max(box.x, offset), min(box.x + box.width, offset + len(chars))
-        chars[start - offset:stop - offset] = text[start - box.x:stop - box.x]
-        kinds[start - offset:stop - offset] = [state] * (stop - start)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

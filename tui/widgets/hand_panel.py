@@ -11,6 +11,7 @@ from textual.widgets import Static
 from backprop_tui.core.engine.numbers import format_scalar
 from backprop_tui.core.lessons.classification import (
     WIDTH_PROBABILITIES,
+    HandParams,
     Predictions,
     direction,
     plot_range,
@@ -27,7 +28,11 @@ def params_line(seen: Predictions) -> Content:
 
 
 def seed_line(seen: Predictions, seed: int | None, compact: bool = False) -> Content:
-    """Slide 15's random weights: which draw these are, or that they were moved since."""
+    """Slide 15's random weights: which draw these are, slides 15-16's bad computer (`b`), or that they were
+    moved by hand since the last draw."""
+    if seen.params == HandParams.bad_computer():
+        return Content.assemble(("slides 15-16's bad computer", BOLD),
+                                ("  (r: random weights)", MUTED))
     if seed is None:
         return Content.styled("r: random weights" if compact else "r draws random weights (seed 1 first)", MUTED)
     if random_params(seed) == seen.params:

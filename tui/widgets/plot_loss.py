@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from backprop_tui.core.training import minima
+
 from .plot_base import BATCH_COLOR, CURRENT_COLOR, LOSS_COLOR, DescentPlot, finite_pairs, key, legend
+
+
+def iteration_ticks(last: int, count: int = 5) -> list[int]:
+    """Whole iterations to mark on the axis from 0 to `last` (at least 0 and 1): an iteration is a count, so
+    the axis must not read 0.25 (plotext's own ticks did, before any step)."""
+    last = max(1, last)
+    return sorted({round(last * index / (count - 1)) for index in range(count)})
 
 
 class LossPlot(DescentPlot):
@@ -27,7 +36,8 @@ class LossPlot(DescentPlot):
         assert view is not None
         steps, losses = view.loss_series
         chosen = self.thinned(len(steps))
-        x, y = finite_pairs(steps[chosen], losses[chosen])
+        shown = losses[chosen] if view.has_data else [minima.shown_value(float(f)) for f in losses[chosen]]
+        x, y = finite_pairs(steps[chosen], shown)
         batch_x, batch_y = view.batch_series
         if len(batch_x):
             picked = self.thinned(len(batch_x))
@@ -36,5 +46,7 @@ class LossPlot(DescentPlot):
         if x:
             plt.scatter([x[-1]], [y[-1]], marker="●", color=CURRENT_COLOR)
         plt.xlim(0, max(1, view.iteration))
+        ticks = iteration_ticks(view.iteration)
+        plt.xticks(ticks, [str(tick) for tick in ticks])
         if not self.compact:
             plt.xlabel("iteration")

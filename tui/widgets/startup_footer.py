@@ -10,10 +10,11 @@ set by `BackpropApp.on_ready`); any other app gets Textual's footer unchanged.
 from __future__ import annotations
 
 from textual.screen import Screen
-from textual.widgets import Footer
+
+from .fitting_footer import FittingFooter
 
 
-class StartupFooter(Footer):
+class StartupFooter(FittingFooter):
     """A `Footer` whose keys appear just after the first frame instead of just before it."""
 
     def bindings_changed(self, screen: Screen) -> None:

@@ -78,7 +78,8 @@ class StepperHeader(Horizontal):
 class StepExplanation(Static):
     """The chain rule as applied at this step, with its numbers, and the formula of the next step.
 
-    Three lines high whatever the step, so a key press repaints it without a new layout."""
+    Three lines high, so a key press repaints it without a new layout; a step whose explanation needs more (a
+    slide's note at the end of the lecture's table) makes it taller, once, and it stays so (never cut)."""
 
     DEFAULT_CSS = """
     StepExplanation {
@@ -86,6 +87,8 @@ class StepExplanation(Static):
         padding: 0 1;
     }
     """
+    MIN_LINES = 3
+    MAX_LINES = 8
 
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     """The current step."""
@@ -96,6 +99,22 @@ class StepExplanation(Static):
         following = (f"next: {snapshot.next_formula}" if snapshot.next_formula
                      else "last step: press home to start again, m to switch mode")
         self.update(Content.assemble((snapshot.step.explanation, "bold"), "\n", (following, "dim")), layout=False)
+        self.fit_height(grow_only=True)
+
+    def fit_height(self, grow_only: bool = False) -> None:
+        """As many lines as the text needs at this width (at least MIN_LINES); `grow_only` never shrinks it, so
+        stepping back and forth does not make the regions above jump."""
+        width = self.content_region.width
+        if width <= 0:
+            return
+        needed = max(self.MIN_LINES, min(self.MAX_LINES, self.get_content_height(self.content_region.size,
+                                                                                   self.app.size, width)))
+        current = self.styles.height.value if self.styles.height is not None else self.MIN_LINES
+        if needed > current or (not grow_only and needed != current):
+            self.styles.height = needed
+
+    def on_resize(self) -> None:
+        self.fit_height()
 
 
 class SweepCounter(Static):

@@ -10,8 +10,6 @@ as an input every node reads), refilled only when the step nears the window's ed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -28,12 +26,14 @@ from backprop_tui.core.stepping.table import (
     value_text,
 )
 
+from .cell_fit import MAX_ROW_HEIGHT, fit_cell, fit_widths
+
+__all__ = ["MAX_ROW_HEIGHT", "TraceTable", "fit_cell", "fit_widths", "row_cells", "row_stage"]
+
 COLUMNS = ("var", "definition", "partial", "value", "partial_value", "accumulated")
 """Column keys, in the lecture's order."""
 HEADERS = ("var", "definition", "local partial", "value", "partial value")
 """Headers of all but the last column, whose header depends on the mode (dξ/dW or dL/dξ)."""
-MAX_ROW_HEIGHT = 3
-"""Lines a row may take when the columns are narrower than their text."""
 MIN_WIDTHS = (3, 8, 10, 14, 14, 14)
 """Narrowest each column gets in a small terminal: formulas give way first, numbers stay whole."""
 TABLE_WHOLE_LIMIT = 500
@@ -43,6 +43,10 @@ TABLE_MARGIN = 15
 MAX_PINNED = 8
 """Rows outside the window kept in view because a step was about them (a fan-out input, the loss)."""
 
+
+DAGGER_NOTE = "† a slide printed another number here: the step's explanation says which and why"
+DAGGER_SHORT = "† a slide printed another number"
+"""The table's legend for `†`, in its bottom border whenever a row carries one."""
 
 def row_stage(row: Row) -> tuple[bool, bool, int, int]:
     """How far a row has been filled: value known, derivative known, contributions and local partials received.
@@ -61,72 +65,6 @@ def row_cells(row: Row) -> tuple[str, ...]:
     accumulated = accumulated_text(row) + (" †" if row.note else "")
     return (row.name, definition, partial_text(row).replace("; ", "\n"), value_text(row),
             partial_value_text(row).replace("; ", "\n"), accumulated)
-
-
-def fit_widths(natural: Sequence[int], available: int, minimum: int | Sequence[int] = 8) -> list[int]:
-    """Column widths that share `available` cells: the widest columns give way first.
-
-    Every column keeps its natural width when all fit; otherwise the widths are capped at the
-    largest value that fits, the cells left over going one each to the capped columns. No column
-    goes below its `minimum` (one for all, or one per column: numbers can be kept whole while
-    formulas give way), so text is cut or wrapped rather than vanishing.
-    """
-    floors = [minimum] * len(natural) if isinstance(minimum, int) else list(minimum)
-
-    def widths_at(cap: int) -> list[int]:
-        return [min(width, max(cap, floor)) for width, floor in zip(natural, floors, strict=True)]
-
-    if sum(natural) <= available:
-        return list(natural)
-    cap, low, high = 0, 0, max(natural)
-    while low <= high:
-        middle = (low + high) // 2
-        if sum(widths_at(middle)) <= available:
-            cap, low = middle, middle + 1
-        else:
-            high = middle - 1
-    widths = widths_at(cap)
-    spare = available - sum(widths)
-    for index, width in enumerate(natural):
-        if spare > 0 and width > widths[index]:
-            widths[index] += 1
-            spare -= 1
-    return widths
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
-
-
-def fit_cell(text: str, width: int, max_lines: int = MAX_ROW_HEIGHT) -> str:
-    """`text` laid out in a column `width` cells wide, never breaking a number.
-
-    `log(1/(1+e^-9)) = -0.00012340219` becomes the formula and the number on two lines; a sum being
-    built (`a + b = c`) breaks between its terms. The result after the last `=` is always kept; a
-    formula too long for the lines left ends with an ellipsis.
-    """
-    lines = [line for part in text.split("\n") for line in _fit_part(part, width, max_lines)]
-    if len(lines) > max_lines:
-        lines = [*lines[:max_lines - 1], "…"]
-    return "\n".join(lines)
-
-
-def _fit_part(part: str, width: int, max_lines: int) -> list[str]:
-    formula, equals, number = part.rpartition(" = ")
-    if len(part) <= width or not equals:
-        return [_cut(part, width)]
-    lines: list[str] = []
-    line = ""
-    for term in formula.split(" + "):
-        joined = f"{line} + {term}" if line else term
-        if line and len(joined) + 2 > width:
-            lines.append(f"{line} +")
-            joined = term
-        line = joined
-    lines.append(f"{line} =")
-    if len(lines) > max_lines - 1:
-        lines = [*lines[:max(max_lines - 2, 0)], "… ="]
-    return [*(_cut(line, width) for line in lines), _cut(number, width)]
 
 
 class TraceTable(DataTable, can_focus=False):
@@ -174,6 +112,12 @@ class TraceTable(DataTable, can_focus=False):
     def windowed(self) -> bool:
         """Whether the table holds a window of the rows rather than all of them."""
         return self._final is not None and len(self._final.rows) > TABLE_WHOLE_LIMIT
+
+    @property
+    def squeezed(self) -> bool:
+        """Whether the columns are down near their minimum widths (an 80-column terminal): only then may a formula
+        or a long number end in an ellipsis; with any more room every cell wraps whole."""
+        return self._available() < sum(MIN_WIDTHS) + 2 * len(COLUMNS)
 
     def _available(self) -> int:
         width = self.size.width or self.app.size.width - 2
@@ -224,7 +168,10 @@ class TraceTable(DataTable, can_focus=False):
             self.add_row(*self._cells(self._texts[row.name]), key=row.name, height=height)
         self._seen = current.rows
         first, last = self._block
-        self.border_subtitle = f"rows {first + 1}–{last} of {len(current.rows)}" if self.windowed else ""
+        parts = [f"rows {first + 1}–{last} of {len(current.rows)}"] if self.windowed else []
+        if self._final is not None and any(row.note for row in self._final.rows):
+            parts.append(DAGGER_NOTE if self._available() >= len(DAGGER_NOTE) + 20 else DAGGER_SHORT)
+        self.border_subtitle = " · ".join(parts)
         self._place_cursor(current)
 
     def _focus_position(self, snapshot: Snapshot) -> int:

@@ -1,0 +1,78 @@
+"""Every lesson of the map, and the stepper the app opens on, is a finished page at 80×24, 120×40 and 200×60:
+no text cut, no box cut at the graph's edge, the current node in view, help and quit in the footer.
+
+The checks (tests/support/clipping.py) compare what each widget holds with what the terminal shows of
+it. One app per lesson, resized from one size to the next (the way a student resizes a window), and
+the lessons come from the catalog, so a new lesson is checked without a line here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support.clipping import clipped, screen_lines
+
+from backprop_tui.core.lessons.catalog import LESSON_IDS
+from backprop_tui.tui.app import BackpropApp
+
+SIZES = ((120, 40), (80, 24), (200, 60))
+JOURNEYS = {
+    "graph": ("y", "end"),
+    "descent": ("s",),
+    "classification": ("r", "r", "b"),
+    "perceptron": ("end",),
+    "backprop-table": ("end",),
+    "minima": (",",) * 8,
+}
+"""Places inside a lesson where the issue found cuts, reached with the keys a student presses."""
+
+
+@pytest.fixture(autouse=True)
+def fresh_state(tmp_path, monkeypatch):
+    """No progress or state of the machine's own: every lesson opens as it does the first time."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+
+
+async def check_sizes(app: BackpropApp, pilot, settle, where: str) -> list[str]:
+    found = []
+    for width, height in SIZES:
+        await pilot.resize_terminal(width, height)
+        await settle(pilot)
+        await pilot.pause()
+        cuts = clipped(app)
+        if cuts:
+            found.append(f"{where} at {width}×{height}:\n  " + "\n  ".join(cuts)
+                         + "\n" + "\n".join(screen_lines(app)))
+    return found
+
+
+@pytest.mark.parametrize("lesson", ["stepper", *LESSON_IDS])
+async def test_every_lesson_is_a_finished_page_at_three_sizes(lesson, settle):
+    app = BackpropApp(lesson=None if lesson == "stepper" else lesson)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await settle(pilot)
+        found = await check_sizes(app, pilot, settle, f"{lesson}, first screen")
+        keys = JOURNEYS.get(lesson, ())
+        if keys:
+            await pilot.resize_terminal(*SIZES[0])
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+            found += await check_sizes(app, pilot, settle, f"{lesson} after {' '.join(keys)}")
+    assert not found, "\n\n".join(found)
+
+
+async def test_the_check_sees_a_cut(settle, monkeypatch):
+    """The check is not blind: with boxes capped at a few characters (as the perceptron's loss box was) and
+    the footer's fitting turned off, it reports the cut box text and the lost footer keys."""
+    from backprop_tui.tui.widgets import fitting_footer, graph_fit
+
+    monkeypatch.setattr(graph_fit, "WIDE_TEXT", 6)
+    monkeypatch.setattr(graph_fit, "MAX_TEXT", 6)
+    monkeypatch.setattr(fitting_footer.FittingFooter, "fit_keys", lambda self: None)
+    app = BackpropApp(lesson="perceptron")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        cuts = clipped(app)
+    assert any("box" in cut for cut in cuts), cuts
+    assert any("footer key" in cut for cut in cuts), cuts

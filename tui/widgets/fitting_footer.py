@@ -1,0 +1,75 @@
+"""Textual's footer, made to fit: in a narrow terminal it hides keys from the right, never help and quit.
+
+Textual's `Footer` lays its keys out in one row and lets the ones past the right edge fall off: at
+80 columns the stepper's footer ended `? H` and the classification lesson's `q Qui`. This footer
+measures its keys once they are laid out and, while they overflow, hides the command palette's key
+first and then the keys nearest the right end, keeping the keys that get help, the lesson map and
+quit (every hidden key still works, and `?` lists them all).
+"""
+
+from __future__ import annotations
+
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+
+KEPT_ACTIONS = frozenset({"help", "quit", "app.quit", "app.lessons"})
+"""The keys a footer never hides: a student must always see how to get help, the map, and out."""
+
+
+def kept(unit: list[Widget]) -> bool:
+    """Whether a unit of the footer (a key, or a group of keys and its label) shows a key that is never hidden."""
+    keys = [child for widget in unit for child in (widget, *widget.children) if isinstance(child, FooterKey)]
+    return any(key.action in KEPT_ACTIONS for key in keys)
+
+
+class FittingFooter(Footer):
+    """A `Footer` whose keys never run past its right edge; help and quit always among those shown."""
+
+    DEFAULT_CSS = """
+    FittingFooter.-compact FooterLabel { margin: 0 1 0 0; }
+    """
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self.fit_keys)
+
+    def on_resize(self) -> None:
+        for child in self.children:
+            child.display = True
+        self.call_after_refresh(self.fit_keys)
+
+    def units(self) -> list[list[Widget]]:
+        """The footer's items in order, a group of keys together with the label after it."""
+        units: list[list[Widget]] = []
+        for child in self.children:
+            if isinstance(child, FooterKey) and child.has_class("-command-palette"):
+                continue
+            if isinstance(child, FooterLabel) and units and isinstance(units[-1][-1], KeyGroup):
+                units[-1].append(child)
+            else:
+                units.append([child])
+        return units
+
+    def fit_keys(self) -> None:
+        """Hide the palette's key, then keys from the right (never the kept ones), until the rest fit."""
+        width = self.size.width
+        if not width:
+            return
+        units = self.units()
+        widths = [sum(widget.outer_size.width + widget.styles.margin.width for widget in unit) for unit in units]
+        palette = [child for child in self.children
+                   if isinstance(child, FooterKey) and child.has_class("-command-palette")]
+        used = sum(widths) + sum(key.outer_size.width for key in palette if key.display)
+        if used <= width:
+            return
+        for key in palette:
+            used -= key.outer_size.width
+            key.display = False
+        for index in range(len(units) - 1, -1, -1):
+            if used <= width:
+                break
+            if not kept(units[index]):
+                for widget in units[index]:
+                    widget.display = False
+                used -= widths[index]

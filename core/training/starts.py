@@ -52,10 +52,14 @@ class Starts:
     def count(self, basin: minima.Basin) -> int:
         return sum(1 for end in self.ends if end.basin == basin)
 
-    def summary(self, compact: bool = False) -> str:
+    def headline(self) -> str:
+        """`8 starts: 5 → global, 3 → local` (a plot's title: short enough for 80 columns)."""
+        return f"{len(self.ends)} starts: {self.count('global')} → global, {self.count('local')} → local"
+
+    def summary(self) -> str:
         """`8 random starts (draw 1): 5 end in the global minimum, 3 in the local; keep the lowest: x = 0.2969`."""
         best = self.best
-        head = f"{len(self.ends)} starts" if compact else f"{len(self.ends)} random starts (draw {self.seed})"
+        head = f"{len(self.ends)} random starts (draw {self.seed})"
         others = len(self.ends) - self.count("global") - self.count("local")
         rest = f", {others} elsewhere" if others else ""
         return (f"{head}: {self.count('global')} end in the global minimum, {self.count('local')} in the local"

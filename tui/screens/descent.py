@@ -39,6 +39,7 @@ from .descent_run import RunLoop
 from .stepper_commands import StepperCommands
 
 FUNCTION = f"f(x) = {minima.DISPLAY}"
+DOMAIN_TITLE = f"{FUNCTION} on [{minima.DOMAIN[0]:g}, {minima.DOMAIN[1]:g}]"
 CHANGE_GROUP = "descent-change"
 NOTE_ID = "descent-note"
 
@@ -90,7 +91,7 @@ class DescentScreen(RunLoop, Screen[None]):
         if self.minima:
             slice_plot = self.query_one(SlicePlot)
             slice_plot.curve = minima_curve(self.setup.objective)
-            slice_plot.border_title = f"{FUNCTION} on [{minima.DOMAIN[0]:g}, {minima.DOMAIN[1]:g}]"
+            slice_plot.border_title = DOMAIN_TITLE
         else:
             data = self.setup.objective.data
             assert data is not None
@@ -172,6 +173,9 @@ class DescentScreen(RunLoop, Screen[None]):
             plot.view = view
             if plot.display:
                 plot.show()
+        if self.minima and view.starts is not None:
+            function = "f(x)" if self.has_class("-narrow") else FUNCTION
+            slice_plot.border_title = f"{function} · {view.starts.headline()}"
         if not self.minima and self.landscape is not None and slice_plot.held is not None:
             first, second = self.landscape.names
             slice_plot.border_title = f"L({second}) at {first} = {slice_plot.held:.3g}"

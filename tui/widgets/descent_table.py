@@ -38,7 +38,8 @@ def number(value: float | None, digits: int = DIGITS, width: int | None = None) 
 def param_lines(view: IterationView, compact: bool = False) -> list[str]:
     """`param  value  gradient  step` rows, plus the file-unit value when training saw standardised data."""
     record = view.record
-    step = "step μv−η·g" if view.momentum or (record is not None and record.momentum) else "step −η·g"
+    with_momentum = view.momentum or (record is not None and record.momentum)
+    step = ("step" if compact else "step μv−η·g") if with_momentum else "step −η·g"
     derivative = "gradient" if view.has_data else "f′(x)"
     header = ["param", "value", derivative, step]
     if view.raw_params is not None:
@@ -84,8 +85,8 @@ def scalar_lines(view: IterationView, compact: bool = False) -> list[str]:
             where = minima.nearest_minimum(view.plain_end)
             lines.append(f"plain GD from x = {view.start[0]:g} ends at x = {view.plain_end:.4f}"
                          + (f" ({where} minimum)" if where else ""))
-        if view.starts is not None:
-            lines.append(view.starts.summary(compact))
+        if view.starts is not None and not compact:  # compact: the slice plot's title says it
+            lines.append(view.starts.summary())
     return lines
 
 

@@ -126,14 +126,14 @@ class SlicePlot(DescentPlot):
         ys = (bottom - margin, top + margin)
         if batch is not None:
             self.draw_batch(batch, xs, ys)
-        if view.starts is not None and self.curve is not None:
-            self.draw_starts(view.starts, xs, ys)
         path, loss = self.path_points()
         px, py = inside(*finite_pairs(path[:, axis], loss), xs, ys)
         if px:
             plt.scatter(px, py, marker="•", color=PATH_COLOR)
         if self.end is not None and xs[0] <= self.end <= xs[1]:
             plt.scatter([self.end], [float(np.interp(self.end, x, y))], marker="✕", color=LOWEST_COLOR)
+        if view.starts is not None and self.curve is not None:
+            self.draw_starts(view.starts, xs, ys)
         now_x, now_y = inside(*finite_pairs(path[-1:, axis], loss[-1:]), xs, ys)
         if now_x:
             plt.scatter(now_x, now_y, marker="●", color=CURRENT_COLOR)

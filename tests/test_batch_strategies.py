@@ -201,3 +201,13 @@ class TestSeveralStarts:
         assert again.seed == first.seed and again.momentum == 0.5
         assert [end.start for end in again.ends] == [end.start for end in first.ends]
         assert math.isclose(driver.scale_lr(2).starts.lr, 0.004)
+
+    def test_a_learning_rate_too_large_sends_the_starts_elsewhere_and_says_so(self):
+        driver = DescentDriver(build(resolve("minima", lr=50.0)))
+        starts = driver.draw_starts().starts
+        assert starts.count("global") + starts.count("local") < 8
+        elsewhere = 8 - starts.count("global") - starts.count("local")
+        assert starts.headline().endswith(f", {elsewhere} elsewhere")
+        assert f"{elsewhere} elsewhere" in starts.summary()
+        assert math.isfinite(starts.best.value)
+        assert starts.best.value == min(end.value for end in starts.ends if math.isfinite(end.value))

@@ -54,7 +54,9 @@ class Starts:
 
     def headline(self) -> str:
         """`8 starts: 5 → global, 3 → local` (a plot's title: short enough for 80 columns)."""
-        return f"{len(self.ends)} starts: {self.count('global')} → global, {self.count('local')} → local"
+        others = len(self.ends) - self.count("global") - self.count("local")
+        rest = f", {others} elsewhere" if others else ""
+        return f"{len(self.ends)} starts: {self.count('global')} → global, {self.count('local')} → local{rest}"
 
     def summary(self) -> str:
         """`8 random starts (draw 1): 5 end in the global minimum, 3 in the local; keep the lowest: x = 0.2969`."""

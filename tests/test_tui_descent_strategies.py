@@ -64,13 +64,14 @@ class TestBatchCurveOnTheSlice:
             assert first is not None and first.rows == 32
             assert first.x.tolist() == screen.landscape.columns.tolist()  # the slice's own grid
             assert "batch L" in str(plot.border_subtitle)
+            assert str(plot.border_title).startswith("L(β1) & batch's at β0 = ")
             await pilot.press("space")
             await settle(pilot)
             assert plot.view.batch_curve is not first and plot.view.batch_curve.loss.tolist() != first.loss.tolist()
             await pilot.press("b", "b", "space")  # stochastic, then full batch: no batch curve
             await settle(pilot)
             assert screen.run.optimizer.kind == "gd" and plot.view.batch_curve is None
-            assert "batch L" not in str(plot.border_subtitle)
+            assert "batch L" not in str(plot.border_subtitle) and "batch" not in str(plot.border_title)
 
 
 class TestSeveralStartsKey:

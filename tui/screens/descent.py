@@ -178,7 +178,8 @@ class DescentScreen(RunLoop, Screen[None]):
             slice_plot.border_title = f"{function} · {view.starts.headline()}"
         if not self.minima and self.landscape is not None and slice_plot.held is not None:
             first, second = self.landscape.names
-            slice_plot.border_title = f"L({second}) at {first} = {slice_plot.held:.3g}"
+            batch = " & batch's" if view.batch_curve is not None else ""  # the slides' two curves (41-49)
+            slice_plot.border_title = f"L({second}){batch} at {first} = {slice_plot.held:.3g}"
         self.show_status()
 
     def show_status(self) -> None:

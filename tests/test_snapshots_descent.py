@@ -48,6 +48,23 @@ class TestMinima:
         assert snap_compare(descent_app(example="minima"), run_before=pressing(*keys), terminal_size=size)
 
 
+class TestStrategies:
+    """Issue 20: slide 38's several starts (a) and slide 34's momentum (m), at both sizes."""
+
+    @pytest.mark.parametrize("terminal", [(120, 40), (80, 24)])
+    def test_several_random_starts_and_where_each_ends(self, snap_compare, pressing, descent_app, terminal):
+        keys = ["a"]  # eight random starts (draw 1): ○ on f where each began, ◆ where it ended
+        assert snap_compare(descent_app(example="minima"), run_before=pressing(*keys), terminal_size=terminal)
+
+    @pytest.mark.parametrize("terminal", [(120, 40), (80, 24)])
+    def test_momentum_0_9_after_ten_iterations(self, snap_compare, pressing, descent_app, terminal):
+        keys = [
+            "m", "m",  # μ = 0.5, then 0.9: shown in the header and beside η
+            *["space"] * 10,  # ten steps v ← 0.9v − η·g: the path overshoots and curls back
+        ]
+        assert snap_compare(descent_app(), run_before=pressing(*keys), terminal_size=terminal)
+
+
 class TestSmallTerminal:
     @pytest.mark.slow  # 2.5 s or more here: out of the quick loop
     def test_80_by_24_after_ten_mini_batch_iterations(self, snap_compare, pressing, descent_app, small):

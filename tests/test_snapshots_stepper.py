@@ -57,7 +57,15 @@ class TestForwardMode:
 
 class TestBasicFunctions:
     def test_basic_functions_dialog(self, snap_compare, lecture_app, size):
-        press = ["f"]  # slide 67: every primitive beside its derivative, and its Python pair
+        press = ["f"]  # slide 67: this graph's own six functions beside their derivatives, and as Python
+        assert snap_compare(lecture_app("lecture"), press=press, terminal_size=size)
+
+    def test_basic_functions_dialog_80_by_24(self, snap_compare, lecture_app, small):
+        press = ["f"]  # the graph's own functions, scrolling in a small terminal
+        assert snap_compare(lecture_app("lecture"), press=press, terminal_size=small)
+
+    def test_f_again_lists_every_primitive(self, snap_compare, lecture_app, size):
+        press = ["f", "f"]  # one key further: every basic function the engine knows
         assert snap_compare(lecture_app("lecture"), press=press, terminal_size=size)
 
     def test_y_flipped_to_0_the_lb_half_carries_the_gradient(self, snap_compare, lecture_app, size):

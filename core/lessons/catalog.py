@@ -26,21 +26,23 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("loss", "a bad computer: predictions patient by patient, the loss as their average", "14-17",
            "read every patient's prediction and loss; the worst first; step into one patient's backward pass"),
     Lesson("descent", "gradient descent: slope, step, learning rate", "18-25, 33-34",
-           "take one step θ ← θ − η·dL/dθ at a time, or run; change η and watch the loss, the fit and the path"),
+           "take one step θ ← θ − η·dL/dθ at a time, or run; change η, and the momentum μ (m, slide 34), "
+           "and watch the loss, the fit and the path"),
     Lesson("chain-rule", "the chain rule, and why we need a formalism", "26-29",
            "see linear regression solve in closed form and logistic regression not; step the chain rule "
            "through three small graphs, the vector form's sum one term at a time"),
     Lesson("minima", "local and global minima", "35-38",
-           "move the start of f(x) = cos(3πx)/x and see which minimum plain gradient descent ends in"),
+           "move the start of f(x) = cos(3πx)/x and see which minimum plain gradient descent ends in; "
+           "a answers slide 38's \"good strategy?\": several random starts and where each ends"),
     Lesson("batches", "full batch, mini-batch, stochastic", "39-49",
-           "switch the batch mode (b) and watch the batch loss scatter around the full loss"),
+           "switch the batch mode (b) and watch each batch's own loss curve move around the full loss curve"),
     Lesson("perceptron", "the neuron: affine, activation, loss", "50-53",
            "step through one neuron, h = β0 + β1X, p = σ(h), L = cross-entropy, forward then backward"),
     Lesson("two-neurons", "two hidden neurons fit what one cannot", "54-59",
            "train one neuron and then a 1-2-1 network on the altered data; move through the iterations"),
     Lesson("backprop-table", "the chain rule, node by node: the lecture's table (forward mode first, as slide 65)",
            "60-67", "fill the lecture's table for X=3, y=1, W=3, tangents flowing with the values; "
-           "f lists the basic functions and their derivatives (slide 67)"),
+           "f shows this graph's basic functions beside their derivatives (slide 67), f again all of them"),
     Lesson("graph", "the computational graph of the whole loss", "68-69",
            "walk both branches of the loss, Lᴬ and Lᴮ; p feeds both logs, so its derivative is a sum; "
            "y flips y to 0 so the Lᴮ branch carries the gradient"),

@@ -29,6 +29,9 @@ about what 0.1 on β0 moves it, so a fine step of either is a visible but small 
 DEFAULT_THRESHOLD = 0.5
 WIDTH_PROBABILITIES = (0.1, 0.9)
 WIDTH_DEFINITION = "the MaxHR distance between p = 0.1 and p = 0.9, 2·ln 9/|β1|"
+SLIDE_REACH_LOGITS = (2.0, 4.0)
+"""Slides 9-10's own measure of steepness: from p = ½ the curve is near 1 (or 0) after 2/|β1| to 4/|β1|,
+where the logit has moved by 2 to 4 (p = σ(2) ≈ 0.88 to σ(4) ≈ 0.98)."""
 RANDOM_SLOPES = (0.03, 0.15)
 """A random draw's |β1| (per beat per minute): p goes from 0.1 to 0.9 within 29 to 146 beats, so every
 draw is a visible S over the data, never a flat line nor a wall."""
@@ -108,6 +111,13 @@ class Shape:
     """The x where p = 0.1 and where p = 0.9 (the width's two ends), for marking on a plot."""
     tangent: tuple[tuple[float, float], tuple[float, float]] | None = None
     """Two points of the tangent at the midpoint, at p = 0.1 and p = 0.9: the slope β1/4 drawn."""
+    reach: tuple[float, float] | None = None
+    """Slide 9's measure: the x distance from p = ½ to ~1 (or ~0), 2/|β1| to 4/|β1| (SLIDE_REACH_LOGITS)."""
+
+
+def reach_probabilities() -> tuple[float, float]:
+    """p at the two ends of slide 9's measure, σ(2) and σ(4): how near 1 "~1" is."""
+    return tuple(float(sigmoid(np.float64(logit))) for logit in SLIDE_REACH_LOGITS)  # type: ignore[return-value]
 
 
 def shape(params: HandParams) -> Shape:
@@ -118,7 +128,8 @@ def shape(params: HandParams) -> Shape:
     low, high = (math.log(p / (1 - p)) for p in WIDTH_PROBABILITIES)
     edges = ((low - beta0) / beta1, (high - beta0) / beta1)
     tangent = tuple((midpoint + (p - 0.5) / slope, p) for p in WIDTH_PROBABILITIES)
-    return Shape(midpoint, slope, (high - low) / abs(beta1), edges, tangent)  # type: ignore[arg-type]
+    reach = tuple(logit / abs(beta1) for logit in SLIDE_REACH_LOGITS)
+    return Shape(midpoint, slope, (high - low) / abs(beta1), edges, tangent, reach)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 
+import numpy as np
+
 from . import minima
+from .batch_curve import SliceAxis
 from .initial import start_from_raw
 from .landscape import plain_descent_end
-from .optimizers import KINDS
+from .optimizers import KINDS, next_momentum
 from .setup import DescentSetup
+from .starts import Starts, several_starts
 from .view import IterationView, batch_of, iteration_view
 
 START_STEP = 0.05
@@ -34,6 +38,10 @@ class DescentDriver:
         self.diverged_at: int | None = None
         self.plain_end: float | None = None
         self.version = 0
+        self.starts: Starts | None = None
+        """Minima example: the last draw of several random starts and their ends (slide 38), once asked for."""
+        self.slice_axis: SliceAxis | None = None
+        """The slice the screen draws L along, once its landscape is known: the views then carry the batch's curve."""
         self.lock = threading.Lock()
         if self.minima:
             self._find_plain_end()
@@ -44,11 +52,17 @@ class DescentDriver:
 
     def _view(self) -> IterationView:
         return iteration_view(self.run, start=self.start, diverged_at=self.diverged_at, plain_end=self.plain_end,
-                              version=self.version)
+                              version=self.version, slice_axis=self.slice_axis, starts=self.starts)
 
     def _changed(self) -> IterationView:
         self.version += 1
         return self._view()
+
+    def follow_slice(self, axis: int, x: np.ndarray) -> IterationView:
+        """Views from now on carry the last batch's loss along parameter `axis` on the grid `x`."""
+        with self.lock:
+            self.slice_axis = SliceAxis(axis, np.asarray(x, dtype=float))
+            return self._changed()
 
     @property
     def blocked(self) -> bool:
@@ -100,9 +114,29 @@ class DescentDriver:
         """η × factor for the next steps (an OptimizerError when the result cannot be used)."""
         with self.lock:
             self.run.set_optimizer(self.run.optimizer.with_changes(lr=self.run.optimizer.lr * factor))
-            if self.minima:
-                self._find_plain_end()
+            return self._optimizer_changed()
+
+    def next_momentum(self) -> IterationView:
+        """μ: 0 → 0.5 → 0.9 → 0 for the next steps (slide 34); the velocity built so far is kept."""
+        with self.lock:
+            self.run.set_optimizer(self.run.optimizer.with_changes(momentum=next_momentum(self.run.optimizer.momentum)))
+            return self._optimizer_changed()
+
+    def draw_starts(self) -> IterationView:
+        """Minima example: the next draw of several random starts, each descended with the run's η and μ."""
+        with self.lock:
+            self._find_starts(self.starts.seed + 1 if self.starts is not None else 1)
             return self._changed()
+
+    def _optimizer_changed(self) -> IterationView:
+        if self.minima:
+            self._find_plain_end()
+            if self.starts is not None:
+                self._find_starts(self.starts.seed)
+        return self._changed()
+
+    def _find_starts(self, seed: int) -> None:
+        self.starts = several_starts(self.setup.objective, self.run.optimizer, self.setup.config.iters, seed)
 
     def next_batch_mode(self) -> IterationView:
         """Full batch → mini-batch → stochastic → full batch, from the next iteration on."""

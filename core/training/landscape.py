@@ -99,22 +99,23 @@ def _data_rows(objective: Objective, max_rows: int) -> np.ndarray | None:
 
 
 def losses(objective: Objective, base: Sequence[float], values: dict[int, np.ndarray],
-           max_rows: int = MAX_ROWS) -> np.ndarray:
+           max_rows: int = MAX_ROWS, rows: np.ndarray | None = None) -> np.ndarray:
     """The full loss at `base` with parameter `index` set to `values[index]` (arrays of one shape), all at once.
 
     The parameters go in as a column and the data as a row, so the compiled graph broadcasts to one
-    loss per (point, row); the mean over the rows is the loss at each point.
+    loss per (point, row); the mean over the rows is the loss at each point. `rows` (indices) gives
+    a batch's loss instead: the mean over those rows only.
     """
     shape = np.broadcast_shapes(*(np.shape(array) for array in values.values()))
     flat = {index: np.broadcast_to(array, shape).reshape(-1, 1) for index, array in values.items()}
     points = int(np.prod(shape))
-    chosen = _data_rows(objective, max_rows)
+    chosen = _data_rows(objective, max_rows) if rows is None else np.asarray(rows, dtype=np.intp)
     inputs = objective.inputs(base, chosen)
     data_names = objective.model.data_inputs
     for name in data_names:
         inputs[name] = np.asarray(inputs[name])[None, :]
-    rows = max(1, objective.rows if chosen is None else len(chosen))
-    chunk = max(1, CHUNK_ELEMENTS // rows)
+    used = max(1, objective.rows if chosen is None else len(chosen))
+    chunk = max(1, CHUNK_ELEMENTS // used)
     names = objective.model.params
     out = np.empty(points)
     for start in range(0, points, chunk):

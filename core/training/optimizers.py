@@ -34,6 +34,15 @@ def momentum_problem(momentum: float) -> str | None:
     return None if math.isfinite(momentum) and 0 <= momentum < 1 else f"must be in [0, 1), got {momentum!r}"
 
 
+MOMENTA = (0.0, 0.5, 0.9)
+"""The momenta the descent screen's key cycles through: none, some, the usual 0.9."""
+
+
+def next_momentum(momentum: float) -> float:
+    """The next of MOMENTA after `momentum` (a value set on the command line joins the cycle where it fits)."""
+    return next((value for value in MOMENTA if value > momentum), MOMENTA[0])
+
+
 def momentum_step(velocity: Sequence[float], grad: Sequence[float], lr: float, momentum: float) -> tuple[float, ...]:
     """The update rule, v ← μv − ηg (θ then moves by v): plain gradient descent, −ηg, when μ = 0.
 

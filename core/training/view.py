@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import minima
+from .batch_curve import BatchCurve, SliceAxis, batch_curve
 from .history import IterationRecord
 from .landscape import fit_curve, thin
 from .optimizers import batches_per_epoch
 from .run import DescentRun, Stop
+from .starts import Starts
 
 MAX_SERIES = 1024
 """Points kept of each series: more than a plot of any terminal's width draws (two per cell)."""
@@ -99,6 +101,10 @@ class IterationView:
     plain_end: float | None
     """Minima example: where plain gradient descent from `start` ends."""
     tolerance: float
+    starts: Starts | None = None
+    """Minima example: several random starts and where each ends (slide 38), once drawn."""
+    batch_curve: BatchCurve | None = None
+    """The last iteration's batch loss along the slice the screen draws (mini-batch and stochastic only)."""
     version: int = 0
     """The driver's count of changes when this view was made: a later change has a larger one."""
 
@@ -136,10 +142,17 @@ def _series(run: DescentRun) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.nd
 
 
 def iteration_view(run: DescentRun, *, start: tuple[float, ...], diverged_at: int | None = None,
-                   plain_end: float | None = None, version: int = 0) -> IterationView:
-    """The run as it stands now (call it with the run's lock held when another thread may step it)."""
+                   plain_end: float | None = None, version: int = 0,
+                   slice_axis: SliceAxis | None = None, starts: Starts | None = None) -> IterationView:
+    """The run as it stands now (call it with the run's lock held when another thread may step it).
+
+    With `slice_axis`, a mini-batch iteration's view carries its batch's loss along that slice."""
     data = run.objective.data
     record = run.last
+    batch = batch_of(run, record) if record is not None else None
+    curve = None
+    if slice_axis is not None and record is not None and batch is not None and batch.rows is not None:
+        curve = batch_curve(run.objective, run.current.params, record.params, batch.rows, slice_axis)
     loss_series, batch_series, path, path_loss = _series(run)
     standardised = data is not None and data.scaling is not None
     why = run.divergence_reason(diverged_at, with_rule=False) if diverged_at else None
@@ -147,9 +160,9 @@ def iteration_view(run: DescentRun, *, start: tuple[float, ...], diverged_at: in
         iteration=run.current.iteration, names=run.params, params=run.current.params,
         raw_params=run.raw_params() if standardised else None, features=data.features if data else (),
         loss=run.loss(), accuracy=run.accuracy(), record=record,
-        batch=batch_of(run, record) if record is not None else None,
+        batch=batch,
         optimizer=run.optimizer.label, lr=run.optimizer.lr, momentum=run.optimizer.momentum,
         has_data=data is not None, rows=run.objective.rows, stopped=run.stopped, diverged_at=diverged_at,
         diverged_why=why, loss_series=loss_series, batch_series=batch_series, path=path, path_loss=path_loss,
         fit=fit_curve(run.objective, run.current.params), start=start, plain_end=plain_end,
-        tolerance=run.tolerance, version=version)
+        tolerance=run.tolerance, batch_curve=curve, starts=starts, version=version)

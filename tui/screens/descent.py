@@ -8,17 +8,16 @@ worker thread and comes back as a new view, so the screen keeps answering keys w
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding
 from textual.containers import Grid
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label
-from textual.worker import get_current_worker
 
 from backprop_tui.core.training import minima
 from backprop_tui.core.training.driver import DescentDriver
@@ -35,42 +34,22 @@ from ..widgets.plot_base import DescentPlot
 from ..widgets.plot_fit import FitPlot
 from ..widgets.plot_landscape import LandscapePlot, SlicePlot
 from ..widgets.plot_loss import LossPlot
-from .descent_clock import BUDGET, SPEEDS, RunClock
+from .descent_clock import SPEEDS, RunClock
+from .descent_keys import DESCENT_BINDINGS, NARROW_HIDDEN
+from .descent_run import RunLoop
 from .stepper_commands import StepperCommands
 
 FUNCTION = f"f(x) = {minima.DISPLAY}"
-RUN_GROUP = "descent-run"
+DOMAIN_TITLE = f"{FUNCTION} on [{minima.DOMAIN[0]:g}, {minima.DOMAIN[1]:g}]"
 CHANGE_GROUP = "descent-change"
 NOTE_ID = "descent-note"
 
 
-def in_time(deadline: float, worker) -> Callable[[], bool]:  # noqa: ANN001 (a Textual Worker)
-    """Whether a tick may take another step: its time slice is not used up and the run was not paused."""
-    return lambda: time.perf_counter() < deadline and not worker.is_cancelled
-
-
-class DescentScreen(Screen[None]):
+class DescentScreen(RunLoop, Screen[None]):
     """Gradient descent on a data set (or the minima function), one iteration or a whole run at a time."""
 
     CSS_PATH = "../styles/descent.tcss"
-    BINDINGS = [
-        Binding("space", "step", "Step", tooltip="One iteration: a batch's gradient g, then θ ← θ − η·g"),
-        Binding("enter", "run", "Run/Pause", tooltip="Run (animated) up to the --iters limit, or pause"),
-        Binding("left", "undo", "Undo", tooltip="Undo the last iteration, back to exactly the state before it"),
-        Binding("plus,equals_sign", "scale_lr(2)", "η×2", tooltip="Double the learning rate η"),
-        Binding("minus", "scale_lr(0.5)", "η÷2", tooltip="Halve the learning rate η"),
-        Binding("b", "batch_mode", "Batch", tooltip="Cycle full batch → mini-batch → stochastic (one row)"),
-        Binding("comma", "move_start(-1)", "Start←", tooltip="Move the start left (minima) and show where GD ends"),
-        Binding("full_stop", "move_start(1)", "Start→", tooltip="Move the start right (minima) and show where GD ends"),
-        Binding("r", "reset", "Reset", tooltip="Forget every iteration and start again"),
-        Binding("s", "stepper", "Backprop", tooltip="Open this iteration's batch in the stepper, node by node"),
-        Binding("left_square_bracket", "speed(-1)", "Slower", show=False, tooltip="Run slower"),
-        Binding("right_square_bracket", "speed(1)", "Faster", show=False, tooltip="Run faster"),
-        Binding("t", "workbench", "Stepper", show=False, tooltip="The stepper (escape comes back here)"),
-        Binding("l", "app.lessons", "Lessons", tooltip="The lesson map: the lecture chapter by chapter"),
-        Binding("question_mark", "help", "Help", tooltip="Keys, the three batch modes and how to read the plots"),
-        Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
-    ]
+    BINDINGS = DESCENT_BINDINGS
     COMMANDS = {StepperCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
@@ -113,7 +92,7 @@ class DescentScreen(Screen[None]):
         if self.minima:
             slice_plot = self.query_one(SlicePlot)
             slice_plot.curve = minima_curve(self.setup.objective)
-            slice_plot.border_title = f"{FUNCTION} on [{minima.DOMAIN[0]:g}, {minima.DOMAIN[1]:g}]"
+            slice_plot.border_title = DOMAIN_TITLE
         else:
             data = self.setup.objective.data
             assert data is not None
@@ -130,10 +109,23 @@ class DescentScreen(Screen[None]):
     def on_resize(self) -> None:
         self.fit_to_size()
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys as Textual finds them, with NARROW_HIDDEN left out of an 80-column footer (they still work)."""
+        found = super().active_bindings
+        if not self.has_class("-narrow"):
+            return found
+        return {key: active._replace(binding=replace(active.binding, show=False))
+                if active.binding.action in NARROW_HIDDEN else active for key, active in found.items()}
+
     def fit_to_size(self) -> None:
         """Fewer digits, labels and footer text in a small terminal (the breakpoint classes say which)."""
         compact = self.has_class("-narrow") or self.has_class("-short")
-        self.query_one(Footer).compact = self.has_class("-narrow")
+        footer = self.query_one(Footer)
+        if footer.compact != self.has_class("-narrow"):
+            footer.compact = self.has_class("-narrow")
+            footer.show_command_palette = not footer.compact
+            self.refresh_bindings()
         table = self.query_one(DescentTable)
         if table.compact != self.has_class("-narrow"):
             table.compact = self.has_class("-narrow")
@@ -166,6 +158,7 @@ class DescentScreen(Screen[None]):
         for plot in (self.query_one(LandscapePlot), self.query_one(SlicePlot)):
             plot.landscape = found
         self.show_view(self.view, force=True)
+        self.change(lambda: self.driver.follow_slice(found.indices[1], found.columns))
 
     def show_view(self, view: IterationView, force: bool = False) -> None:
         """Hand a view to every region, unless a newer one is already shown (workers may finish out of order)."""
@@ -181,16 +174,20 @@ class DescentScreen(Screen[None]):
             plot.view = view
             if plot.display:
                 plot.show()
+        if self.minima and view.starts is not None:
+            function = "f(x)" if self.has_class("-narrow") else FUNCTION
+            slice_plot.border_title = f"{function} · {view.starts.headline()}"
         if not self.minima and self.landscape is not None and slice_plot.held is not None:
             first, second = self.landscape.names
-            slice_plot.border_title = f"L({second}) at {first} = {slice_plot.held:.3g}"
+            batch = " & batch's" if view.batch_curve is not None else ""  # the slides' two curves (41-49)
+            slice_plot.border_title = f"L({second}){batch} at {first} = {slice_plot.held:.3g}"
         self.show_status()
 
     def show_status(self) -> None:
         self.query_one(DescentStatus).show_run(self.view, self.clock, self.running, self.setup.config.iters)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "move_start":
+        if action in ("move_start", "starts"):
             return self.minima
         if action == "batch_mode":
             return not self.minima
@@ -226,54 +223,6 @@ class DescentScreen(Screen[None]):
         if not self.blocked():
             self.change(self.driver.step)
 
-    def action_run(self) -> None:
-        if self.running:
-            self.pause()
-            self.show_status()
-            return
-        if self.blocked():
-            return
-        if self.view.converged:
-            self.notify("converged: the gradient is (almost) zero; space still steps, r resets")
-            return
-        self.clock.start(self.view.iteration, self.setup.config.iters)
-        self.running = True
-        self.run_worker_loop()
-        self.show_status()
-
-    @work(thread=True, exclusive=True, group=RUN_GROUP, exit_on_error=False)
-    def run_worker_loop(self) -> None:
-        """Step as fast as the speed asks, within a time slice per tick, and show each tick's view."""
-        worker = get_current_worker()
-        clock = self.clock
-        done = self.view.iteration
-        while not worker.is_cancelled:
-            time.sleep(clock.tick)
-            if worker.is_cancelled:
-                break
-            owed = clock.owed(done)
-            view = self.driver.step(owed, in_time(time.perf_counter() + BUDGET, worker)) if owed else self.driver.view()
-            clock.took(view.iteration - done, view.iteration)
-            done = view.iteration
-            finished = view.stopped is not None or view.diverged_at is not None or done >= clock.target
-            # Shown even when the run was paused meanwhile: the run has taken this tick's steps, and a
-            # paused screen must not stay behind its run (show_view ignores it if a newer view is shown).
-            self.app.call_from_thread(self.show_view, view)
-            if worker.is_cancelled:
-                break
-            if finished:
-                self.app.call_from_thread(self._run_ended)
-                break
-
-    def _run_ended(self) -> None:
-        self.running = False
-        self.show_status()
-
-    def pause(self) -> None:
-        if self.running:
-            self.running = False
-            self.workers.cancel_group(self, RUN_GROUP)
-
     def action_undo(self) -> None:
         self.pause()
         self.change(self.driver.undo, "nothing to undo: this is the start")
@@ -286,6 +235,15 @@ class DescentScreen(Screen[None]):
             self.notify("the minima example has no data to batch: it is plain gradient descent")
             return
         self.change(self.driver.next_batch_mode, announce=lambda view: f"{view.optimizer}: from the next iteration on")
+
+    def action_momentum(self) -> None:
+        self.change(self.driver.next_momentum, announce=lambda view: (
+            f"momentum μ = {view.momentum:g} from the next iteration on: v ← μv − η·g, θ ← θ + v"
+            if view.momentum else "momentum off (μ = 0): plain steps θ ← θ − η·g"))
+
+    def action_starts(self) -> None:
+        if self.minima:
+            self.change(self.driver.draw_starts)
 
     def action_move_start(self, direction: int) -> None:
         if not self.minima:

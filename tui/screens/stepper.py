@@ -78,7 +78,7 @@ class StepperScreen(Screen[None]):
                 tooltip="Practise this graph: type each cell before it is revealed"),
         Binding("question_mark", "help", "Help", tooltip="Keys, and forward against reverse mode"),
         Binding("f", "basic_functions", "Functions", show=False,
-                tooltip="The basic functions (slide 67): each primitive, its derivative, its Python"),
+                tooltip="The basic functions (slide 67): this graph's own beside their derivatives; f again: all"),
         Binding("y", "flip_y", "Flip y", show=False,
                 tooltip="Flip the input y between 1 and 0 (with y = 1 the Lᴮ branch is all zeros)"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
@@ -264,7 +264,7 @@ class StepperScreen(Screen[None]):
     def action_basic_functions(self) -> None:
         from ..dialogs.primitives import PrimitivesScreen
 
-        self.app.push_screen(PrimitivesScreen())
+        self.app.push_screen(PrimitivesScreen(self.problem.graph, self.problem.title))
 
     def action_flip_y(self) -> None:
         """y = 1 ↔ y = 0 on a graph with an input y, staying on the same step (the header shows the new y)."""

@@ -38,7 +38,8 @@ def number(value: float | None, digits: int = DIGITS, width: int | None = None) 
 def param_lines(view: IterationView, compact: bool = False) -> list[str]:
     """`param  value  gradient  step` rows, plus the file-unit value when training saw standardised data."""
     record = view.record
-    step = "step μv−η·g" if view.momentum or (record is not None and record.momentum) else "step −η·g"
+    with_momentum = view.momentum or (record is not None and record.momentum)
+    step = ("step" if compact else "step μv−η·g") if with_momentum else "step −η·g"
     derivative = "gradient" if view.has_data else "f′(x)"
     header = ["param", "value", derivative, step]
     if view.raw_params is not None:
@@ -60,7 +61,8 @@ def param_lines(view: IterationView, compact: bool = False) -> list[str]:
 
 
 def scalar_lines(view: IterationView, compact: bool = False) -> list[str]:
-    """The loss, batch loss, ‖g‖, η, accuracy and where the batch cursor is (or, for minima, the basin)."""
+    """The loss, batch loss, ‖g‖, η, μ, accuracy and where the batch cursor is (or, for minima, the basin
+    and, once drawn, where several random starts end)."""
     record, batch = view.record, view.batch
     digits, gap = (COMPACT_DIGITS, " ") if compact else (DIGITS, "   ")
     name = "loss" if compact else "loss (full)"
@@ -68,7 +70,7 @@ def scalar_lines(view: IterationView, compact: bool = False) -> list[str]:
     lines = [f"{name if view.has_data else 'f(x)'} {number(loss, digits)}"]
     if record is not None and batch is not None and batch.partial:
         lines[0] += f"{gap}batch {number(record.batch_loss, digits)}"
-    lines.append(f"‖g‖ {number(record.grad_norm, 4) if record else '·'}{gap}η {view.lr:g}")
+    lines.append(f"‖g‖ {number(record.grad_norm, 4) if record else '·'}{gap}η {view.lr:g}{gap}μ {view.momentum:g}")
     if view.accuracy is not None:
         shown = f"{100 * view.accuracy:.1f}%" if math.isfinite(view.accuracy) else "NaN"
         lines[-1] += f"{gap}{'acc.' if compact else 'accuracy'} {shown}"
@@ -84,6 +86,8 @@ def scalar_lines(view: IterationView, compact: bool = False) -> list[str]:
             where = minima.nearest_minimum(view.plain_end)
             lines.append(f"plain GD from x = {view.start[0]:g} ends at x = {view.plain_end:.4f}"
                          + (f" ({where} minimum)" if where else ""))
+        if view.starts is not None and not compact:  # compact: the slice plot's title says it
+            lines.append(view.starts.summary())
     return lines
 
 

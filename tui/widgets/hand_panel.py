@@ -13,9 +13,11 @@ from backprop_tui.core.lessons.classification import (
     WIDTH_PROBABILITIES,
     HandParams,
     Predictions,
+    Shape,
     direction,
     plot_range,
     random_params,
+    reach_probabilities,
 )
 
 BOLD = "bold"
@@ -38,6 +40,19 @@ def seed_line(seen: Predictions, seed: int | None, compact: bool = False) -> Con
     if random_params(seed) == seen.params:
         return Content.assemble("random weights, ", ("seed " + str(seed), BOLD), ("  (r: next seed)", MUTED))
     return Content.styled(f"last random draw: seed {seed}, since moved by hand", MUTED)
+
+
+def reach_lines(shape: Shape, feature: str, compact: bool) -> list[Content]:
+    """Slides 9-10's measure beside the width: p goes from ½ to ~1 (or ~0) within 2/|β1| … 4/|β1|."""
+    if shape.reach is None:
+        return []
+    near, far = shape.reach
+    span = f"2/|β1|…4/|β1| = {near:.4g}…{far:.4g}"
+    if compact:
+        return [Content(f"½→~1: {span}")]
+    low, high = reach_probabilities()
+    return [Content.assemble("slide 9: ½ → ~1 ", (f"(p {low:.2f}…{high:.2f})", MUTED), " in"),
+            Content(f"{span} {feature} units")]
 
 
 class HandPanel(Static):
@@ -70,7 +85,8 @@ class HandPanel(Static):
                                        (where or ("" if self.compact else "  (−β0/β1)"), MUTED)),
                       Content.assemble(f"slope there {shape.slope:.3g} per unit", ("  (β1/4)", MUTED)),
                       Content.assemble(f"width {shape.width:.4g} {feature} units",
-                                       ("" if self.compact else f"  (p {low:g} → {high:g})", MUTED))]
+                                       ("" if self.compact else f"  (p {low:g} → {high:g})", MUTED)),
+                      *reach_lines(shape, feature, self.compact)]
         lines += [Content.styled(direction(seen.params, feature), "italic"), Content("")]
         counts = seen.confusion
         no, yes = seen.labels

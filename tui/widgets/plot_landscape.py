@@ -11,7 +11,11 @@ import math
 import numpy as np
 from textual.content import Content
 
+from backprop_tui.core.training.batch_curve import BatchCurve
+from backprop_tui.core.training.starts import Starts
+
 from .plot_base import (
+    BATCH_COLOR,
     CURRENT_COLOR,
     LOSS_COLOR,
     LOWEST_COLOR,
@@ -23,6 +27,8 @@ from .plot_base import (
     legend,
 )
 
+START_COLOR = (200, 160, 255)
+"""Slide 38's several starts: where each began (○) and ended (◆), apart from the run's own marks."""
 SHADES = ("·", "░", "▒", "▓", "█")
 SHADE_COLORS = ((40, 70, 120), (50, 100, 160), (70, 130, 190), (110, 160, 210), (170, 200, 230))
 """Low loss is sparse and dark, high loss dense and light, so the path stands out where it ends."""
@@ -83,9 +89,16 @@ class SlicePlot(DescentPlot):
 
     def legend(self) -> Content:
         name = "f" if self.curve is not None else "L"
-        entries = [key("⠤⠤", LOSS_COLOR, name), key("•", PATH_COLOR, "path"), key("●", CURRENT_COLOR, "now")]
+        view = self.view
+        batch = view is not None and view.batch_curve is not None and self.curve is None
+        entries = [key("⠤⠤", LOSS_COLOR, "full L" if batch else name)]
+        if batch:
+            entries += [key("⠤⠤", BATCH_COLOR, "batch L"), key("○◆", BATCH_COLOR, "its step")]
+        entries += [key("•", PATH_COLOR, "path"), key("●", CURRENT_COLOR, "now")]
+        if view is not None and view.starts is not None and self.curve is not None:
+            entries.append(key("○◆", START_COLOR, "starts→ends"))
         if self.end is not None:
-            entries.append(key("✕", LOWEST_COLOR, "where plain GD ends"))
+            entries.append(key("✕", LOWEST_COLOR, "plain GD ends" if self.compact else "where plain GD ends"))
         return legend(*entries)
 
     def draw(self) -> None:
@@ -105,16 +118,22 @@ class SlicePlot(DescentPlot):
             return
         plt.plot(*finite_pairs(x, y), marker="braille", color=LOSS_COLOR)
         xs = (float(x[0]), float(x[-1]))
-        finite = y[np.isfinite(y)]
+        batch = view.batch_curve if self.curve is None else None
+        drawn = y if batch is None else np.concatenate([y, batch.loss])
+        finite = drawn[np.isfinite(drawn)]
         top, bottom = (float(finite.max()), float(finite.min())) if len(finite) else (1.0, 0.0)
         margin = 0.05 * (top - bottom or 1.0)
         ys = (bottom - margin, top + margin)
+        if batch is not None:
+            self.draw_batch(batch, xs, ys)
         path, loss = self.path_points()
         px, py = inside(*finite_pairs(path[:, axis], loss), xs, ys)
         if px:
             plt.scatter(px, py, marker="•", color=PATH_COLOR)
         if self.end is not None and xs[0] <= self.end <= xs[1]:
             plt.scatter([self.end], [float(np.interp(self.end, x, y))], marker="✕", color=LOWEST_COLOR)
+        if view.starts is not None and self.curve is not None:
+            self.draw_starts(view.starts, xs, ys)
         now_x, now_y = inside(*finite_pairs(path[-1:, axis], loss[-1:]), xs, ys)
         if now_x:
             plt.scatter(now_x, now_y, marker="●", color=CURRENT_COLOR)
@@ -122,3 +141,21 @@ class SlicePlot(DescentPlot):
         plt.ylim(*ys)
         if not self.compact:
             plt.xlabel(view.names[axis])
+
+    def draw_batch(self, batch: BatchCurve, xs: tuple[float, float], ys: tuple[float, float]) -> None:
+        """Slides 41-49: the last batch's own loss along the same slice, and its step on that curve."""
+        plt = self.plt
+        plt.plot(*finite_pairs(batch.x, batch.loss), marker="braille", color=BATCH_COLOR)
+        for (x, y), mark in ((batch.before, "○"), (batch.now, "◆")):
+            px, py = inside(*finite_pairs([x], [y]), xs, ys)
+            if px:
+                plt.scatter(px, py, marker=mark, color=BATCH_COLOR)
+
+    def draw_starts(self, starts: Starts, xs: tuple[float, float], ys: tuple[float, float]) -> None:
+        """Slide 38: each random start (○, on f) and where descent from it ended (◆)."""
+        begun = ([end.start for end in starts.ends], [end.start_value for end in starts.ends])
+        ended = ([end.end for end in starts.ends], [end.value for end in starts.ends])
+        for (x, y), mark in ((begun, "○"), (ended, "◆")):
+            px, py = inside(*finite_pairs(x, y), xs, ys)
+            if px:
+                self.plt.scatter(px, py, marker=mark, color=START_COLOR)

@@ -37,7 +37,10 @@ def launch(argv: Sequence[str], **run_options: Any) -> int:
     problem = problem_from(arguments)
     from ..app import BackpropApp
 
-    return run_app(BackpropApp(problem, lesson=arguments.lesson), **run_options)
+    explicit = arguments.lesson is not None or arguments.example is not None or arguments.expr is not None
+    app = BackpropApp(problem, lesson=arguments.lesson, remember_place=True,
+                      resume=not (arguments.fresh or explicit))
+    return run_app(app, **run_options)
 
 
 def run_app(app: Any, **run_options: Any) -> int:

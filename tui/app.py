@@ -41,6 +41,10 @@ class BackpropApp(App[None]):
     ]
     TITLE = "backprop-tui"
     DEFAULT_MODE = WORKBENCH
+    CSS = "OptionList { min-width: 8; }"
+    """A list laid out at a width of zero wraps its options with a step of zero: Textual 8.2.8 then raises
+    `ValueError: range() arg 3 must not be zero` (rich.cells.chop_cells). A screen is laid out at the new size
+    before the app covers it, so a terminal a few columns wide did that to the practice list."""
 
     def __init__(self, problem: Problem | None = None, *, lesson: str | None = None,
                  descent_setup: object | None = None, two_neurons_seed: int | None = None,
@@ -98,6 +102,9 @@ class BackpropApp(App[None]):
 
     def on_mount(self) -> None:
         self._uninstall_signals = signals.install(self.end_on_signal)
+        # Any screen pushed while the terminal is too small (the practice list opening the next exercise
+        # after a resize) would land on the cover and be drawn at 20×5: cover again after every change.
+        self.screen_change_signal.subscribe(self, lambda screen: self.call_next(self.guard_size, self.size))
         if self.first_lesson is not None and self.first_lesson != WORKBENCH:
             self.session.visited.add(self.first_lesson)
             self.switch_mode(self.first_lesson)

@@ -144,3 +144,17 @@ async def test_the_palette_survives_enter_enter_typed_quickly(lesson, settle):
         await settle(pilot)
         assert app.is_running and app.return_code is None
         assert app.current_mode == lesson and len(app.screen_stack) >= 1
+
+
+async def test_the_palette_under_the_too_small_cover_is_not_opened_twice(settle):
+    """Found by the monkey: ctrl+p, a resize to 20×5, ctrl+p again → DuplicateIds('--command-palette')."""
+    app = BackpropApp(lesson="descent")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.resize_terminal(20, 5)
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert app.is_running and app.return_code is None

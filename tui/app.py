@@ -131,7 +131,9 @@ class BackpropApp(App[None]):
 
         from .palette import GuardedCommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        open_already = CommandPalette.is_open(self) or any(
+            isinstance(screen, CommandPalette) for screen in self.screen_stack)  # under the too-small cover
+        if self.use_command_palette and not open_already and not isinstance(self.screen, TooSmallScreen):
             self.push_screen(GuardedCommandPalette(id="--command-palette"))
 
     @property

@@ -158,3 +158,38 @@ async def test_the_palette_under_the_too_small_cover_is_not_opened_twice(settle)
         await pilot.resize_terminal(*SIZE)
         await settle(pilot)
         assert app.is_running and app.return_code is None
+
+
+def test_launch_remembers_in_a_terminal_and_not_in_a_classroom_tab(tmp_path, monkeypatch):
+    """`launch` builds the app that keeps a place; a `serve` tab (Textual's web driver) shares the server's
+    state folder with every student, so it neither resumes nor saves one."""
+    from backprop_tui.tui.cli import main as cli_main
+
+    built: list[BackpropApp] = []
+    monkeypatch.setattr(cli_main, "run_app", lambda app, **options: built.append(app) or 0)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.delenv("TEXTUAL_DRIVER", raising=False)
+    cli_main.launch([])
+    cli_main.launch(["--fresh"])
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")
+    cli_main.launch([])
+    assert [app.place_store is not None for app in built] == [True, True, False]
+    assert built[0].place_store.path == tmp_path / "backprop-tui" / PLACE_FILE
+
+
+@pytest.mark.parametrize("content", [bytes(range(256)), b'{"exercises": {"neuron": {"finished": 1e400}}}',
+                                     b"[" * 100_000])
+async def test_a_hostile_progress_file_is_one_warning_in_the_practice_lesson_and_under_k(tmp_path, settle,
+                                                                                      content):
+    (tmp_path / "practice.json").write_bytes(content)
+    app = BackpropApp(lesson="practice", state_directory=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warnings = [toast for toast in app._notifications if "practice.json" in str(toast.message)]
+        assert len(warnings) == 1
+        app.open_workbench()
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PracticeScreen" and app.is_running
+    assert (tmp_path / "practice.json").read_bytes() == content

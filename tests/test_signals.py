@@ -76,7 +76,7 @@ def _read_until_quiet(master: int, seconds: float, wanted: bytes = b"") -> bytes
     return output
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
 def test_the_tui_gives_the_terminal_back_on_a_signal(tmp_path, signum):
     """The app in a real pseudo-terminal: after the signal the terminal is as before it started."""
     master, slave = pty.openpty()

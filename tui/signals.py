@@ -1,4 +1,4 @@
-"""SIGTERM and SIGHUP end the app as Ctrl+C does: Textual's driver gives the terminal back (the normal
+"""SIGTERM, SIGHUP and SIGQUIT end the app as Ctrl+C does: Textual's driver gives the terminal back (the normal
 screen, the cursor, no mouse tracking, cooked mode) and the student's place is saved; the exit code is
 128 + the signal's number, as a shell reports a process ended by it.
 
@@ -19,7 +19,7 @@ import signal
 import threading
 from collections.abc import Callable
 
-ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 GRACE_SECONDS = 3.0
 
 

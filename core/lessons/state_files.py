@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,6 +100,8 @@ def _first_line(error: BaseException) -> str:
 def write_state(path: Path, document: Any) -> None:
     """Write `document` as JSON atomically (a temporary file in the same folder, then `os.replace`).
     Raises OSError when it cannot; the temporary file never outlives a failure."""
+    import tempfile  # only when writing: start-up reads, and tempfile's imports are not free
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:

@@ -9,6 +9,7 @@ everywhere: off a screen pushed inside a lesson, or back to the lesson the stude
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -17,8 +18,10 @@ from textual.binding import Binding
 from textual.geometry import Size
 
 from backprop_tui.core.lessons.catalog import LESSON_IDS
+from backprop_tui.core.lessons.resume import Place, PlaceStore
 from backprop_tui.core.stepping.problem import Problem, build_problem
 
+from . import place, signals
 from .lesson_screens import BUILDERS, WORKBENCH
 from .screens.too_small import MIN_SIZE, TooSmallScreen
 
@@ -38,10 +41,15 @@ class BackpropApp(App[None]):
     ]
     TITLE = "backprop-tui"
     DEFAULT_MODE = WORKBENCH
+    CSS = "OptionList { min-width: 8; }"
+    """A list laid out at a width of zero wraps its options with a step of zero: Textual 8.2.8 then raises
+    `ValueError: range() arg 3 must not be zero` (rich.cells.chop_cells). A screen is laid out at the new size
+    before the app covers it, so a terminal a few columns wide did that to the practice list."""
 
     def __init__(self, problem: Problem | None = None, *, lesson: str | None = None,
                  descent_setup: object | None = None, two_neurons_seed: int | None = None,
-                 practice_seed: int | None = None) -> None:
+                 practice_seed: int | None = None, state_directory: Path | None = None,
+                 remember_place: bool = False, resume: bool = False) -> None:
         super().__init__()
         self.problem = problem if problem is not None else build_problem()
         self._session: Session | None = None
@@ -59,6 +67,17 @@ class BackpropApp(App[None]):
         """Whether start-up is over (Textual's Ready): until then the footer composes no keys (StartupFooter)."""
         self.came_from: list[str] = []
         """The modes the student left to reach this one, most recent last: where `escape` returns."""
+        self.state_directory = state_directory
+        """Where progress and place are kept (None: `$XDG_STATE_HOME/backprop-tui`)."""
+        self.place_store = PlaceStore(state_directory) if remember_place else None
+        """Saves the student's place on every lesson switch and on exit (`backprop-tui` itself; not tests)."""
+        self.place = self.place_store.load(BUILDERS) if resume and self.place_store is not None else Place()
+        """Each lesson's position as last left; the session holds the same object once it is made."""
+        if self.first_lesson is None and self.place.lesson is not None:
+            self.first_lesson = self.place.lesson
+        self.restored: set[str] = set()
+        """The modes whose saved position has been handed to their screen in this run (once each)."""
+        self._uninstall_signals = lambda: None
         for mode, builder in BUILDERS.items():
             self.add_mode(mode, lambda mode=mode, builder=builder: builder(self, mode))
 
@@ -69,7 +88,7 @@ class BackpropApp(App[None]):
         if self._session is None:
             from backprop_tui.core.lessons.session import Session
 
-            self._session = Session()
+            self._session = Session(state_directory=self.state_directory, place=self.place)
         return self._session
 
     @session.setter
@@ -82,10 +101,40 @@ class BackpropApp(App[None]):
         self.screen.refresh_bindings()
 
     def on_mount(self) -> None:
+        self._uninstall_signals = signals.install(self.end_on_signal)
+        # Any screen pushed while the terminal is too small (the practice list opening the next exercise
+        # after a resize) would land on the cover and be drawn at 20×5: cover again after every change.
+        self.screen_change_signal.subscribe(self, lambda screen: self.call_next(self.guard_size, self.size))
         if self.first_lesson is not None and self.first_lesson != WORKBENCH:
             self.session.visited.add(self.first_lesson)
             self.switch_mode(self.first_lesson)
         self.guard_size(self.size)
+        self.call_after_refresh(place.restore_position, self, self.current_mode)
+        if self.place_store is not None and self.place_store.problem:
+            self.notify(self.place_store.problem, title="Place", severity="warning", timeout=8)
+
+    def on_unmount(self) -> None:
+        self._uninstall_signals()
+
+    def end_on_signal(self, signum: int) -> None:
+        """SIGTERM or SIGHUP: quit as Ctrl+C does (the terminal given back, the place saved), exit 128 + signum."""
+        self.exit(return_code=128 + signum)
+
+    def exit(self, result: None = None, return_code: int = 0, message: object | None = None) -> None:
+        """Every way out (q, Ctrl+C, a signal) saves the student's place first."""
+        place.save_place(self, self.place_store)
+        super().exit(result, return_code, message)  # type: ignore[arg-type]
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, guarded against a quick second Enter (see `palette`)."""
+        from textual.command import CommandPalette
+
+        from .palette import GuardedCommandPalette
+
+        open_already = CommandPalette.is_open(self) or any(
+            isinstance(screen, CommandPalette) for screen in self.screen_stack)  # under the too-small cover
+        if self.use_command_palette and not open_already and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(GuardedCommandPalette(id="--command-palette"))
 
     @property
     def lesson(self) -> str | None:
@@ -98,6 +147,7 @@ class BackpropApp(App[None]):
             return
         self._uncover()
         left = self.current_mode
+        place.keep_position(self, left)
         try:
             self.switch_mode(mode)
         except ImportError:
@@ -110,6 +160,8 @@ class BackpropApp(App[None]):
         if mode in LESSON_IDS:
             self.session.visited.add(mode)
         self.call_next(self.guard_size, self.size)
+        self.call_after_refresh(place.restore_position, self, mode)
+        place.save_place(self, self.place_store)
 
     def open_lesson(self, lesson_id: str) -> None:
         """See `navigation.open_lesson`."""
@@ -163,8 +215,10 @@ class BackpropApp(App[None]):
         if len(self.screen_stack) > 1:
             self.pop_screen()
         elif self.came_from:
+            place.keep_position(self, self.current_mode)
             self.switch_mode(self.came_from.pop())
             self.call_next(self.guard_size, self.size)
+            place.save_place(self, self.place_store)
 
     def on_resize(self, event: events.Resize) -> None:
         self.guard_size(event.size)

@@ -1,34 +1,42 @@
 """Practice progress kept between runs: `$XDG_STATE_HOME/backprop-tui/practice.json`.
 
-Written atomically (a temporary file in the same folder, then os.replace), so a crash never leaves
-half a file. A missing, corrupt or unwritable file never stops the app: the store says why once
-(`problem`) and goes on in memory without saving.
+Several windows may share the file (two terminals, or the app beside `practice --status`/`--reset`), so a
+change is never a copy written back: each one re-reads the file under an exclusive lock, applies itself to
+what is on disk and replaces the file atomically (state_files). Any interleaving of processes keeps every
+record, and a finished count counts every finish. A missing, corrupt or unwritable file never stops the app:
+the store says why once (`problem`) and goes on in memory without saving.
+
+Opening the store imports only the standard library: the exercise catalogue (and the training code behind
+its descent questions) is imported when an exercise's id must be checked or the list printed.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from .exercises import EXERCISE_IDS, EXERCISES
-from .practice import Score
+from .state_files import StateFileError, locked, read_state, state_dir, write_state
+
+if TYPE_CHECKING:
+    from .practice import Score
+
+__all__ = ["ExerciseProgress", "ProgressStore", "state_dir"]
 
 STATE_FILE = "practice.json"
 VERSION = 1
 Status = Literal["new", "in progress", "done"]
+STATUSES = ("new", "in progress", "done")
 
 
-def state_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """`$XDG_STATE_HOME/backprop-tui`, or `~/.local/state/backprop-tui` when it is unset or not absolute."""
-    environ = os.environ if environ is None else environ
-    base = environ.get("XDG_STATE_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path(environ.get("HOME") or Path.home()) / ".local/state"
-    return root / "backprop-tui"
+def _whole(value: Any, what: str, *, optional: bool = False) -> int | None:
+    """A JSON whole number (not a bool, not a float such as 1e400), or None when `optional`."""
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{what} is not a whole number")
+    return value
 
 
 @dataclass
@@ -44,21 +52,31 @@ class ExerciseProgress:
 
     @classmethod
     def from_json(cls, data: Any) -> ExerciseProgress:
+        """Checked field by field: a record of the wrong shape is a ValueError, never an exception of another kind."""
         if not isinstance(data, dict):
             raise ValueError("an exercise's record is not an object")
         status = data.get("status", "new")
-        best = data.get("best")
-        if status not in ("new", "in progress", "done") or not (best is None or isinstance(best, int)):
-            raise ValueError("an exercise's record has a bad status or score")
-        retry = data.get("retry", [])
-        seed = data.get("seed")
-        return cls(status, best, int(data.get("finished", 0)), str(data.get("last_score", "")),
-                   [str(item) for item in retry] if isinstance(retry, list) else [],
-                   seed if isinstance(seed, int) else None)
+        if status not in STATUSES:
+            raise ValueError("an exercise's record has a bad status")
+        best = _whole(data.get("best"), "best", optional=True)
+        if best is not None and best > 100:
+            raise ValueError("best is above 100 %")
+        last_score, retry = data.get("last_score", ""), data.get("retry", [])
+        if not isinstance(last_score, str) or not isinstance(retry, list) or \
+                not all(isinstance(item, str) for item in retry):
+            raise ValueError("an exercise's last score or cells to retry are not text")
+        return cls(status, best, _whole(data.get("finished", 0), "finished") or 0, last_score, list(retry),
+                   _whole(data.get("seed"), "seed", optional=True))
+
+
+def _known_ids() -> tuple[str, ...]:
+    from .exercises import EXERCISE_IDS
+
+    return EXERCISE_IDS
 
 
 class ProgressStore:
-    """The records of every exercise, loaded once and saved after every change (when it can be)."""
+    """The records of every exercise: read from the file, and each change merged into it (when it can be)."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self.path = (directory or state_dir()) / STATE_FILE
@@ -67,26 +85,28 @@ class ProgressStore:
         """Why progress is not being kept (a corrupt or unwritable file), said once; None when all is well."""
         self.saving = True
         self._said = False
-        self._load()
+        self.reload()
 
-    def _load(self) -> None:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return
-        except OSError as error:
-            self._give_up(f"cannot read {self.path} ({error.strerror or error}): progress will not be saved")
+    def reload(self) -> None:
+        """Read the file again (another window may have written it); nothing when the store has given up on it."""
+        if not self.saving:
             return
         try:
-            document = json.loads(text)
-            exercises = document["exercises"]
-            if not isinstance(exercises, dict):
-                raise ValueError("exercises is not an object")
-            self.records = {key: ExerciseProgress.from_json(value) for key, value in exercises.items()}
-        except (ValueError, KeyError, TypeError) as error:
-            self.records = {}
-            self._give_up(f"{self.path} is corrupt ({error}): starting afresh; progress will not be saved "
+            self.records = self._read()
+        except StateFileError as error:
+            self._give_up(f"{error}: starting afresh; progress will not be saved "
                           f"(backprop-tui practice --reset clears it)")
+
+    def _read(self) -> dict[str, ExerciseProgress]:
+        document = read_state(self.path)
+        if document is None:
+            return {}
+        try:
+            if not isinstance(document, dict) or not isinstance(document.get("exercises"), dict):
+                raise ValueError("no exercises object")
+            return {str(key): ExerciseProgress.from_json(value) for key, value in document["exercises"].items()}
+        except ValueError as error:
+            raise StateFileError(f"{self.path} is corrupt ({error})") from None
 
     def _give_up(self, message: str) -> None:
         if self.problem is None:
@@ -104,53 +124,58 @@ class ProgressStore:
         return self.records.get(exercise_id, ExerciseProgress())
 
     def started(self, exercise_id: str, seed: int | None = None) -> None:
-        if exercise_id not in EXERCISE_IDS:
-            return
-        record = self.records.setdefault(exercise_id, ExerciseProgress())
-        if record.status == "new":
-            record.status = "in progress"
-        record.seed = seed if seed is not None else record.seed
-        self.save()
+        def start(record: ExerciseProgress) -> None:
+            if record.status == "new":
+                record.status = "in progress"
+            record.seed = seed if seed is not None else record.seed
+
+        self._change(exercise_id, start)
 
     def finished(self, exercise_id: str, score: Score, seed: int | None = None) -> None:
         """Record a finished exercise; one not on the list (the stepper's graph) is not kept."""
-        if exercise_id not in EXERCISE_IDS:
+        def finish(record: ExerciseProgress) -> None:
+            record.status = "done"
+            record.best = score.percent if record.best is None else max(record.best, score.percent)
+            record.finished += 1
+            record.last_score = score.text
+            record.retry = list(score.retry)
+            record.seed = seed if seed is not None else record.seed
+
+        self._change(exercise_id, finish)
+
+    def _change(self, exercise_id: str, apply: Callable[[ExerciseProgress], None]) -> None:
+        """Apply a change here, then, under the lock, to the file as it is now on disk (not to this copy)."""
+        if exercise_id not in _known_ids():
             return
-        record = self.records.setdefault(exercise_id, ExerciseProgress())
-        record.status = "done"
-        record.best = score.percent if record.best is None else max(record.best, score.percent)
-        record.finished += 1
-        record.last_score = score.text
-        record.retry = list(score.retry)
-        record.seed = seed if seed is not None else record.seed
-        self.save()
-
-    def document(self) -> dict[str, Any]:
-        """The JSON that is saved and that `--status --format json` prints (every exercise, in list order)."""
-        return {"version": VERSION, "path": str(self.path),
-                "exercises": {exercise.id: asdict(self.record(exercise.id)) for exercise in EXERCISES}}
-
-    def save(self) -> None:
+        apply(self.records.setdefault(exercise_id, ExerciseProgress()))
         if not self.saving:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".practice-", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(self.document(), stream, ensure_ascii=False, indent=1)
-                os.replace(temporary, self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            with locked(self.path):
+                on_disk = self._read()
+                apply(on_disk.setdefault(exercise_id, ExerciseProgress()))
+                write_state(self.path, self._file_document(on_disk))
+            self.records = on_disk
+        except StateFileError as error:
+            self._give_up(f"{error}: progress will not be saved (backprop-tui practice --reset clears it)")
         except OSError as error:
             self._give_up(f"cannot write {self.path} ({error.strerror or error}): progress will not be saved")
+
+    def _file_document(self, records: dict[str, ExerciseProgress]) -> dict[str, Any]:
+        """What is saved: every record on disk, also those of exercises this version does not list."""
+        return {"version": VERSION, "exercises": {key: asdict(value) for key, value in records.items()}}
+
+    def document(self) -> dict[str, Any]:
+        """What `--status --format json` prints (every exercise, in list order)."""
+        return {"version": VERSION, "path": str(self.path),
+                "exercises": {exercise_id: asdict(self.record(exercise_id)) for exercise_id in _known_ids()}}
 
     def reset(self) -> bool:
         """Forget everything (delete the file); False when the file exists but cannot be removed."""
         self.records = {}
         try:
-            self.path.unlink(missing_ok=True)
+            with locked(self.path):
+                self.path.unlink(missing_ok=True)
         except OSError as error:
             self._give_up(f"cannot remove {self.path} ({error.strerror or error})")
             return False
@@ -159,11 +184,12 @@ class ProgressStore:
 
     def status_text(self) -> str:
         """One line per exercise: `lecture-forward  done  best 83 %  last: 7 first try · …`."""
-        width = max(len(exercise.id) for exercise in EXERCISES)
+        ids = _known_ids()
+        width = max(len(exercise_id) for exercise_id in ids)
         lines = []
-        for exercise in EXERCISES:
-            record = self.record(exercise.id)
+        for exercise_id in ids:
+            record = self.record(exercise_id)
             best = f"best {record.best:3d} %" if record.best is not None else "best   – "
             last = f"  last: {record.last_score}" if record.last_score else ""
-            lines.append(f"{exercise.id.ljust(width)}  {record.status.ljust(11)}  {best}{last}")
+            lines.append(f"{exercise_id.ljust(width)}  {record.status.ljust(11)}  {best}{last}")
         return "\n".join(lines)

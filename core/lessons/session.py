@@ -1,11 +1,22 @@
 """What one student has done in this run of the app: held by the app, not by a screen, so moving
-between lessons and screens never loses it (a screen may be rebuilt; the session is not)."""
+between lessons and screens never loses it (a screen may be rebuilt; the session is not).
+
+It also holds what is kept between runs: the practice progress (one store every screen shares, so
+the list, an exercise and the stepper's `k` never hold two copies) and the student's place (the lesson
+shown and each lesson's position, see `resume`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .classification import HandParams
+from .resume import Place, Position
+
+if TYPE_CHECKING:
+    from .progress_store import ProgressStore
 
 
 @dataclass
@@ -19,3 +30,27 @@ class Session:
     """β0 and β1 as the student set them by hand, shared by the `classification` and `loss` lessons."""
     hand_seed: int | None = None
     """The seed of the last random draw (`r`), shown on screen; None before the first draw."""
+
+    state_directory: Path | None = None
+    """Where progress and place are kept (None: `$XDG_STATE_HOME/backprop-tui`)."""
+    place: Place = field(default_factory=Place)
+    """Each lesson's position as last left (saved on a lesson switch and on exit), and the lesson shown."""
+    _progress: ProgressStore | None = None
+
+    @property
+    def progress(self) -> ProgressStore:
+        """The practice progress, opened when first needed and shared by every screen from then on."""
+        if self._progress is None:
+            from .progress_store import ProgressStore
+
+            self._progress = ProgressStore(self.state_directory)
+        return self._progress
+
+    def position(self, mode: str) -> Position | None:
+        return self.place.positions.get(mode)
+
+    def keep_position(self, mode: str, position: Position | None) -> None:
+        if position is None:
+            self.place.positions.pop(mode, None)
+        else:
+            self.place.positions[mode] = position

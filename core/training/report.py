@@ -5,7 +5,8 @@ iterations as an iterable and yields each one's line as soon as it arrives, then
 the last has come, never holding the document. The JSON is still a single valid document (one
 history entry per line; an entry's comma waits for the next entry). JSON lines is one object per
 iteration with the fields of a JSON history entry, then one object with `final` and `stopped`.
-A run stopped by Ctrl+C is reported as `stopped: "interrupted"`, its output complete and valid.
+A run stopped by Ctrl+C is reported as `stopped: "interrupted"`, one ended by SIGTERM or SIGHUP as
+`stopped: "terminated"`, its output complete and valid either way.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from .run import DescentRun, Stop
 from .setup import DescentSetup
 
 REPORT_FORMATS = ("text", "csv", "json", "jsonl")
-Outcome = Stop | Literal["interrupted"]
-"""Why the output ended: the run's own verdict, or "interrupted" when the user stopped it (Ctrl+C)."""
+Outcome = Stop | Literal["interrupted", "terminated"]
+"""Why the output ended: the run's own verdict, "interrupted" when the user stopped it (Ctrl+C), or
+"terminated" when a signal ended it (SIGTERM, SIGHUP: `timeout`, `kill`, a closed terminal)."""
+CUT_SHORT = {"interrupted": "Ctrl+C", "terminated": "a signal"}
 Row = tuple[int, int, Sequence[float], float, float, float]
 """One iteration as reported: number (1-based), epoch, parameters before the step, loss, batch loss, ‖g‖."""
 
@@ -126,12 +129,12 @@ def text_lines(setup: DescentSetup, run: DescentRun, rows: Iterable[Row], stoppe
                  format_scalar(loss), format_scalar(batch_loss), format_scalar(grad_norm, 4)]
         yield "  ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=True))
     outcome = stopped()
-    if outcome != "interrupted":
-        yield from _verdict_lines(setup, run, outcome)
+    if outcome not in CUT_SHORT:
+        yield from _verdict_lines(setup, run, outcome)  # type: ignore[arg-type]
         return
     lines = _verdict_lines(setup, run, "iterations")
     next(lines)
-    yield f"stopped: interrupted after {len(run.history)} iterations (Ctrl+C), not converged"
+    yield f"stopped: {outcome} after {len(run.history)} iterations ({CUT_SHORT[outcome]}), not converged"
     yield from lines
 
 

@@ -95,6 +95,8 @@ def app_parser() -> OneLineParser:
     add_graph_options(parser)
     parser.add_argument("--lesson", metavar="ID", choices=LESSON_IDS,
                         help=f"open on a lesson of the map: {', '.join(LESSON_IDS)}")
+    parser.add_argument("--fresh", action="store_true",
+                        help="start at the beginning instead of where you left off last time")
     return parser
 
 

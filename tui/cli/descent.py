@@ -140,12 +140,12 @@ def run_descent(argv: Sequence[str]) -> int:
         return run_app(BackpropApp(lesson=lesson, descent_setup=setup))
     run = setup.new_run()
     run.history.keep_recent()
-    with _stop_on_interrupt() as interrupted:
+    with _stop_on_interrupt() as received:
         def outcome() -> Outcome:
-            return "interrupted" if interrupted() else (run.stopped or "iterations")
+            return _CUT_SHORT[received()] if received() else (run.stopped or "iterations")
 
-        _write_streaming(report_lines(arguments.format, setup, run, _iterate(run, config.iters, interrupted), outcome))
-    return INTERRUPTED if interrupted() else 0
+        _write_streaming(report_lines(arguments.format, setup, run, _iterate(run, config.iters, received), outcome))
+    return 128 + received() if received() else 0
 
 
 def _iterate(run: DescentRun, iterations: int, interrupted: Callable[[], bool]) -> Iterator[Row]:
@@ -173,27 +173,36 @@ def _write_streaming(lines: Iterable[str]) -> None:
         write("\n".join(pending))
 
 
+_CUT_SHORT: dict[int, Outcome] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated",
+                                   signal.SIGHUP: "terminated"}
+"""The signals that end a run cleanly, and what the output says stopped it; the exit code is 128 + the signal."""
+
+
 @contextmanager
-def _stop_on_interrupt() -> Iterator[Callable[[], bool]]:
-    """While active, Ctrl+C (SIGINT) only raises a flag, read between iterations; the handler before is
-    restored after. A KeyboardInterrupt raised in the middle of a step could leave the run half-updated
-    and the last line half-written; the flag lets the loop finish the iteration and end the output properly.
-    Outside the main thread (where handlers cannot be set) Ctrl+C keeps its usual effect."""
-    raised = False
+def _stop_on_interrupt() -> Iterator[Callable[[], int]]:
+    """While active, Ctrl+C (SIGINT), SIGTERM and SIGHUP only record the signal (0 until one comes), read between
+    iterations; the handlers before are restored after. Dying in the middle of a step could leave the last
+    line half-written (invalid JSON for `timeout 5 … --format json`); the flag lets the loop finish the
+    iteration and end the output properly. Outside the main thread (where handlers cannot be set) the
+    signals keep their usual effect."""
+    received = 0
 
     def handle(signum: int, frame: object) -> None:
-        nonlocal raised
-        raised = True
+        nonlocal received
+        received = received or signum
 
+    previous: dict[int, object] = {}
     try:
-        previous = signal.signal(signal.SIGINT, handle)
+        for signum in _CUT_SHORT:
+            previous[signum] = signal.signal(signum, handle)
     except ValueError:
-        yield lambda: False
+        yield lambda: 0
         return
     try:
-        yield lambda: raised
+        yield lambda: received
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
 
 
 def run_two_neurons(arguments: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ Textual and the app's screens are imported only when the app is really launched,
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -37,7 +38,13 @@ def launch(argv: Sequence[str], **run_options: Any) -> int:
     problem = problem_from(arguments)
     from ..app import BackpropApp
 
-    return run_app(BackpropApp(problem, lesson=arguments.lesson), **run_options)
+    explicit = arguments.lesson is not None or arguments.example is not None or arguments.expr is not None
+    # A browser tab of `backprop-tui serve` is one of many students sharing the server's state folder:
+    # it neither takes nor leaves a place there (another student's place is not yours).
+    in_browser = os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
+    app = BackpropApp(problem, lesson=arguments.lesson, remember_place=not in_browser,
+                      resume=not (arguments.fresh or explicit or in_browser))
+    return run_app(app, **run_options)
 
 
 def run_app(app: Any, **run_options: Any) -> int:

@@ -231,5 +231,9 @@ def practise_graph(app: App, problem: Problem, store: ProgressStore | None = Non
         return False
     chosen = Exercise(PRACTISE_GRAPH_ID, f"this graph: {problem.title}", "every cell of the graph on screen",
                       lambda seed: worksheet)
-    app.push_screen(PracticeScreen(chosen, worksheet, store if store is not None else ProgressStore()))
+    if store is None:
+        from .hand_lesson import session_of
+
+        store = session_of(app.screen).progress  # the session's store: never a second copy of the file
+    app.push_screen(PracticeScreen(chosen, worksheet, store))
     return True

@@ -58,9 +58,18 @@ class PracticeListScreen(Screen[None]):
         super().__init__()
         self.seed = seed
         """The seed of the generated exercises (`--seed N`); None gives a new graph each time."""
-        self.store = store if store is not None else ProgressStore()
+        self._store = store
         self._opening = False
         """True from opening an exercise until it is closed: a quick second enter opens nothing more."""
+
+    @property
+    def store(self) -> ProgressStore:
+        """The app session's store (one for every screen), unless one was given (a test)."""
+        if self._store is None:
+            from .hand_lesson import session_of
+
+            self._store = session_of(self).progress
+        return self._store
 
     def compose(self) -> ComposeResult:
         yield Label(Content("backprop-tui · practice: compute each cell before it is revealed"), id="practice-title")
@@ -78,6 +87,7 @@ class PracticeListScreen(Screen[None]):
             self.notify(problem, title="Progress", severity="warning", timeout=8)
 
     def on_screen_resume(self) -> None:
+        self.store.reload()  # another window may have written the file meanwhile
         self.refresh_list()
 
     def refresh_list(self) -> None:

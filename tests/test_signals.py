@@ -1,0 +1,107 @@
+"""Signals (issue 22): SIGTERM and SIGHUP end `descent` with complete output and 128 + the signal, and end
+the TUI with the terminal given back as Ctrl+C does (cooked mode, the normal screen, the cursor, no mouse)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import termios
+import threading
+import time
+
+import pytest
+
+ENDLESS = ["descent", "--iters", "1000000000000", "--lr", "1e-9"]
+SECONDS = 60
+
+
+def signal_after_lines(argv: list[str], signum: int, lines: int = 200) -> tuple[int, str, str]:
+    child = subprocess.Popen([sys.executable, "-m", "backprop_tui.tui.cli.main", *argv], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    printed: list[str] = []
+    reader = threading.Thread(target=lambda: printed.extend(child.stdout), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+    try:
+        deadline = time.monotonic() + SECONDS
+        while len(printed) < lines and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(printed) >= lines, f"only {len(printed)} lines (exit code {child.poll()})"
+        child.send_signal(signum)
+        code = child.wait(timeout=SECONDS)
+        reader.join(timeout=SECONDS)
+        return code, "".join(printed), child.stderr.read() if child.stderr else ""
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_descent_json_killed_by_a_signal_is_one_valid_document(signum):
+    code, output, error = signal_after_lines([*ENDLESS, "--format", "json"], signum)
+    assert (code, error) == (128 + signum, "")
+    document = json.loads(output)
+    assert document["stopped"] == "terminated" and len(document["history"]) >= 100
+
+
+def test_descent_jsonl_and_text_end_with_the_terminated_verdict():
+    code, output, _ = signal_after_lines([*ENDLESS, "--format", "jsonl"], signal.SIGTERM)
+    assert code == 143 and json.loads(output.splitlines()[-1])["stopped"] == "terminated"
+    code, output, _ = signal_after_lines(ENDLESS, signal.SIGTERM)
+    verdict = next(line for line in output.splitlines() if line.startswith("stopped:"))
+    assert code == 143 and verdict.startswith("stopped: terminated after ") and "(a signal)" in verdict
+
+
+def _read_until_quiet(master: int, seconds: float, wanted: bytes = b"") -> bytes:
+    output = b""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if not ready:
+            if wanted and wanted in output:
+                return output
+            continue
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            return output
+        if not chunk:
+            return output
+        output += chunk
+    return output
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
+def test_the_tui_gives_the_terminal_back_on_a_signal(tmp_path, signum):
+    """The app in a real pseudo-terminal: after the signal the terminal is as before it started."""
+    master, slave = pty.openpty()
+    os.set_blocking(master, True)
+    termios.tcsetwinsize(slave, (30, 100)) if hasattr(termios, "tcsetwinsize") else None
+    before = termios.tcgetattr(slave)
+    child = subprocess.Popen([sys.executable, "-m", "backprop_tui.tui.cli.main", "--fresh"], stdin=slave,
+                             stdout=slave, stderr=slave, start_new_session=True,
+                             env={**os.environ, "XDG_STATE_HOME": str(tmp_path), "TERM": "xterm-256color"})
+    try:
+        started = _read_until_quiet(master, SECONDS, wanted=b"Quit")
+        assert b"\x1b[?1049h" in started, "the app never took the alternate screen"
+        child.send_signal(signum)
+        ended = _read_until_quiet(master, 20)
+        code = child.wait(timeout=20)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert code == 128 + signum
+    tail = ended[ended.rfind(b"\x1b[?1049l"):] if b"\x1b[?1049l" in ended else b""
+    assert tail, "the alternate screen was never left"
+    assert b"\x1b[?25h" in tail and b"\x1b[?1000l" in tail  # the cursor shown, mouse tracking off
+    after = termios.tcgetattr(slave)
+    assert after[3] & (termios.ICANON | termios.ECHO) == before[3] & (termios.ICANON | termios.ECHO)
+    assert (tmp_path / "backprop-tui" / "place.json").exists()  # the place was saved on the way out
+    os.close(master)
+    os.close(slave)

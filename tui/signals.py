@@ -1,0 +1,58 @@
+"""SIGTERM, SIGHUP and SIGQUIT end the app as Ctrl+C does: Textual's driver gives the terminal back (the normal
+screen, the cursor, no mouse tracking, cooked mode) and the student's place is saved; the exit code is
+128 + the signal's number, as a shell reports a process ended by it.
+
+Without this the default action of those signals kills the process on the spot, leaving the terminal in
+raw mode on the alternate screen (a closed terminal window or `kill` from a script did exactly that).
+
+A closed terminal window sends SIGHUP after its terminal is gone: giving back a terminal that no longer
+exists can block Textual's shutdown for ever (its writer waits on a dead tty). So an ending signal also arms
+a watchdog: if the app has not exited `GRACE_SECONDS` later, the process ends at once with the same code
+(the place was saved first). A second ending signal ends it at once too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+from collections.abc import Callable
+
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+GRACE_SECONDS = 3.0
+
+
+def _watchdog(code: int) -> None:
+    timer = threading.Timer(GRACE_SECONDS, os._exit, args=(code,))
+    timer.daemon = True
+    timer.start()
+
+
+def install(end: Callable[[int], None]) -> Callable[[], None]:
+    """Call `end(signum)` on the event loop for each ending signal; returns the function that uninstalls them.
+    Nothing is installed outside the main thread or on a loop without signal support."""
+    received: list[int] = []
+
+    def handle(signum: int) -> None:
+        if received:
+            os._exit(128 + received[0])
+        received.append(signum)
+        _watchdog(128 + signum)
+        end(signum)
+
+    try:
+        loop = asyncio.get_running_loop()
+        for signum in ENDING_SIGNALS:
+            loop.add_signal_handler(signum, handle, signum)
+    except (RuntimeError, ValueError, NotImplementedError):
+        return lambda: None
+
+    def uninstall() -> None:
+        for signum in ENDING_SIGNALS:
+            try:
+                loop.remove_signal_handler(signum)
+            except (RuntimeError, ValueError):
+                pass
+
+    return uninstall

@@ -147,10 +147,27 @@ def _close(estimate: Value, exact: Value) -> np.ndarray:
 
 
 def _nudged(graph: Graph, values: Mapping[str, Value], name: str, seed: Value, scale: float) -> Value:
+    if np.ndim(values[name]) and np.shape(values[name]) != np.shape(values[graph.output]):
+        return _nudged_components(graph, values, name, seed, scale)
     h = scale * step_size(values[name])
     above = _output_with(graph, values, name, values[name] + h)
     below = _output_with(graph, values, name, values[name] - h)
     estimate = seed * (above - below) / (2 * h)
     if np.ndim(values[name]) == 0 and np.ndim(estimate) > 0:
         estimate = np.sum(estimate)
+    return estimate
+
+
+def _nudged_components(graph: Graph, values: Mapping[str, Value], name: str, seed: Value, scale: float) -> Value:
+    """A vector node (slide 14's W): one central difference per component, the others held. Nudging all
+    components at once would give the directional derivative along h, divided by each hᵢ: not dL/dWᵢ."""
+    value = np.asarray(values[name], dtype=float)
+    h = scale * step_size(value)
+    estimate = np.empty(value.shape)
+    for index in np.ndindex(value.shape):
+        above, below = value.copy(), value.copy()
+        above[index] += h[index]
+        below[index] -= h[index]
+        change = _output_with(graph, values, name, above) - _output_with(graph, values, name, below)
+        estimate[index] = np.sum(seed * change) / (2 * h[index])
     return estimate

@@ -405,7 +405,11 @@ def _expand_last(adjoint: Value, like: Value) -> Value:
 
 
 def _dot_jvp(args: Sequence[Value], out: Value, tangents: Sequence[Value]) -> Value:
-    return _dot(tangents[0], args[1]) + _dot(args[0], tangents[1])
+    """Each tangent takes its argument's shape first: a constant vector's tangent is the scalar 0, and
+    0ᵀX must be the number 0, not the vector 0·X."""
+    w, x = args
+    return (_dot(np.broadcast_to(tangents[0], np.shape(w)), x)
+            + _dot(w, np.broadcast_to(tangents[1], np.shape(x))))
 
 
 def _dot_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..engine.graph import Graph, GraphError
-from ..engine.numbers import format_value
+from ..engine.numbers import Vector, format_value, vector
 from ..engine.parser import ParseError, graph_from_expression
 from .examples import GRAPH_EXAMPLES, example
 from .slide_notes import slide_notes
@@ -37,6 +37,7 @@ class Problem:
 
     def stepper(self, mode: Mode | None = None) -> Stepper:
         chosen = mode or self.mode
+        check_forward_wrt(chosen, self.wrt, self.inputs)
         example_name = self.source.text if self.source.kind == "example" else None
         notes = slide_notes(example_name, chosen, self.inputs, self.wrt)
         return make_stepper(chosen, self.graph, self.inputs, self.wrt, notes)
@@ -79,10 +80,64 @@ def split_assignments(text: str) -> list[str]:
     return parts
 
 
-def parse_assignments(text: str | None) -> dict[str, float]:
-    """`X=3,y=1,W=3` as a dict; every value must be a finite number, every name given once.
+def _parse_number(name: str, raw: str) -> float:
+    try:
+        number = float(raw.replace("−", "-"))
+    except ValueError:
+        raise ProblemError(f"the value of {name} is not a number: {raw!r}") from None
+    if not math.isfinite(number):
+        raise ProblemError(f"the value of {name} must be a finite number, got {raw!r}")
+    return number
 
-    Commas inside brackets belong to a name (`W1[2,1]=0.5`), not between assignments.
+
+MAX_VECTOR_LENGTH = 1000
+"""More components than any vector a student types (slide 14 has five): a longer one is refused, not stored."""
+
+
+def _parse_vector(name: str, raw: str) -> Vector:
+    """`[-3, 0.01, 0.02]` (commas or semicolons between the numbers) as a Vector of finite numbers."""
+    if not raw.endswith("]"):
+        raise ProblemError(f"the vector {name} must end with ']': {raw!r}")
+    parts = [part.strip() for part in raw[1:-1].replace(";", ",").split(",")]
+    if parts == [""] or "" in parts:
+        raise ProblemError(f"the vector {name} needs numbers between its commas: {raw!r}")
+    if len(parts) > MAX_VECTOR_LENGTH:
+        raise ProblemError(f"the vector {name} has {len(parts)} numbers: at most {MAX_VECTOR_LENGTH}")
+    return vector([_parse_number(f"{name}[{index}]", part) for index, part in enumerate(parts)])  # type: ignore[return-value]
+
+
+def check_forward_wrt(mode: str, wrt: str, inputs: dict[str, float]) -> None:
+    """Forward mode follows one input number per sweep; a vector W would need one sweep per component."""
+    value = inputs.get(wrt)
+    if mode == "forward" and isinstance(value, Vector):
+        others = [name for name, item in inputs.items() if not isinstance(item, Vector)]
+        raise ProblemError(f"forward mode follows one number per sweep, and {wrt} is a vector of {len(value)}: "
+                           f"dL/d{wrt} would take {len(value)} sweeps (reverse mode gives it in one); "
+                           f"choose reverse mode or a number to differentiate with respect to "
+                           f"({', '.join(others)})")
+
+
+def check_vectors(inputs: dict[str, float], defaults: dict[str, float]) -> None:
+    """An input the example gives as a vector must stay one, and the vectors must have one length (WᵀX)."""
+    for name, default in defaults.items():
+        if isinstance(default, Vector) and not isinstance(inputs[name], Vector):
+            raise ProblemError(f"{name} is a vector here: give it as {name}=[{', '.join(['…'] * 2)}], "
+                               f"e.g. {name}={format_value(default)}")
+    for name, value in inputs.items():
+        if isinstance(value, Vector) and not isinstance(defaults.get(name), Vector):
+            raise ProblemError(f"{name} takes one number here, not a vector (vectors are for slide 14's "
+                               f"neuron-multi, W and X)")
+    lengths = {name: len(value) for name, value in inputs.items() if isinstance(value, Vector)}
+    if len(set(lengths.values())) > 1:
+        shown = ", ".join(f"{name} has {length}" for name, length in lengths.items())
+        raise ProblemError(f"the vectors must have the same length for WᵀX: {shown} numbers")
+
+
+def parse_assignments(text: str | None) -> dict[str, float]:
+    """`X=3,y=1,W=3` as a dict; every value must be a finite number (or a vector `W=[-3, 0.01]` of
+    them), every name given once.
+
+    Commas inside brackets belong to a name (`W1[2,1]=0.5`) or a vector, not between assignments.
     """
     values: dict[str, float] = {}
     if not text:
@@ -95,12 +150,7 @@ def parse_assignments(text: str | None) -> dict[str, float]:
         name, raw = name.strip(), raw.strip()
         if not equals or not name or not raw:
             raise ProblemError(f"expected NAME=VALUE, got {part!r}")
-        try:
-            number = float(raw.replace("−", "-"))
-        except ValueError:
-            raise ProblemError(f"the value of {name} is not a number: {raw!r}") from None
-        if not math.isfinite(number):
-            raise ProblemError(f"the value of {name} must be a finite number, got {raw!r}")
+        number = _parse_vector(name, raw) if raw.startswith("[") else _parse_number(name, raw)
         if name in values:
             raise ProblemError(f"{name} is given twice ({name}={format_value(values[name])} and {part}): give it once")
         values[name] = number
@@ -139,8 +189,10 @@ def build_problem(example_name: str | None = None, expression: str | None = None
     missing = [name for name in graph.inputs if name not in inputs]
     if missing:
         raise ProblemError(f"no value for {', '.join(missing)}: give it with --at {missing[0]}=VALUE")
+    check_vectors(inputs, defaults)
     chosen_wrt = wrt or default_wrt
     if chosen_wrt not in graph.inputs:
         raise ProblemError(f"cannot differentiate with respect to {chosen_wrt!r}: "
                            f"the graph's inputs are {', '.join(graph.inputs)}")
+    check_forward_wrt(mode, chosen_wrt, inputs)
     return Problem(source, graph, {name: inputs[name] for name in graph.inputs}, chosen_wrt, mode)  # type: ignore[arg-type]

@@ -48,8 +48,7 @@ def predictors_problem(columns: tuple[str, ...], patient: int = 0) -> tuple[Prob
     count = len(columns)
     patient_text = ", ".join(f"{column} {format_scalar(float(value))}" for column, value in zip(columns, row,
                                                                                                   strict=True))
-    weights_text = "[β0, β1]" if count == 1 else f"[β0, …, β{count}]"
-    note = (f"Slide 14: X = [1, {', '.join(f'X{index}' for index in range(1, count + 1))}] = patient {patient + 1} "
-            f"({patient_text}; {HEART_TARGET} {data.labels[int(y)]}, y = {y:g}), "
-            f"W = {weights_text} a first guess; h = WᵀX is one node, dL/dW one vector")
+    xs, betas = ("X1", "β1") if count == 1 else (f"X1, …, X{count}", f"β1, …, β{count}")
+    note = (f"Slide 14 · patient {patient + 1}: {patient_text}, {HEART_TARGET} {data.labels[int(y)]} (y = {y:g}). "
+            f"X = [1, {xs}], W = [β0, {betas}] (a first guess), h = WᵀX")
     return problem, note

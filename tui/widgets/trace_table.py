@@ -34,6 +34,8 @@ HEADERS = ("var", "definition", "local partial", "value", "partial value")
 """Headers of all but the last column, whose header depends on the mode (dξ/dW or dL/dξ)."""
 MAX_ROW_HEIGHT = 3
 """Lines a row may take when the columns are narrower than their text."""
+MAX_VECTOR_ROW_HEIGHT = 8
+"""Lines a row holding a vector may take (slide 14's W and X): its components wrap rather than vanish."""
 MIN_WIDTHS = (3, 8, 10, 14, 14, 14)
 """Narrowest each column gets in a small terminal: formulas give way first, numbers stay whole."""
 TABLE_WHOLE_LIMIT = 500
@@ -98,17 +100,40 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
-def fit_cell(text: str, width: int, max_lines: int = MAX_ROW_HEIGHT) -> str:
+def fit_cell(text: str, width: int, max_lines: int | None = None) -> str:
     """`text` laid out in a column `width` cells wide, never breaking a number.
 
     `log(1/(1+e^-9)) = -0.00012340219` becomes the formula and the number on two lines; a sum being
-    built (`a + b = c`) breaks between its terms. The result after the last `=` is always kept; a
-    formula too long for the lines left ends with an ellipsis.
+    built (`a + b = c`) breaks between its terms; a vector `[a, b, c]` between its components (and may
+    take more lines). The result after the last `=` is always kept; a formula too long for the lines
+    left ends with an ellipsis.
     """
-    lines = [line for part in text.split("\n") for line in _fit_part(part, width, max_lines)]
+    if max_lines is None:
+        max_lines = MAX_VECTOR_ROW_HEIGHT if _is_vector_text(text) else MAX_ROW_HEIGHT
+    lines = [line for part in text.split("\n")
+             for line in (_fit_vector(part, width) if _is_vector_text(part) and len(part) > width
+                          else _fit_part(part, width, max_lines))]
     if len(lines) > max_lines:
         lines = [*lines[:max_lines - 1], "…"]
     return "\n".join(lines)
+
+
+def _is_vector_text(text: str) -> bool:
+    return "[" in text and "]" in text and ", " in text
+
+
+def _fit_vector(part: str, width: int) -> list[str]:
+    """`[0.914900955, 137.235143, 57.6387602]` broken after the commas between its components."""
+    lines: list[str] = []
+    line = ""
+    for piece in part.split(", "):
+        joined = f"{line}, {piece}" if line else piece
+        if line and len(joined) + 1 > width:
+            lines.append(f"{line},")
+            joined = piece
+        line = joined
+    lines.append(line)
+    return [_cut(item, width) for item in lines]
 
 
 def _fit_part(part: str, width: int, max_lines: int) -> list[str]:

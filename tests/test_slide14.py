@@ -140,14 +140,23 @@ def test_vectors_are_typed_in_brackets_and_checked():
         build_problem("lecture", at="W=[1,2]")
 
 
-def test_forward_mode_takes_a_number_not_the_vector():
-    with pytest.raises(ProblemError, match="W is a vector of 5: dL/dW would take 5 sweeps"):
-        build_problem("neuron-multi", mode="forward")
-    problem = build_problem("neuron-multi", mode="forward", wrt="y")
-    forward = ForwardStepper(problem.graph, problem.inputs, "y")
-    assert np.ndim(forward.tangents["h"]) == 0 and forward.tangents["h"] == 0.0  # 0ᵀX is the number 0
-    assert close(forward.tangents["L"], -mpmath.mpf(2.375))  # ∂L/∂y = −h
-    assert forward.final().row("L").fd_check.ok
+def test_forward_mode_carries_one_sweep_per_component_of_W():
+    """Forward mode seeds dW/dW = I: dξ/dW has one entry per βᵢ (the k sweeps side by side), and
+    dL/dW equals reverse mode's; its finite differences nudge one component per column."""
+    problem = build_problem("neuron-multi", mode="forward")
+    forward = problem.stepper()
+    x, w = problem.inputs["X"].tolist(), problem.inputs["W"].tolist()
+    want = truth(x, 0.0, w)
+    assert close(forward.tangents["h"], [float(v) for v in x])  # dh/dW = X
+    assert close(forward.tangents["L"], want["dL/dW"])
+    assert all(row.fd_check.ok for row in forward.final().rows if row.fd_check is not None)
+    assert forward.sweeps_for_full_gradient == 11 and forward.wrt_components == 5  # X 5, y 1, W 5
+    assert format_value(forward.tangents["W"]) == "I (5×5)"
+    assert "([1, 150, 63, 145, 233]) · (I (5×5))" in forward.steps[1].explanation
+    by_y = ForwardStepper(problem.graph, problem.inputs, "y")
+    assert np.ndim(by_y.tangents["h"]) == 0 and by_y.tangents["h"] == 0.0  # 0ᵀX is the number 0
+    assert close(by_y.tangents["L"], -mpmath.mpf(2.375))  # ∂L/∂y = −h
+    assert by_y.final().row("L").fd_check.ok and by_y.wrt_components == 1
 
 
 def test_practice_says_why_it_cannot_take_vectors():

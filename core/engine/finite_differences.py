@@ -58,13 +58,34 @@ def _check(estimate: Value, exact: Value) -> FiniteDifference:
 
 def forward_checks(graph: Graph, values: Mapping[str, Value], wrt: str,
                    tangents: Mapping[str, Value]) -> dict[str, FiniteDifference]:
-    """dξ/d(wrt) for every node from two evaluations of the whole graph at wrt ± h."""
+    """dξ/d(wrt) for every node from two evaluations of the whole graph at wrt ± h (for a vector wrt, two
+    per component, the estimates stacked on the last axis as the tangents are)."""
+    if np.ndim(values[wrt]) and all(np.ndim(tangents[name]) for name in graph.operations):
+        return _forward_checks_per_component(graph, values, wrt, tangents)
     h = step_size(values[wrt])
     inputs = {name: values[name] for name in graph.inputs}
     with np.errstate(all="ignore"):
         above = graph.evaluate({**inputs, wrt: values[wrt] + h})
         below = graph.evaluate({**inputs, wrt: values[wrt] - h})
         return {name: _check((above[name] - below[name]) / (2 * h), tangents[name]) for name in graph.operations}
+
+
+def _forward_checks_per_component(graph: Graph, values: Mapping[str, Value], wrt: str,
+                                  tangents: Mapping[str, Value]) -> dict[str, FiniteDifference]:
+    inputs = {name: values[name] for name in graph.inputs}
+    point = np.asarray(values[wrt], dtype=float)
+    h = step_size(point)
+    columns: dict[str, list[Value]] = {name: [] for name in graph.operations}
+    with np.errstate(all="ignore"):
+        for index in range(point.size):
+            above, below = point.copy(), point.copy()
+            above[index] += h[index]
+            below[index] -= h[index]
+            high = graph.evaluate({**inputs, wrt: above})
+            low = graph.evaluate({**inputs, wrt: below})
+            for name in graph.operations:
+                columns[name].append((np.asarray(high[name]) - np.asarray(low[name])) / (2 * h[index]))
+        return {name: _check(np.stack(column, axis=-1), tangents[name]) for name, column in columns.items()}
 
 
 def _output_with(graph: Graph, values: Mapping[str, Value], name: str, nudged: Value) -> Value:

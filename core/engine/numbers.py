@@ -50,8 +50,12 @@ def format_value(value: Value, digits: int = SIGNIFICANT_DIGITS) -> str:
     mean with the batch size."""
     if isinstance(value, float):
         return format_scalar(value, digits)
-    if isinstance(value, Vector) and value.ndim == 1:
-        return "[" + ", ".join(format_scalar(float(item), digits) for item in np.asarray(value)) + "]"
+    if isinstance(value, Vector) and value.ndim == 2 and value.shape[0] == value.shape[1] \
+            and np.array_equal(value, np.eye(value.shape[0])):
+        return f"I ({value.shape[0]}×{value.shape[0]})"  # forward mode's seed dW/dW for a vector W
+    if isinstance(value, Vector) and value.ndim in (1, 2):
+        return "[" + ", ".join(format_value(item.view(Vector), digits) if value.ndim == 2
+                               else format_scalar(float(item), digits) for item in np.asarray(value)) + "]"
     array = np.asarray(value)
     if array.ndim == 0:
         return format_scalar(float(array), digits)
@@ -92,7 +96,7 @@ def scalar_or_array(value: Value) -> Value:
     """Scalars become numpy float64 (a float that gives inf/NaN for 1/0 instead of raising), arrays stay."""
     if isinstance(value, np.float64):
         return value
-    if isinstance(value, Vector) and value.ndim == 1:
+    if isinstance(value, Vector) and value.ndim in (1, 2):
         return value
     if type(value) is float or type(value) is int:
         return np.float64(value)

@@ -37,7 +37,6 @@ class Problem:
 
     def stepper(self, mode: Mode | None = None) -> Stepper:
         chosen = mode or self.mode
-        check_forward_wrt(chosen, self.wrt, self.inputs)
         example_name = self.source.text if self.source.kind == "example" else None
         notes = slide_notes(example_name, chosen, self.inputs, self.wrt)
         return make_stepper(chosen, self.graph, self.inputs, self.wrt, notes)
@@ -104,17 +103,6 @@ def _parse_vector(name: str, raw: str) -> Vector:
     if len(parts) > MAX_VECTOR_LENGTH:
         raise ProblemError(f"the vector {name} has {len(parts)} numbers: at most {MAX_VECTOR_LENGTH}")
     return vector([_parse_number(f"{name}[{index}]", part) for index, part in enumerate(parts)])  # type: ignore[return-value]
-
-
-def check_forward_wrt(mode: str, wrt: str, inputs: dict[str, float]) -> None:
-    """Forward mode follows one input number per sweep; a vector W would need one sweep per component."""
-    value = inputs.get(wrt)
-    if mode == "forward" and isinstance(value, Vector):
-        others = [name for name, item in inputs.items() if not isinstance(item, Vector)]
-        raise ProblemError(f"forward mode follows one number per sweep, and {wrt} is a vector of {len(value)}: "
-                           f"dL/d{wrt} would take {len(value)} sweeps (reverse mode gives it in one); "
-                           f"choose reverse mode or a number to differentiate with respect to "
-                           f"({', '.join(others)})")
 
 
 def check_vectors(inputs: dict[str, float], defaults: dict[str, float]) -> None:
@@ -194,5 +182,4 @@ def build_problem(example_name: str | None = None, expression: str | None = None
     if chosen_wrt not in graph.inputs:
         raise ProblemError(f"cannot differentiate with respect to {chosen_wrt!r}: "
                            f"the graph's inputs are {', '.join(graph.inputs)}")
-    check_forward_wrt(mode, chosen_wrt, inputs)
     return Problem(source, graph, {name: inputs[name] for name in graph.inputs}, chosen_wrt, mode)  # type: ignore[arg-type]

@@ -83,14 +83,26 @@ class Stepper:
         """`value` as the table shows it: with vector inputs (slide 14's W and X, one sample, no batch)
         every 1-D array is a vector, shown component by component; otherwise a 1-D array is a batch."""
         value = scalar_or_array(value)
-        if self.vectors and np.ndim(value) == 1 and not isinstance(value, Vector):
+        if self.vectors and np.ndim(value) in (1, 2) and not isinstance(value, Vector):
             return value.view(Vector)
         return value
 
     @property
     def sweeps_for_full_gradient(self) -> int:
         """How many sweeps this mode needs for the gradient with respect to every input."""
-        return len(self.graph.inputs) if self.mode == "forward" else 1
+        if self.mode != "forward":
+            return 1
+        if self.vectors:  # one sweep per component of a vector input
+            return sum(max(1, int(np.size(self.values[name]))) for name in self.graph.inputs)
+        return len(self.graph.inputs)
+
+    @property
+    def wrt_components(self) -> int:
+        """How many numbers the input differentiated against holds (5 for slide 14's W, else 1): forward
+        mode carries that many sweeps side by side."""
+        if self.wrt is None or not self.vectors:
+            return 1
+        return max(1, int(np.size(self.values[self.wrt])))
 
     def blank_row(self, name: str) -> Row:
         """The row before its node is computed (built once, then shared by every snapshot)."""

@@ -37,7 +37,8 @@ class ForwardStepper(Stepper):
     def __init__(self, graph: Graph, inputs: Mapping[str, Value], wrt: str,
                  notes: Mapping[str, str] | None = None) -> None:
         super().__init__(graph, inputs, wrt, notes)
-        self.tangents = {name: self.shown(t) for name, t in forward_tangents(graph, self.values, wrt).items()}
+        tangents = forward_tangents(graph, self.values, wrt, self.vectors)
+        self.tangents = {name: self.shown(t) for name, t in tangents.items()}
         self.checks = shown_checks(self, forward_checks(graph, self.values, wrt, self.tangents))
         self.tangent_forms = closed_form.tangent_forms(graph, self.tangents, self.partial_monomials)
         self.depends = self._depends_on_wrt()
@@ -65,7 +66,7 @@ class ForwardStepper(Stepper):
         for parent in self.graph.node(name).parents:
             if parent not in self.depends:
                 continue
-            value = self.shown(self.partials[name][parent] * self.tangents[parent])
+            value = self.shown(chain_term(self.partials[name][parent], self.tangents[parent]))
             total = value if not terms else self.shown(terms[-1].total + value)
             terms.append(Contribution(parent, value, total))
         return tuple(terms)
@@ -202,6 +203,14 @@ class ReverseStepper(Stepper):
                            accumulated_closed=self.running_forms[name][count - 1],
                            fd_check=self.checks.get(name) if complete else None,
                            note=self.notes.get(name) if complete else None)
+
+
+def chain_term(partial: Value, tangent: Value) -> Value:
+    """∂ξ/∂p · dp/d(wrt): a product, or for a vector parent (∂h/∂W = X beside dW/dW = I) the sum over its
+    components, Σⱼ Xⱼ · dWⱼ/d(wrt), as the dot product's forward rule computes it."""
+    if np.ndim(partial) == 1 and np.ndim(tangent) == 2:
+        return np.asarray(partial) @ np.asarray(tangent)
+    return partial * tangent
 
 
 def shown_checks(stepper: Stepper, checks: dict[str, FiniteDifference]) -> dict[str, FiniteDifference]:

@@ -119,7 +119,8 @@ def fit_cell(text: str, width: int, max_lines: int | None = None) -> str:
 
 
 def _is_vector_text(text: str) -> bool:
-    return "[" in text and "]" in text and ", " in text
+    """A cell (or line) that holds a vector: `[-3, 0.01, 0.02]`, possibly followed by `ok` or `†`."""
+    return any(line.startswith("[") and ", " in line and "]" in line for line in text.split("\n"))
 
 
 def _fit_vector(part: str, width: int) -> list[str]:

@@ -208,9 +208,10 @@ class ReverseStepper(Stepper):
 def chain_term(partial: Value, tangent: Value) -> Value:
     """∂ξ/∂p · dp/d(wrt): a product, or for a vector parent (∂h/∂W = X beside dW/dW = I) the sum over its
     components, Σⱼ Xⱼ · dWⱼ/d(wrt), as the dot product's forward rule computes it."""
-    if np.ndim(partial) == 1 and np.ndim(tangent) == 2:
-        return np.asarray(partial) @ np.asarray(tangent)
-    return partial * tangent
+    with np.errstate(all="ignore"):  # 0 · inf is NaN in the table, never a warning on stderr
+        if np.ndim(partial) == 1 and np.ndim(tangent) == 2:
+            return np.asarray(partial) @ np.asarray(tangent)
+        return partial * tangent
 
 
 def shown_checks(stepper: Stepper, checks: dict[str, FiniteDifference]) -> dict[str, FiniteDifference]:

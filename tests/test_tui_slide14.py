@@ -71,3 +71,12 @@ async def test_m_on_the_vector_neuron_is_forward_mode_with_five_sweeps_side_by_s
         screen = app.screen
         assert screen.problem.mode == "forward" and screen.stepper.wrt_components == 5
         assert "carries 5 side by side" in str(screen.query_one(SweepCounter).render())
+
+
+def test_a_vector_cell_wraps_between_its_components_and_keeps_every_one():
+    from backprop_tui.tui.widgets.cell_fit import fit_cell
+
+    text = "[0.914900955, 137.235143, 57.6387602, 132.660638, 213.171923]"
+    assert fit_cell(text, 22) == "[0.914900955,\n137.235143,\n57.6387602,\n132.660638,\n213.171923]"
+    assert fit_cell(text + " ok", 30).split("\n")[-1] == "213.171923] ok"
+    assert fit_cell("−[y log p+(1−y)·log(1−p)]", 12).count("\n") == 0  # a formula in brackets is not a vector

@@ -10,8 +10,6 @@ as an input every node reads), refilled only when the step nears the window's ed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -28,14 +26,12 @@ from backprop_tui.core.stepping.table import (
     value_text,
 )
 
+from .cell_fit import fit_cell, fit_widths
+
 COLUMNS = ("var", "definition", "partial", "value", "partial_value", "accumulated")
 """Column keys, in the lecture's order."""
 HEADERS = ("var", "definition", "local partial", "value", "partial value")
 """Headers of all but the last column, whose header depends on the mode (dξ/dW or dL/dξ)."""
-MAX_ROW_HEIGHT = 3
-"""Lines a row may take when the columns are narrower than their text."""
-MAX_VECTOR_ROW_HEIGHT = 8
-"""Lines a row holding a vector may take (slide 14's W and X): its components wrap rather than vanish."""
 MIN_WIDTHS = (3, 8, 10, 14, 14, 14)
 """Narrowest each column gets in a small terminal: formulas give way first, numbers stay whole."""
 TABLE_WHOLE_LIMIT = 500
@@ -63,96 +59,6 @@ def row_cells(row: Row) -> tuple[str, ...]:
     accumulated = accumulated_text(row) + (" †" if row.note else "")
     return (row.name, definition, partial_text(row).replace("; ", "\n"), value_text(row),
             partial_value_text(row).replace("; ", "\n"), accumulated)
-
-
-def fit_widths(natural: Sequence[int], available: int, minimum: int | Sequence[int] = 8) -> list[int]:
-    """Column widths that share `available` cells: the widest columns give way first.
-
-    Every column keeps its natural width when all fit; otherwise the widths are capped at the
-    largest value that fits, the cells left over going one each to the capped columns. No column
-    goes below its `minimum` (one for all, or one per column: numbers can be kept whole while
-    formulas give way), so text is cut or wrapped rather than vanishing.
-    """
-    floors = [minimum] * len(natural) if isinstance(minimum, int) else list(minimum)
-
-    def widths_at(cap: int) -> list[int]:
-        return [min(width, max(cap, floor)) for width, floor in zip(natural, floors, strict=True)]
-
-    if sum(natural) <= available:
-        return list(natural)
-    cap, low, high = 0, 0, max(natural)
-    while low <= high:
-        middle = (low + high) // 2
-        if sum(widths_at(middle)) <= available:
-            cap, low = middle, middle + 1
-        else:
-            high = middle - 1
-    widths = widths_at(cap)
-    spare = available - sum(widths)
-    for index, width in enumerate(natural):
-        if spare > 0 and width > widths[index]:
-            widths[index] += 1
-            spare -= 1
-    return widths
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
-
-
-def fit_cell(text: str, width: int, max_lines: int | None = None) -> str:
-    """`text` laid out in a column `width` cells wide, never breaking a number.
-
-    `log(1/(1+e^-9)) = -0.00012340219` becomes the formula and the number on two lines; a sum being
-    built (`a + b = c`) breaks between its terms; a vector `[a, b, c]` between its components (and may
-    take more lines). The result after the last `=` is always kept; a formula too long for the lines
-    left ends with an ellipsis.
-    """
-    if max_lines is None:
-        max_lines = MAX_VECTOR_ROW_HEIGHT if _is_vector_text(text) else MAX_ROW_HEIGHT
-    lines = [line for part in text.split("\n")
-             for line in (_fit_vector(part, width) if _is_vector_text(part) and len(part) > width
-                          else _fit_part(part, width, max_lines))]
-    if len(lines) > max_lines:
-        lines = [*lines[:max_lines - 1], "…"]
-    return "\n".join(lines)
-
-
-def _is_vector_text(text: str) -> bool:
-    """A cell (or line) that holds a vector: `[-3, 0.01, 0.02]`, possibly followed by `ok` or `†`."""
-    return any(line.startswith("[") and ", " in line and "]" in line for line in text.split("\n"))
-
-
-def _fit_vector(part: str, width: int) -> list[str]:
-    """`[0.914900955, 137.235143, 57.6387602]` broken after the commas between its components."""
-    lines: list[str] = []
-    line = ""
-    for piece in part.split(", "):
-        joined = f"{line}, {piece}" if line else piece
-        if line and len(joined) + 1 > width:
-            lines.append(f"{line},")
-            joined = piece
-        line = joined
-    lines.append(line)
-    return [_cut(item, width) for item in lines]
-
-
-def _fit_part(part: str, width: int, max_lines: int) -> list[str]:
-    formula, equals, number = part.rpartition(" = ")
-    if len(part) <= width or not equals:
-        return [_cut(part, width)]
-    lines: list[str] = []
-    line = ""
-    for term in formula.split(" + "):
-        joined = f"{line} + {term}" if line else term
-        if line and len(joined) + 2 > width:
-            lines.append(f"{line} +")
-            joined = term
-        line = joined
-    lines.append(f"{line} =")
-    if len(lines) > max_lines - 1:
-        lines = [*lines[:max(max_lines - 2, 0)], "… ="]
-    return [*(_cut(line, width) for line in lines), _cut(number, width)]
 
 
 class TraceTable(DataTable, can_focus=False):

@@ -80,3 +80,30 @@ def test_a_vector_cell_wraps_between_its_components_and_keeps_every_one():
     assert fit_cell(text, 22) == "[0.914900955,\n137.235143,\n57.6387602,\n132.660638,\n213.171923]"
     assert fit_cell(text + " ok", 30).split("\n")[-1] == "213.171923] ok"
     assert fit_cell("−[y log p+(1−y)·log(1−p)]", 12).count("\n") == 0  # a formula in brackets is not a vector
+
+
+async def test_e_round_trips_the_vectors_and_takes_a_new_W(small):
+    from textual.widgets import Input
+
+    from backprop_tui.core.stepping.problem import build_problem
+    from backprop_tui.tui.dialogs.edit import EditScreen
+
+    app = BackpropApp(build_problem("neuron-multi"))
+    async with app.run_test(size=small) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EditScreen)
+        values = form.query_one(f"#{EditScreen.VALUES_ID}", Input)
+        assert values.value == "X=[1, 150, 63, 145, 233], y=0, W=[-3, 0.01, 0.02, 0.01, 0.005]"
+        assert form.error is None
+        values.value = "X=[1, 150, 63, 145, 233], y=0, W=[0, 0, 0]"
+        await pilot.pause()
+        assert form.error == "the vectors must have the same length for WᵀX: X has 5, W has 3 numbers"
+        values.value = "X=[1, 150, 63, 145, 233], y=0, W=[0, 0, 0, 0, 0]"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StepperScreen) and screen.problem.inputs["W"].tolist() == [0.0] * 5
+        assert screen.stepper.values["p"] == 0.5

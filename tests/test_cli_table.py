@@ -92,7 +92,8 @@ def test_markdown_and_latex(capsys):
 def test_list_examples(capsys):
     code, out, _ = run(capsys, "table", "--list-examples")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == ["lecture", "lecture-full", "lecture-b", "neuron", "mlp",
+    assert [line.split()[0] for line in out.splitlines()] == ["lecture", "lecture-full", "lecture-b", "neuron",
+                                                              "neuron-multi", "mlp",
                                                               "mlp-16-16"]
 
 

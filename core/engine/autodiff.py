@@ -41,18 +41,23 @@ def unbroadcast(contribution: Value, like: Value) -> Value:
     return np.float64(result)
 
 
-def forward_tangents(graph: Graph, values: Mapping[str, Value], wrt: str) -> dict[str, Value]:
-    """dξ/d(wrt) for every node, tangents flowing with the values (one sweep per input)."""
+def forward_tangents(graph: Graph, values: Mapping[str, Value], wrt: str, vector: bool = False) -> dict[str, Value]:
+    """dξ/d(wrt) for every node, tangents flowing with the values (one sweep per input).
+
+    With `vector`, a 1-D `wrt` is one vector (slide 14's W, not a batch): its tangent is the identity,
+    so every node's tangent gains a last axis, dξ/dWᵢ in entry i: the k sweeps of forward mode, carried
+    side by side."""
     if wrt not in graph.inputs:
         raise GraphError(f"cannot differentiate with respect to {wrt!r}: inputs are {', '.join(graph.inputs)}")
-    if np.ndim(values[wrt]) != 0:
+    if np.ndim(values[wrt]) != 0 and not (vector and np.ndim(values[wrt]) == 1):
         raise GraphError(f"forward mode needs a scalar input; {wrt!r} is a vector")
+    seed: Value = np.eye(np.size(values[wrt])) if np.ndim(values[wrt]) else 1.0
     tangents: dict[str, Value] = {}
     chain_tops = {identity.node: identity for identity in graph.chains.values()}
     with np.errstate(all="ignore"):
         for node in graph.nodes:
             if node.is_input:
-                tangents[node.name] = 1.0 if node.name == wrt else 0.0
+                tangents[node.name] = seed if node.name == wrt else 0.0
                 continue
             if node.name in graph.exact_partials or node.name in chain_tops:
                 tangents[node.name] = _exact_tangent(graph, node.name, values, tangents, chain_tops.get(node.name))

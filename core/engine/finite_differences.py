@@ -58,13 +58,34 @@ def _check(estimate: Value, exact: Value) -> FiniteDifference:
 
 def forward_checks(graph: Graph, values: Mapping[str, Value], wrt: str,
                    tangents: Mapping[str, Value]) -> dict[str, FiniteDifference]:
-    """dξ/d(wrt) for every node from two evaluations of the whole graph at wrt ± h."""
+    """dξ/d(wrt) for every node from two evaluations of the whole graph at wrt ± h (for a vector wrt, two
+    per component, the estimates stacked on the last axis as the tangents are)."""
+    if np.ndim(values[wrt]) and all(np.ndim(tangents[name]) for name in graph.operations):
+        return _forward_checks_per_component(graph, values, wrt, tangents)
     h = step_size(values[wrt])
     inputs = {name: values[name] for name in graph.inputs}
     with np.errstate(all="ignore"):
         above = graph.evaluate({**inputs, wrt: values[wrt] + h})
         below = graph.evaluate({**inputs, wrt: values[wrt] - h})
         return {name: _check((above[name] - below[name]) / (2 * h), tangents[name]) for name in graph.operations}
+
+
+def _forward_checks_per_component(graph: Graph, values: Mapping[str, Value], wrt: str,
+                                  tangents: Mapping[str, Value]) -> dict[str, FiniteDifference]:
+    inputs = {name: values[name] for name in graph.inputs}
+    point = np.asarray(values[wrt], dtype=float)
+    h = step_size(point)
+    columns: dict[str, list[Value]] = {name: [] for name in graph.operations}
+    with np.errstate(all="ignore"):
+        for index in range(point.size):
+            above, below = point.copy(), point.copy()
+            above[index] += h[index]
+            below[index] -= h[index]
+            high = graph.evaluate({**inputs, wrt: above})
+            low = graph.evaluate({**inputs, wrt: below})
+            for name in graph.operations:
+                columns[name].append((np.asarray(high[name]) - np.asarray(low[name])) / (2 * h[index]))
+        return {name: _check(np.stack(column, axis=-1), tangents[name]) for name, column in columns.items()}
 
 
 def _output_with(graph: Graph, values: Mapping[str, Value], name: str, nudged: Value) -> Value:
@@ -147,10 +168,27 @@ def _close(estimate: Value, exact: Value) -> np.ndarray:
 
 
 def _nudged(graph: Graph, values: Mapping[str, Value], name: str, seed: Value, scale: float) -> Value:
+    if np.ndim(values[name]) and np.shape(values[name]) != np.shape(values[graph.output]):
+        return _nudged_components(graph, values, name, seed, scale)
     h = scale * step_size(values[name])
     above = _output_with(graph, values, name, values[name] + h)
     below = _output_with(graph, values, name, values[name] - h)
     estimate = seed * (above - below) / (2 * h)
     if np.ndim(values[name]) == 0 and np.ndim(estimate) > 0:
         estimate = np.sum(estimate)
+    return estimate
+
+
+def _nudged_components(graph: Graph, values: Mapping[str, Value], name: str, seed: Value, scale: float) -> Value:
+    """A vector node (slide 14's W): one central difference per component, the others held. Nudging all
+    components at once would give the directional derivative along h, divided by each hᵢ: not dL/dWᵢ."""
+    value = np.asarray(values[name], dtype=float)
+    h = scale * step_size(value)
+    estimate = np.empty(value.shape)
+    for index in np.ndindex(value.shape):
+        above, below = value.copy(), value.copy()
+        above[index] += h[index]
+        below[index] -= h[index]
+        change = _output_with(graph, values, name, above) - _output_with(graph, values, name, below)
+        estimate[index] = np.sum(seed * change) / (2 * h[index])
     return estimate

@@ -14,6 +14,18 @@ Value = float | np.ndarray
 SIGNIFICANT_DIGITS = 9
 
 
+class Vector(np.ndarray):
+    """A value that is one vector (slide 14's W = [β0, …, β4], X = [1, X1, …, X4]), not a batch of samples.
+
+    A plain 1-D array is a batch, shown as its mean; a vector is shown component by component. The
+    marker is a view (no copy) and survives the arithmetic the stepper does on it (sums, products)."""
+
+
+def vector(values: object) -> Vector:
+    """`values` as a float64 Vector."""
+    return np.array(values, dtype=float).reshape(-1).view(Vector)
+
+
 def is_finite(value: Value) -> bool:
     """True when every entry is a finite number; used to flag NaN/inf in tables and JSON."""
     if isinstance(value, float):  # np.float64 too: the scalar case, without numpy's per-call overhead
@@ -34,9 +46,16 @@ def format_scalar(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
 
 
 def format_value(value: Value, digits: int = SIGNIFICANT_DIGITS) -> str:
-    """A value as shown to the student: scalars plainly, batches as their mean with the batch size."""
+    """A value as shown to the student: scalars plainly, vectors component by component, batches as their
+    mean with the batch size."""
     if isinstance(value, float):
         return format_scalar(value, digits)
+    if isinstance(value, Vector) and value.ndim == 2 and value.shape[0] == value.shape[1] \
+            and np.array_equal(value, np.eye(value.shape[0])):
+        return f"I ({value.shape[0]}×{value.shape[0]})"  # forward mode's seed dW/dW for a vector W
+    if isinstance(value, Vector) and value.ndim in (1, 2):
+        return "[" + ", ".join(format_value(item.view(Vector), digits) if value.ndim == 2
+                               else format_scalar(float(item), digits) for item in np.asarray(value)) + "]"
     array = np.asarray(value)
     if array.ndim == 0:
         return format_scalar(float(array), digits)
@@ -76,6 +95,8 @@ def to_json_number(value: Value) -> float | list | None:
 def scalar_or_array(value: Value) -> Value:
     """Scalars become numpy float64 (a float that gives inf/NaN for 1/0 instead of raising), arrays stay."""
     if isinstance(value, np.float64):
+        return value
+    if isinstance(value, Vector) and value.ndim in (1, 2):
         return value
     if type(value) is float or type(value) is int:
         return np.float64(value)

@@ -404,8 +404,21 @@ def _expand_last(adjoint: Value, like: Value) -> Value:
     return adjoint[..., None]
 
 
+def _dot_tangent(tangent: Value, arg: Value, other: Value) -> Value:
+    """other · d(arg): a tangent with an axis more than its argument carries forward mode's sweeps side by
+    side (dWⱼ/dWᵢ in [j, i]), contracted over the vector's axis; a scalar tangent of a vector argument (a
+    constant's 0) takes the argument's shape first, so 0ᵀX is the number 0, not the vector 0·X."""
+    t = np.asarray(tangent, dtype=float)
+    if t.ndim > np.ndim(arg):
+        return np.asarray(other, dtype=float) @ t
+    if t.ndim < np.ndim(arg):
+        t = np.broadcast_to(t, np.shape(arg))
+    return _dot(t, other)
+
+
 def _dot_jvp(args: Sequence[Value], out: Value, tangents: Sequence[Value]) -> Value:
-    return _dot(tangents[0], args[1]) + _dot(args[0], tangents[1])
+    w, x = args
+    return _dot_tangent(tangents[0], w, x) + _dot_tangent(tangents[1], x, w)
 
 
 def _dot_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.numbers import Vector
 from ..stepping.problem import Problem, build_problem
 from .answers import TOLERANCE_TEXT
 from .cells import CellKind, table_cells
@@ -52,6 +53,10 @@ MAX_GRAPH_CELLS = 200
 def graph_worksheet(problem: Problem) -> Worksheet:
     """Any one-sample graph as an exercise: forward mode asks values, partials and dξ/dW; reverse mode
     values and dL/dξ (for every input). Refused for a batch or a graph too big to type through."""
+    vectors = [name for name, value in problem.inputs.items() if isinstance(value, Vector)]
+    if vectors:
+        raise ValueError(f"practice asks one number per cell; {' and '.join(vectors)} here are vectors "
+                         f"(slide 14): practise the one-predictor neuron instead")
     if any(np.ndim(value) for value in problem.inputs.values()):
         raise ValueError("practice works on one sample; this graph holds a batch")
     kinds: tuple[CellKind, ...] = (("value", "partial", "accumulated") if problem.mode == "forward"

@@ -9,6 +9,7 @@ from ..engine import logistic
 from ..engine.graph import Graph, GraphBuilder, GraphError
 from ..engine.identities import Identity, exact_chain, exact_partial, exact_value
 from ..engine.mlp import build_mlp
+from ..engine.numbers import vector
 from ..engine.primitives import primitive
 
 
@@ -108,6 +109,30 @@ def neuron_graph() -> Graph:
     return b.build("L", logistic_identities(h, p, y, "L"))
 
 
+def predictors_graph() -> Graph:
+    """Slide 14: several predictors, h = WᵀX with W = [β0, β1, …, β4] and X = [1, X1, …, X4], one dot
+    node; then slide 61's chain p = σ(h), L = bce(p, y), exact at saturation as in `neuron_graph`.
+    dL/dW = dL/dh · X comes back as one vector, every βᵢ's derivative at once."""
+    b = GraphBuilder()
+    x, y, w = b.input("X"), b.input("y"), b.input("W")
+    h = b.op("dot", w, x, name="h")
+    p = b.op("sigmoid", h, name="p")
+    b.op("bce", p, y, name="L")
+    return b.build("L", logistic_identities(h, p, y, "L"))
+
+
+SLIDE_14_COLUMNS = ("MaxHR", "Age", "RestBP", "Chol")
+"""Four of the Heart data's predictors, X1 … X4 (slides 14-16 use MaxHR, Age and Chol among them)."""
+SLIDE_14_PATIENT = (150.0, 63.0, 145.0, 233.0)
+"""The first patient of slide 6's Heart table (row 1 of data/Heart.csv): AHD = No, so y = 0."""
+SLIDE_14_WEIGHTS = (-3.0, 0.01, 0.02, 0.01, 0.005)
+"""A first guess for W = [β0, β1, …, β4]: p̂ ≈ 0.92 for a patient who is No, slide 15's bad computer."""
+
+
+def _predictors_defaults() -> dict[str, float]:
+    return {"X": vector((1.0, *SLIDE_14_PATIENT)), "y": 0.0, "W": vector(SLIDE_14_WEIGHTS)}  # type: ignore[dict-item]
+
+
 def mlp_graph() -> Graph:
     """Slides 57-59: two hidden sigmoid neurons h1, h2, output q = W30 + W31 h1 + W32 h2, p = σ(q).
 
@@ -146,6 +171,8 @@ GRAPH_EXAMPLES: dict[str, Example] = {
                 {"X": 3.0, "y": 0.0, "W": 3.0}, "W"),
         Example("neuron", "one neuron: affine, sigmoid, cross-entropy", "slides 51, 61", neuron_graph,
                 {"X": 1.5, "y": 1.0, "β0": -1.0, "β1": 0.5}, "β1"),
+        Example("neuron-multi", "one neuron, four predictors: h = WᵀX, W and X vectors", "slides 14, 61",
+                predictors_graph, _predictors_defaults, "W"),
         Example("mlp", "two hidden neurons and an output neuron", "slides 57-59", mlp_graph,
                 {"X": 0.5, "y": 1.0, "W10": -1.0, "W11": 2.0, "W20": 1.0, "W21": -2.0,
                  "W30": -1.0, "W31": 2.0, "W32": 2.0}, "W11"),

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..engine.graph import Graph, GraphError
-from ..engine.numbers import format_value
+from ..engine.numbers import Vector, format_value, vector
 from ..engine.parser import ParseError, graph_from_expression
 from .examples import GRAPH_EXAMPLES, example
 from .slide_notes import slide_notes
@@ -79,10 +79,53 @@ def split_assignments(text: str) -> list[str]:
     return parts
 
 
-def parse_assignments(text: str | None) -> dict[str, float]:
-    """`X=3,y=1,W=3` as a dict; every value must be a finite number, every name given once.
+def _parse_number(name: str, raw: str) -> float:
+    try:
+        number = float(raw.replace("−", "-"))
+    except ValueError:
+        raise ProblemError(f"the value of {name} is not a number: {raw!r}") from None
+    if not math.isfinite(number):
+        raise ProblemError(f"the value of {name} must be a finite number, got {raw!r}")
+    return number
 
-    Commas inside brackets belong to a name (`W1[2,1]=0.5`), not between assignments.
+
+MAX_VECTOR_LENGTH = 1000
+"""More components than any vector a student types (slide 14 has five): a longer one is refused, not stored."""
+
+
+def _parse_vector(name: str, raw: str) -> Vector:
+    """`[-3, 0.01, 0.02]` (commas or semicolons between the numbers) as a Vector of finite numbers."""
+    if not raw.endswith("]"):
+        raise ProblemError(f"the vector {name} must end with ']': {raw!r}")
+    parts = [part.strip() for part in raw[1:-1].replace(";", ",").split(",")]
+    if parts == [""] or "" in parts:
+        raise ProblemError(f"the vector {name} needs numbers between its commas: {raw!r}")
+    if len(parts) > MAX_VECTOR_LENGTH:
+        raise ProblemError(f"the vector {name} has {len(parts)} numbers: at most {MAX_VECTOR_LENGTH}")
+    return vector([_parse_number(f"{name}[{index}]", part) for index, part in enumerate(parts)])  # type: ignore[return-value]
+
+
+def check_vectors(inputs: dict[str, float], defaults: dict[str, float]) -> None:
+    """An input the example gives as a vector must stay one, and the vectors must have one length (WᵀX)."""
+    for name, default in defaults.items():
+        if isinstance(default, Vector) and not isinstance(inputs[name], Vector):
+            raise ProblemError(f"{name} is a vector here: give it as {name}=[{', '.join(['…'] * 2)}], "
+                               f"e.g. {name}={format_value(default)}")
+    for name, value in inputs.items():
+        if isinstance(value, Vector) and not isinstance(defaults.get(name), Vector):
+            raise ProblemError(f"{name} takes one number here, not a vector (vectors are for slide 14's "
+                               f"neuron-multi, W and X)")
+    lengths = {name: len(value) for name, value in inputs.items() if isinstance(value, Vector)}
+    if len(set(lengths.values())) > 1:
+        shown = ", ".join(f"{name} has {length}" for name, length in lengths.items())
+        raise ProblemError(f"the vectors must have the same length for WᵀX: {shown} numbers")
+
+
+def parse_assignments(text: str | None) -> dict[str, float]:
+    """`X=3,y=1,W=3` as a dict; every value must be a finite number (or a vector `W=[-3, 0.01]` of
+    them), every name given once.
+
+    Commas inside brackets belong to a name (`W1[2,1]=0.5`) or a vector, not between assignments.
     """
     values: dict[str, float] = {}
     if not text:
@@ -95,12 +138,7 @@ def parse_assignments(text: str | None) -> dict[str, float]:
         name, raw = name.strip(), raw.strip()
         if not equals or not name or not raw:
             raise ProblemError(f"expected NAME=VALUE, got {part!r}")
-        try:
-            number = float(raw.replace("−", "-"))
-        except ValueError:
-            raise ProblemError(f"the value of {name} is not a number: {raw!r}") from None
-        if not math.isfinite(number):
-            raise ProblemError(f"the value of {name} must be a finite number, got {raw!r}")
+        number = _parse_vector(name, raw) if raw.startswith("[") else _parse_number(name, raw)
         if name in values:
             raise ProblemError(f"{name} is given twice ({name}={format_value(values[name])} and {part}): give it once")
         values[name] = number
@@ -139,6 +177,7 @@ def build_problem(example_name: str | None = None, expression: str | None = None
     missing = [name for name in graph.inputs if name not in inputs]
     if missing:
         raise ProblemError(f"no value for {', '.join(missing)}: give it with --at {missing[0]}=VALUE")
+    check_vectors(inputs, defaults)
     chosen_wrt = wrt or default_wrt
     if chosen_wrt not in graph.inputs:
         raise ProblemError(f"cannot differentiate with respect to {chosen_wrt!r}: "

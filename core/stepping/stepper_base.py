@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..engine.graph import Graph
-from ..engine.numbers import Value, format_value, is_finite, scalar_or_array
+from ..engine.numbers import Value, Vector, format_value, is_finite, scalar_or_array
 from . import closed_form
 from . import monomial as mono
 from .identity_notes import identity_notes, merged
@@ -21,6 +21,12 @@ SNAPSHOT_CACHE_ROWS = 2_000_000
 """Rows kept by a stepper's cache of recent snapshots (512 snapshots of a small graph, a few of a big one)."""
 INCREMENTAL_SPAN = 256
 """A snapshot at most this many steps from the last one built is that one with the changed rows replaced."""
+
+
+def has_vectors(inputs: Mapping[str, Value]) -> bool:
+    """Whether some inputs are vectors and none is a batch (then no 1-D array in the pass is a batch)."""
+    kinds = [isinstance(value, Vector) for value in inputs.values() if np.ndim(value) > 0]
+    return bool(kinds) and all(kinds)
 
 
 def num(value: Value) -> str:
@@ -39,12 +45,15 @@ class Stepper:
     def __init__(self, graph: Graph, inputs: Mapping[str, Value], wrt: str | None = None,
                  notes: Mapping[str, str] | None = None) -> None:
         self.graph = graph
+        self.vectors = has_vectors(inputs)
         self.inputs = {name: scalar_or_array(np.asarray(inputs[name], dtype=float))
                        for name in graph.inputs if name in inputs}
-        self.values = {name: scalar_or_array(value) for name, value in graph.evaluate(self.inputs).items()}
+        self.values = {name: self.shown(value) for name, value in graph.evaluate(self.inputs).items()}
         self.notes = merged(notes or {}, identity_notes(graph, self.values, self.mode))
         self.wrt = wrt
-        self.partials = {name: graph.local_partials(name, self.values) for name in graph.operations}
+        self.partials = {name: {parent: self.shown(partial)
+                                for parent, partial in graph.local_partials(name, self.values).items()}
+                         for name in graph.operations}
         scalar = all(np.ndim(value) == 0 for value in self.values.values())
         self.value_forms = closed_form.value_closed_forms(graph, self.values) if scalar else {}
         self.partial_forms = {
@@ -70,10 +79,30 @@ class Stepper:
     def __len__(self) -> int:
         return len(self.outline)
 
+    def shown(self, value: Value) -> Value:
+        """`value` as the table shows it: with vector inputs (slide 14's W and X, one sample, no batch)
+        every 1-D array is a vector, shown component by component; otherwise a 1-D array is a batch."""
+        value = scalar_or_array(value)
+        if self.vectors and np.ndim(value) in (1, 2) and not isinstance(value, Vector):
+            return value.view(Vector)
+        return value
+
     @property
     def sweeps_for_full_gradient(self) -> int:
         """How many sweeps this mode needs for the gradient with respect to every input."""
-        return len(self.graph.inputs) if self.mode == "forward" else 1
+        if self.mode != "forward":
+            return 1
+        if self.vectors:  # one sweep per component of a vector input
+            return sum(max(1, int(np.size(self.values[name]))) for name in self.graph.inputs)
+        return len(self.graph.inputs)
+
+    @property
+    def wrt_components(self) -> int:
+        """How many numbers the input differentiated against holds (5 for slide 14's W, else 1): forward
+        mode carries that many sweeps side by side."""
+        if self.wrt is None or not self.vectors:
+            return 1
+        return max(1, int(np.size(self.values[self.wrt])))
 
     def blank_row(self, name: str) -> Row:
         """The row before its node is computed (built once, then shared by every snapshot)."""

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from ..engine.autodiff import forward_tangents, reverse_adjoints
 from ..engine.finite_differences import FD_NODE_LIMIT, forward_checks, reverse_checks
 from ..engine.graph import Graph, GraphError
-from ..engine.numbers import Value, format_sum, format_value, scalar_or_array
+from ..engine.numbers import Value, format_sum, format_value
 from . import closed_form
-from .snapshot import Contribution, Mode, Row, Step, StepKind
+from .snapshot import Contribution, FiniteDifference, Mode, Row, Step, StepKind
 from .step_store import Prefix, StepOutline, derived_row
 from .stepper_base import Stepper, num, with_closed
 
@@ -36,8 +37,9 @@ class ForwardStepper(Stepper):
     def __init__(self, graph: Graph, inputs: Mapping[str, Value], wrt: str,
                  notes: Mapping[str, str] | None = None) -> None:
         super().__init__(graph, inputs, wrt, notes)
-        self.tangents = {name: scalar_or_array(t) for name, t in forward_tangents(graph, self.values, wrt).items()}
-        self.checks = forward_checks(graph, self.values, wrt, self.tangents)
+        tangents = forward_tangents(graph, self.values, wrt, self.vectors)
+        self.tangents = {name: self.shown(t) for name, t in tangents.items()}
+        self.checks = shown_checks(self, forward_checks(graph, self.values, wrt, self.tangents))
         self.tangent_forms = closed_form.tangent_forms(graph, self.tangents, self.partial_monomials)
         self.depends = self._depends_on_wrt()
         self.terms = {name: self._terms(name) for name in graph.operations}
@@ -64,8 +66,8 @@ class ForwardStepper(Stepper):
         for parent in self.graph.node(name).parents:
             if parent not in self.depends:
                 continue
-            value = scalar_or_array(self.partials[name][parent] * self.tangents[parent])
-            total = value if not terms else scalar_or_array(terms[-1].total + value)
+            value = self.shown(chain_term(self.partials[name][parent], self.tangents[parent]))
+            total = value if not terms else self.shown(terms[-1].total + value)
             terms.append(Contribution(parent, value, total))
         return tuple(terms)
 
@@ -105,9 +107,9 @@ class ReverseStepper(Stepper):
         # row's L is seeded with 1/n and a parameter's adjoint is the gradient of that mean.
         self.seed: Value = np.full(rows, 1.0 / rows[0]) if rows else np.float64(1.0)
         adjoints, edges = reverse_adjoints(graph, self.values, self.seed)
-        self.adjoints = {name: scalar_or_array(value) for name, value in adjoints.items()}
-        self.checks = (reverse_checks(graph, self.values, self.adjoints, self.seed)
-                       if len(graph) <= FD_NODE_LIMIT else {})
+        self.adjoints = {name: self.shown(value) for name, value in adjoints.items()}
+        self.checks = shown_checks(self, reverse_checks(graph, self.values, self.adjoints, self.seed)
+                                   if len(graph) <= FD_NODE_LIMIT else {})
         self.seed_step = len(self.outline)
         self.outline.append(StepOutline("seed", out, None))
         # Each node's contributions are kept once, in order, with the step that sends each; a row
@@ -119,8 +121,8 @@ class ReverseStepper(Stepper):
         """The closed form of each node's running sum after each contribution (None past a readable length)."""
         for edge in edges:
             done = self.contributions.setdefault(edge.parent, [])
-            value = scalar_or_array(edge.value)
-            total = value if not done else scalar_or_array(done[-1].total + value)
+            value = self.shown(edge.value)
+            total = value if not done else self.shown(done[-1].total + value)
             done.append(Contribution(edge.child, value, total))
             self.running_forms.setdefault(edge.parent, []).append(forms.add(edge.parent, edge.child, total))
             self.contribution_steps.setdefault(edge.parent, []).append(len(self.outline))
@@ -201,6 +203,22 @@ class ReverseStepper(Stepper):
                            accumulated_closed=self.running_forms[name][count - 1],
                            fd_check=self.checks.get(name) if complete else None,
                            note=self.notes.get(name) if complete else None)
+
+
+def chain_term(partial: Value, tangent: Value) -> Value:
+    """∂ξ/∂p · dp/d(wrt): a product, or for a vector parent (∂h/∂W = X beside dW/dW = I) the sum over its
+    components, Σⱼ Xⱼ · dWⱼ/d(wrt), as the dot product's forward rule computes it."""
+    with np.errstate(all="ignore"):  # 0 · inf is NaN in the table, never a warning on stderr
+        if np.ndim(partial) == 1 and np.ndim(tangent) == 2:
+            return np.asarray(partial) @ np.asarray(tangent)
+        return partial * tangent
+
+
+def shown_checks(stepper: Stepper, checks: dict[str, FiniteDifference]) -> dict[str, FiniteDifference]:
+    """The finite differences with vector estimates marked as vectors (shown like the derivative they check)."""
+    if not stepper.vectors:
+        return checks
+    return {name: replace(check, value=stepper.shown(check.value)) for name, check in checks.items()}
 
 
 def make_stepper(mode: Mode, graph: Graph, inputs: Mapping[str, Value], wrt: str | None = None,

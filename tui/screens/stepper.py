@@ -81,6 +81,8 @@ class StepperScreen(Screen[None]):
                 tooltip="The basic functions (slide 67): this graph's own beside their derivatives; f again: all"),
         Binding("y", "flip_y", "Flip y", show=False,
                 tooltip="Flip the input y between 1 and 0 (with y = 1 the Lᴮ branch is all zeros)"),
+        Binding("v", "predictors", "Predictors", show=False,
+                tooltip="Slide 14: the neuron over several Heart columns, h = WᵀX with W and X vectors"),
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
     COMMANDS = {StepperCommands}
@@ -275,6 +277,11 @@ class StepperScreen(Screen[None]):
             return
         flipped = 0.0 if y == 1.0 else 1.0
         self.load(replace(self.problem, inputs={**self.problem.inputs, "y": flipped}), self.index)
+
+    def action_predictors(self) -> None:
+        from .predictors import choose_predictors
+
+        choose_predictors(self)
 
     def action_help(self) -> None:
         from ..dialogs.help import HelpScreen

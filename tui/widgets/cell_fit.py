@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 MAX_ROW_HEIGHT = 4
 """Lines a row may take when the columns are narrower than their text."""
+MAX_VECTOR_ROW_HEIGHT = 8
+"""Lines a row holding a vector may take (slide 14's W and X): its components wrap rather than vanish."""
 
 
 def fit_widths(natural: Sequence[int], available: int, minimum: int | Sequence[int] = 8) -> list[int]:
@@ -48,14 +50,19 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
-def fit_cell(text: str, width: int, max_lines: int = MAX_ROW_HEIGHT) -> str:
+def fit_cell(text: str, width: int, max_lines: int | None = None) -> str:
     """`text` laid out in a column `width` cells wide, never breaking a number.
 
     `log(1/(1+e^-9)) = -0.00012340219` becomes the formula and the number on two lines; a sum being
-    built (`a + b = c`) breaks between its terms. The result after the last `=` is always kept; a
-    formula too long for the lines left ends with an ellipsis.
+    built (`a + b = c`) breaks between its terms; a vector `[a, b, c]` between its components (and may
+    take more lines). The result after the last `=` is always kept; a formula too long for the lines
+    left ends with an ellipsis.
     """
-    lines = [line for part in text.split("\n") for line in _fit_part(part, width, max_lines)]
+    if max_lines is None:
+        max_lines = MAX_VECTOR_ROW_HEIGHT if _is_vector_text(text) else MAX_ROW_HEIGHT
+    lines = [line for part in text.split("\n")
+             for line in (_fit_vector(part, width) if _is_vector_text(part) and len(part) > width
+                          else _fit_part(part, width, max_lines))]
     if len(lines) > max_lines:
         lines = [*lines[:max_lines - 1], "…"]
     return "\n".join(lines)
@@ -75,6 +82,25 @@ def _wrap(text: str, width: int) -> list[str]:
     if len(text) <= width or width < 4 or _is_number(text):
         return [_cut(text, width)]  # a number is never broken over lines: cut, it shows it is
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _is_vector_text(text: str) -> bool:
+    """A cell (or line) that holds a vector: `[-3, 0.01, 0.02]`, possibly followed by `ok` or `†`."""
+    return any(line.startswith("[") and ", " in line and "]" in line for line in text.split("\n"))
+
+
+def _fit_vector(part: str, width: int) -> list[str]:
+    """`[0.914900955, 137.235143, 57.6387602]` broken after the commas between its components."""
+    lines: list[str] = []
+    line = ""
+    for piece in part.split(", "):
+        joined = f"{line}, {piece}" if line else piece
+        if line and len(joined) + 1 > width:
+            lines.append(f"{line},")
+            joined = piece
+        line = joined
+    lines.append(line)
+    return [_cut(item, width) for item in lines]
 
 
 def _fit_part(part: str, width: int, max_lines: int) -> list[str]:

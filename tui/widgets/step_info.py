@@ -38,6 +38,10 @@ def sweeps_text(stepper: Stepper) -> str:
         inputs = len(stepper.graph.inputs)
         served = "its one input" if inputs == 1 else f"all {inputs} inputs"
         return f"{count} (reverse mode: one backward sweep serves {served})"
+    carried = stepper.wrt_components
+    if carried > 1:
+        return (f"{count} (forward mode: one per input number; this one carries {carried} side by side, "
+                f"d{stepper.graph.output}/d{stepper.wrt})")
     return f"{count} (forward mode: one per input; this one gives d{stepper.graph.output}/d{stepper.wrt})"
 
 

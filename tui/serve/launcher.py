@@ -207,9 +207,9 @@ class Launcher:
             if self.warm.process is not None:
                 log.warning("the warm parent ended; this session starts as a separate process while it restarts")
             self._restarting = asyncio.create_task(self.start_warm_parent())
-        return await self.exec(environment)
+        return await self.start_cold(environment)
 
-    async def exec(self, environment: Mapping[str, str]) -> SessionProcess:
+    async def start_cold(self, environment: Mapping[str, str]) -> SessionProcess:
         process = await asyncio.create_subprocess_exec(
             *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=dict(environment), start_new_session=True)

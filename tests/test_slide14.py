@@ -22,7 +22,12 @@ from backprop_tui.core.stepping.problem import ProblemError, build_problem, pars
 from backprop_tui.core.stepping.steppers import ForwardStepper, ReverseStepper
 from backprop_tui.core.stepping.table import table_json, text_columns
 
-mpmath.mp.dps = 60
+
+@pytest.fixture(autouse=True)
+def sixty_digits():
+    """The truth in 60-digit arithmetic, for this module's tests only (mpmath's precision is process-wide)."""
+    with mpmath.workdps(60):
+        yield
 
 
 def heart_rows() -> list[dict[str, str]]:

@@ -19,7 +19,12 @@ from backprop_tui.core.stepping.problem import build_problem
 from backprop_tui.core.stepping.steppers import ForwardStepper, ReverseStepper
 from backprop_tui.core.training.models import logistic_graph
 
-mpmath.mp.dps = 60
+
+@pytest.fixture(autouse=True)
+def sixty_digits():
+    """The truth in 60-digit arithmetic, for this module's tests only (mpmath's precision is process-wide)."""
+    with mpmath.workdps(60):
+        yield
 
 
 def truth(x: float, y: float, beta0: float, beta1: float) -> dict[str, mpmath.mpf]:

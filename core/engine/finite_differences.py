@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..stepping.snapshot import FiniteDifference
 from .graph import Graph
 from .numbers import Value
 
 FD_NODE_LIMIT = 400
 """Reverse-mode checks re-evaluate the graph once per node; above this size they are skipped."""
+
+
+@dataclass(frozen=True)
+class FiniteDifference:
+    """A central finite-difference estimate of a row's accumulated derivative, and whether it agrees.
+
+    `ok` is None when the check cannot be made here (the nudged evaluations overflow to inf or NaN
+    while the derivative is finite): a difference of infinities says nothing, so it is neither an
+    agreement nor a mismatch, and `note` says why."""
+
+    value: Value
+    ok: bool | None
+    note: str | None = None
+
 
 RELATIVE_TOLERANCE = 1e-5
 ABSOLUTE_TOLERANCE = 1e-7

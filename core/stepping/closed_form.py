@@ -8,7 +8,7 @@ the student recognise the lecture's entries, not to replace the decimals.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -17,6 +17,7 @@ from ..engine import formula as fm
 from ..engine.formula import Formula
 from ..engine.graph import Const, Graph
 from ..engine.numbers import Value
+from ..engine.primitives import closed_rules as cr
 from . import monomial as mono
 from .monomial import Monomial
 
@@ -108,30 +109,29 @@ def chain_product(factor: Formula | None, accumulated: Formula | None, value: Va
     return None
 
 
-# The closed-form algebra's view of the primitives whose forms the lecture simplifies. Only the
-# shape of each rule is written here; core/engine/primitives.py stays the one place that computes
-# values and derivatives, and every monomial built here is checked against the engine's number
-# (`monomial.checked`) before it is shown. Any other primitive is taken whole (`monomial.opaque`).
+# The closed-form algebra's view of the primitives whose forms the lecture simplifies is part of each
+# primitive's declaration (`Primitive.value_rule`, `Primitive.partial_rules`: data, since the engine
+# must not import this layer); it is interpreted here over monomials. Every monomial built here is
+# checked against the engine's number (`monomial.checked`) before it is shown. A primitive without a
+# rule is taken whole (`monomial.opaque`).
 MonoArgs = list[Monomial | None]
 
-_VALUE_RULES: dict[str, Callable[[MonoArgs], Monomial | None]] = {
-    "mul": lambda a: mono.times(a[0], a[1]),
-    "negmul": lambda a: mono.negate(mono.times(a[0], a[1])),
-    "neg": lambda a: mono.negate(a[0]),
-    "div": lambda a: mono.times(a[0], mono.power(a[1], -1)),
-    "reciprocal": lambda a: mono.power(a[0], -1),
-    "square": lambda a: mono.power(a[0], 2),
-}
 
-_PARTIAL_RULES: dict[str, Callable[[MonoArgs, Monomial | None], tuple[Monomial | None, ...]]] = {
-    "exp": lambda a, out: (out,),
-    "log": lambda a, out: (mono.power(a[0], -1),),
-    "reciprocal": lambda a, out: (mono.negate(mono.power(a[0], -2)),),
-    "mul": lambda a, out: (a[1], a[0]),
-    "negmul": lambda a, out: (mono.negate(a[1]), mono.negate(a[0])),
-    "div": lambda a, out: (mono.power(a[1], -1), mono.negate(mono.times(a[0], mono.power(a[1], -2)))),
-    "square": lambda a, out: (mono.times(mono.number(2), a[0]),),
-}
+def _interpret(rule: cr.Rule, args: MonoArgs, out: Monomial | None) -> Monomial | None:
+    """The monomial a primitive's closed-form rule describes, given its arguments' and its own."""
+    if isinstance(rule, cr.Arg):
+        return args[rule.index]
+    if isinstance(rule, cr.Out):
+        return out
+    if isinstance(rule, cr.Number):
+        return mono.number(rule.value)
+    if isinstance(rule, cr.Product):
+        return mono.times(_interpret(rule.a, args, out), _interpret(rule.b, args, out))
+    if isinstance(rule, cr.Power):
+        return mono.power(_interpret(rule.a, args, out), rule.exponent)
+    if isinstance(rule, cr.Negative):
+        return mono.negate(_interpret(rule.a, args, out))
+    raise TypeError(f"not a closed-form rule: {rule!r}")
 
 
 def _arg_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial | None]) -> MonoArgs:
@@ -149,8 +149,8 @@ def value_monomials(graph: Graph, values: Mapping[str, Value],
         if folded is not None or node.is_input:
             result[node.name] = folded
             continue
-        rule = _VALUE_RULES.get(node.op or "")
-        candidate = rule(_arg_monomials(graph, node.name, result)) if rule else None
+        rule = graph.prim(node.name).value_rule
+        candidate = _interpret(rule, _arg_monomials(graph, node.name, result), None) if rule else None
         result[node.name] = (mono.checked(candidate, value)
                              or mono.checked(mono.opaque(forms.get(node.name), value), value))
     return result
@@ -161,8 +161,11 @@ def partial_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial 
                       partial_values: Mapping[str, Value]) -> dict[str, Monomial | None]:
     """A node's local partials as monomials (`∂ξ4/∂ξ3 = −1/ξ3²` as −(1+e^-9)⁻²)."""
     node = graph.node(name)
-    rule = _PARTIAL_RULES.get(node.op or "")
-    pieces = rule(_arg_monomials(graph, name, monomials), monomials.get(name)) if rule else None
+    rules = graph.prim(name).partial_rules
+    pieces = None
+    if rules is not None:
+        args = _arg_monomials(graph, name, monomials)
+        pieces = [_interpret(rule, args, monomials.get(name)) for rule in rules]
     result: dict[str, Monomial | None] = {}
     for position, arg in enumerate(node.args):
         if not isinstance(arg, str) or arg in result:

@@ -47,6 +47,22 @@ def agrees(estimate: Value, exact: Value) -> bool:
 
 
 CANNOT_CHECK = "the nudged evaluations are not finite (overflow), so their difference says nothing"
+BELOW_RESOLUTION = ("the derivative and the difference are both below what a difference of nudged evaluations "
+                    "can resolve here (rounding of the function's value divided by the step)")
+NOT_A_NUMBER = "the derivative is NaN here (undefined), which no difference can confirm or refute"
+PAST_THE_DOUBLES = ("the derivative is infinite (past the largest double), which a difference of finite values "
+                    "cannot reach")
+RESOLUTION_ULPS = 4.0
+"""A central difference (f(x+h) − f(x−h))/2h carries the rounding of f, about one ulp of f over h; below a few of
+those, a derivative and its estimate cannot be told apart (σ′(40) = 4.2e-18 beside a difference of 0)."""
+
+
+def resolution(above: Value, below: Value, h: Value, seed: Value = 1.0) -> Value:
+    """The smallest derivative a difference of these two evaluations can resolve (elementwise)."""
+    with np.errstate(all="ignore"):
+        scale = np.maximum(np.abs(np.asarray(above, dtype=float)), np.abs(np.asarray(below, dtype=float)))
+        # np.spacing, not ε·|f|: among subnormal values the rounding step is absolute (5e-324).
+        return RESOLUTION_ULPS * np.abs(seed) * np.spacing(scale) / h
 
 
 def checkable(estimate: Value, exact: Value) -> np.ndarray:
@@ -60,13 +76,32 @@ def checkable(estimate: Value, exact: Value) -> np.ndarray:
     return np.isfinite(estimate) | same_kind
 
 
-def _check(estimate: Value, exact: Value) -> FiniteDifference:
+def _skipped(estimate: np.ndarray, exact: np.ndarray, smallest: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """Where (and why) no verdict can be given, in the order a note names them."""
+    with np.errstate(all="ignore"):
+        unresolved = ((np.abs(estimate) <= smallest) & (np.abs(exact) <= smallest)
+                      & ~((estimate == 0) & (exact == 0)))
+        return [(np.isnan(exact), NOT_A_NUMBER),
+                (np.isinf(exact) & ~np.isinf(estimate), PAST_THE_DOUBLES),
+                (~checkable(estimate, exact), CANNOT_CHECK),
+                (unresolved, BELOW_RESOLUTION)]
+
+
+def _check(estimate: Value, exact: Value, smallest: Value = 0.0) -> FiniteDifference:
+    """The verdict on one derivative: ok, a mismatch, or None with the reason no difference can decide."""
     estimate = float(estimate) if np.ndim(estimate) == 0 else np.asarray(estimate, dtype=float)
-    usable = checkable(estimate, exact)
-    if np.all(usable):
+    shape = np.broadcast_shapes(np.shape(estimate), np.shape(exact), np.shape(smallest))
+    guess, truth = np.broadcast_to(estimate, shape), np.broadcast_to(np.asarray(exact, dtype=float), shape)
+    skipped = np.zeros(shape, dtype=bool)
+    note = None
+    for where, reason in _skipped(guess, truth, np.broadcast_to(smallest, shape)):
+        if note is None and np.any(where & ~skipped):
+            note = reason
+        skipped |= where
+    if not np.any(skipped):
         return FiniteDifference(estimate, agrees(estimate, exact))
-    if not np.any(usable) or agrees(np.asarray(estimate)[usable], np.broadcast_to(exact, np.shape(estimate))[usable]):
-        return FiniteDifference(estimate, None, CANNOT_CHECK)
+    if np.all(skipped) or agrees(guess[~skipped], truth[~skipped]):
+        return FiniteDifference(estimate, None, note)
     return FiniteDifference(estimate, False)
 
 
@@ -78,7 +113,8 @@ def forward_checks(graph: Graph, values: Mapping[str, Value], wrt: str,
     with np.errstate(all="ignore"):
         above = graph.evaluate({**inputs, wrt: values[wrt] + h})
         below = graph.evaluate({**inputs, wrt: values[wrt] - h})
-        return {name: _check((above[name] - below[name]) / (2 * h), tangents[name]) for name in graph.operations}
+        return {name: _check((above[name] - below[name]) / (2 * h), tangents[name],
+                             resolution(above[name], below[name], h)) for name in graph.operations}
 
 
 def _output_with(graph: Graph, values: Mapping[str, Value], name: str, nudged: Value) -> Value:
@@ -129,7 +165,8 @@ def reverse_checks(graph: Graph, values: Mapping[str, Value], adjoints: Mapping[
             above = _output_with(graph, values, node.name, values[node.name] + h)
             below = _output_with(graph, values, node.name, values[node.name] - h)
             estimate = seed * (above - below) / (2 * h)
+            smallest = resolution(above, below, h, seed)
             if np.ndim(values[node.name]) == 0 and np.ndim(estimate) > 0:
-                estimate = np.sum(estimate)
-            checks[node.name] = _check(estimate, adjoints[node.name])
+                estimate, smallest = np.sum(estimate), np.sum(smallest)
+            checks[node.name] = _check(estimate, adjoints[node.name], smallest)
     return checks

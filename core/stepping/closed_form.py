@@ -29,10 +29,16 @@ def _exact_number(value: Value) -> Formula | None:
     if np.ndim(value) != 0:
         return None
     scalar = float(value)
-    if not np.isfinite(scalar):
+    if not _representable(scalar):
         return None
     literal = fm.number(scalar)
     return literal if float(literal.text) == scalar else None
+
+
+def _representable(scalar: float) -> bool:
+    """Whether a cell can have a closed form: finite, and 0 or a normal double. An infinite cell is a
+    number past the doubles (1/1e-310), a subnormal one has lost digits: no exact form equals either."""
+    return math.isfinite(scalar) and (scalar == 0 or abs(scalar) >= mono.SMALLEST_NORMAL)
 
 
 def _integer(value: Value) -> Formula | None:
@@ -64,10 +70,10 @@ def value_closed_forms(graph: Graph, values: Mapping[str, Value]) -> dict[str, F
             forms[node.name] = _exact_number(values[node.name])
             continue
         folded = _integer(values[node.name]) or _exact_number(values[node.name])
-        if folded is not None:
+        if folded is not None or not _representable(float(values[node.name])):
             forms[node.name] = folded
             continue
-        args = [fm.number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
+        args = [fm.exact_number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
         if any(arg is None for arg in args):
             forms[node.name] = None
             continue
@@ -80,7 +86,7 @@ def partial_closed_forms(graph: Graph, name: str, forms: Mapping[str, Formula | 
     """Closed forms of a node's local partials (`∂ξ2/∂ξ1 = e^ξ1` becomes `e^-9`)."""
     node = graph.node(name)
     result: dict[str, Formula | None] = {}
-    args = [fm.number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
+    args = [fm.exact_number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
     texts = graph.prim(name).partial_texts(args, forms[name] or fm.atom(name)) if None not in args else None
     for position, arg in enumerate(node.args):
         if not isinstance(arg, str):
@@ -88,7 +94,8 @@ def partial_closed_forms(graph: Graph, name: str, forms: Mapping[str, Formula | 
         folded = _integer(partial_values[arg])
         if folded is not None:
             result[arg] = folded
-        elif texts is None or arg in result or node.args.count(arg) > 1:
+        elif (texts is None or np.ndim(partial_values[arg]) or not _representable(float(partial_values[arg]))
+              or arg in result or node.args.count(arg) > 1):
             result[arg] = None
         else:
             result[arg] = _keep(texts[position])

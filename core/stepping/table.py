@@ -129,6 +129,8 @@ def _input_row(row: Row, derivative_key: str) -> dict[str, Any]:
         entry[f"{derivative_key}_closed_form"] = row.accumulated_closed
     if row.fd_check is not None:
         entry["fd_check"] = {"value": _number_field(row.fd_check.value), "ok": row.fd_check.ok}
+        if row.fd_check.note:
+            entry["fd_check"]["note"] = row.fd_check.note
     if row.note:
         entry["note"] = row.note
     return entry

@@ -163,7 +163,8 @@ register(Primitive(
     lambda f, o: (fm.minus(fm.call("σ", f[0]), f[1]), fm.negate(f[0])),
     "binary cross-entropy from the logit z: −[y log σ(z) + (1−y) log(1−σ(z))], inputs (z, y); "
     "computed as log1p(e^−|z|) + max(z, 0) − y·z, exact where the loss is finite",
-    PythonPair(("z", "y"), "np.logaddexp(0, z) - y * z", ("1 / (1 + np.exp(-z)) - y", "-z"))), _bce_logit_vjp)
+    PythonPair(("z", "y"), "np.logaddexp(0, z) - y * z",
+               ("(1 - y) / (1 + np.exp(-z)) - y / (1 + np.exp(z))", "-z"))), _bce_logit_vjp)
 
 
 def _dot(w: Value, x: Value) -> Value:

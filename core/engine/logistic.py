@@ -27,6 +27,7 @@ import numpy as np
 from .numbers import Value
 
 _F64 = np.dtype(np.float64)
+_add_rows = np.add.reduce
 _ONE = np.array(1.0)
 """1.0 as a float64 array: a ufunc takes it as is, where a Python 1.0 is converted on every call."""
 _ONE.flags.writeable = False
@@ -91,14 +92,30 @@ def bce_from_logit(z: Value, y: Value) -> Value:
     """The binary cross-entropy −[y log σ(z) + (1−y) log(1−σ(z))] of logit `z` and target `y`, per element.
 
     The hinge max(z, 0) − y·z is formed before the tail is added, so a well-classified row keeps its tiny
-    loss (4.2e-18 at z = 40, y = 1) instead of rounding it away against z.
+    loss (4.2e-18 at z = 40, y = 1) instead of rounding it away against z. A logit that overflowed to ±inf
+    (β = 1e308) gets the loss's limit: 0 where it points at the target, inf where it points away, never
+    the NaN of inf − inf.
     """
     with np.errstate(all="ignore"):
         if fits_batch(z, y):
             return loss_kernel(z, y)
         z, y = np.asarray(z, dtype=float), np.asarray(y, dtype=float)
         result = np.log1p(np.exp(-np.abs(z))) + (np.maximum(z, 0.0) - y * z)
+        if not np.isfinite(np.add.reduce(z, axis=None)):
+            result = _infinite_logits(np.array(result, dtype=float), z, y)
     return result if result.ndim else np.float64(result)
+
+
+def _infinite_logits(result: np.ndarray, z: np.ndarray, y: Value) -> np.ndarray:
+    """The loss's limit where the logit itself overflowed to ±inf: 0 where it points at the target (z = +inf,
+    y = 1), inf otherwise; the hinge's inf − inf or 0·inf would be NaN there."""
+    infinite = np.isinf(z)
+    if np.any(infinite):
+        z_all, y_all = np.broadcast_arrays(z, y)
+        z_inf, y_inf = z_all[infinite], y_all[infinite]
+        pointed = ((z_inf > 0) & (y_inf == 1)) | ((z_inf < 0) & (y_inf == 0))
+        result[infinite] = np.where(pointed, 0.0, np.inf)
+    return result
 
 
 def bce_logit_gradient(z: Value, y: Value) -> Value:
@@ -130,7 +147,9 @@ def loss_kernel(z: np.ndarray, y: Value) -> np.ndarray:
     np.negative(tail, tail)
     np.exp(tail, tail)
     np.log1p(tail, tail)
-    return np.add(tail, hinge, tail)
+    np.add(tail, hinge, tail)
+    # One sum decides whether any logit overflowed (a diverged run): only then is the limit put in.
+    return tail if np.isfinite(_add_rows(z, axis=None)) else _infinite_logits(tail, z, y)
 
 
 def gradient_kernel(z: np.ndarray, y: Value) -> np.ndarray:

@@ -207,7 +207,8 @@ def plot_range(x: np.ndarray, margin: float = 0.05) -> tuple[float, float]:
 
 def curve_points(params: HandParams, low: float, high: float, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
     x = np.linspace(low, high, max(2, points))
-    return x, sigmoid(params.beta0 + params.beta1 * x)
+    with np.errstate(all="ignore"):
+        return x, sigmoid(params.beta0 + params.beta1 * x)
 
 
 def predict(data: Dataset, params: HandParams, threshold: float = DEFAULT_THRESHOLD) -> Predictions:
@@ -216,7 +217,8 @@ def predict(data: Dataset, params: HandParams, threshold: float = DEFAULT_THRESH
         raise ValueError(f"the threshold must be between 0 and 1, got {threshold:g}")
     x = np.asarray(data.raw[:, 0], dtype=float)
     y = np.asarray(data.y, dtype=float)
-    logit = params.beta0 + params.beta1 * x
+    with np.errstate(all="ignore"):  # β = 1e308 overflows the logit to ±inf: p and the loss take their limits
+        logit = params.beta0 + params.beta1 * x
     p = sigmoid(logit)
     predicted = (p >= threshold).astype(int)
     return Predictions(params, threshold, data.features[0], data.target, data.labels, x, y.astype(int), p,

@@ -78,6 +78,25 @@ def final_summary(run: DescentRun) -> dict[str, object]:
     return summary
 
 
+CONFIG_NULLS = {
+    "batch_size": "not used: full-batch gradient descent (--optimizer gd) takes every row in each step",
+    "start": "not given (--start): the model's own starting parameters",
+    "init": "not given (--init): the model's own starting parameters",
+    "data": "no data file: the example's own function",
+    "x": "no data file: the example's own function",
+    "y": "no data file: the example's own function",
+}
+
+
+def config_document(setup: DescentSetup) -> dict[str, object]:
+    """The JSON `config`, with `null_reasons` saying why each null option is null (not given, not used)."""
+    document = setup.config.as_dict()
+    reasons = {name: CONFIG_NULLS.get(name, "not given") for name, value in document.items() if value is None}
+    if reasons:
+        document["null_reasons"] = reasons
+    return document
+
+
 def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
@@ -98,7 +117,7 @@ def _entry(run: DescentRun, row: Row) -> dict[str, object]:
 def json_lines(setup: DescentSetup, run: DescentRun, rows: Iterable[Row], stopped: Callable[[], Outcome]
                ) -> Iterator[str]:
     """One JSON document; each entry is written when the next arrives (so it knows whether a comma follows)."""
-    yield '{"config": ' + _dump(setup.config.as_dict()) + ","
+    yield '{"config": ' + _dump(config_document(setup)) + ","
     yield ' "history": ['
     previous: str | None = None
     for row in rows:

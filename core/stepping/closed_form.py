@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
@@ -62,8 +63,61 @@ def _keep(formula: Formula | None) -> Formula | None:
     return formula
 
 
-def value_closed_forms(graph: Graph, values: Mapping[str, Value]) -> dict[str, Formula | None]:
-    """Closed form of every node's value in terms of the numbers given for the inputs."""
+ULP = 2.220446049250313e-16
+OPERATION_ERROR = ULP
+"""What one primitive's evaluation adds to a value's relative error (numpy's functions are within about an ulp)."""
+TRUSTED_ERROR = 1e-10
+"""A form is shown only where the cell is this close to the form's exact value: the 1e-9 promise, with room."""
+
+
+def _text_error(value: float, text: str) -> float:
+    """How far a number's printed text is from the double itself, relative: 0 for 3 or 0.5 (exact), up to
+    half an ulp for 0.1 or 1e+308 (the shortest text that reads back as the double, not the double)."""
+    if not math.isfinite(value) or Fraction(value) == Fraction(text.replace(fm.MINUS, "-").strip("()")):
+        return 0.0
+    return ULP / 2
+
+
+def rounding_errors(graph: Graph, values: Mapping[str, Value]) -> dict[str, float]:
+    """A first-order bound on each node's relative error against the exact value of its closed form's text.
+
+    An input's or a constant's text may already be half an ulp off the double (`1e+308`); each operation
+    adds its own rounding and carries its arguments' errors times its condition |∂f/∂a · a / f|. Where an
+    operation cancels (e^x − 1 at x = 1e-10, condition 1e10) or amplifies (cos(1e+308)) the bound grows,
+    and a closed form such as `e^1e-10−1` (exactly 1.00000000005e-10) is not shown beside a cell that
+    rounding left at 1.00000008e-10."""
+    errors: dict[str, float] = {}
+    for node in graph.nodes:
+        value = float(values[node.name])
+        if node.is_input:
+            literal = fm.number(value)
+            errors[node.name] = _text_error(value, literal.text) if float(literal.text) == value else math.inf
+            continue
+        args = graph.arg_values(node, values)
+        with np.errstate(all="ignore"):
+            partials = graph.prim(node.name).partials(args, values[node.name])
+        carried = 0.0
+        arg_errors = [_text_error(arg.value, fm.exact_number(arg.value).text) if isinstance(arg, Const)
+                      else errors[arg] for arg in node.args]
+        for error, arg_value, partial in zip(arg_errors, args, partials, strict=False):
+            if error:
+                carried += abs(float(partial) * float(arg_value)) * error
+        # The partials' own error, under a key no node name can take (names are identifiers).
+        errors[f"∂{node.name}"] = _partial_error(graph.prim(node.name), args, values[node.name], arg_errors)
+        out = abs(value)
+        if not carried:
+            errors[node.name] = OPERATION_ERROR
+        elif out == 0 or not math.isfinite(carried) or not math.isfinite(out):
+            errors[node.name] = math.inf  # no relative error to speak of: no form is trusted past here
+        else:
+            errors[node.name] = OPERATION_ERROR + carried / out
+    return errors
+
+
+def value_closed_forms(graph: Graph, values: Mapping[str, Value],
+                       errors: Mapping[str, float] | None = None) -> dict[str, Formula | None]:
+    """Closed form of every node's value in terms of the numbers given for the inputs; a node whose value
+    rounding may have moved by more than TRUSTED_ERROR (`errors`) gets none, nor do the nodes built on it."""
     forms: dict[str, Formula | None] = {}
     for node in graph.nodes:
         if node.is_input:
@@ -74,17 +128,45 @@ def value_closed_forms(graph: Graph, values: Mapping[str, Value]) -> dict[str, F
             forms[node.name] = folded
             continue
         args = [fm.exact_number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
-        if any(arg is None for arg in args):
+        if any(arg is None for arg in args) or (errors is not None and errors[node.name] > TRUSTED_ERROR):
             forms[node.name] = None
             continue
         forms[node.name] = _keep(graph.prim(node.name).render(args))
     return forms
 
 
+PARTIAL_NUDGE = 1e-8
+
+
+def _partial_error(prim, args: list, out: Value, arg_errors: list[float]) -> float:
+    """How far a node's partials may be from their forms' exact values: each argument's error times the
+    partials' sensitivity to it, measured by nudging that argument by PARTIAL_NUDGE (cos near 1e+308 moves
+    completely; e^a by about as much as a does)."""
+    with np.errstate(all="ignore"):
+        base = [float(value) for value in prim.partials(args, out)]
+        total = 0.0
+        for position, error in enumerate(arg_errors):
+            if not error:
+                continue
+            nudged = list(args)
+            nudged[position] = np.float64(float(args[position]) * (1 + PARTIAL_NUDGE))
+            moved = [float(value) for value in prim.partials(nudged, prim.evaluate(*nudged))]
+            for before, after in zip(base, moved, strict=False):
+                if before == 0 or not math.isfinite(before):
+                    continue
+                change = abs(after - before) / abs(before) / PARTIAL_NUDGE
+                total += change * error if math.isfinite(change) else math.inf
+    return total
+
+
 def partial_closed_forms(graph: Graph, name: str, forms: Mapping[str, Formula | None],
-                         partial_values: Mapping[str, Value]) -> dict[str, Formula | None]:
-    """Closed forms of a node's local partials (`∂ξ2/∂ξ1 = e^ξ1` becomes `e^-9`)."""
+                         partial_values: Mapping[str, Value],
+                         errors: Mapping[str, float] | None = None) -> dict[str, Formula | None]:
+    """Closed forms of a node's local partials (`∂ξ2/∂ξ1 = e^ξ1` becomes `e^-9`); none where an argument's
+    rounding (`errors`) is more than a partial of modest condition can carry within TRUSTED_ERROR."""
     node = graph.node(name)
+    if errors is not None and errors.get(f"∂{name}", 0.0) > TRUSTED_ERROR:
+        forms = {**forms, **{arg: None for arg in node.args if isinstance(arg, str)}}
     result: dict[str, Formula | None] = {}
     args = [fm.exact_number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
     texts = graph.prim(name).partial_texts(args, forms[name] or fm.atom(name)) if None not in args else None

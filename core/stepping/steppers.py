@@ -55,9 +55,10 @@ class Stepper:
         self.wrt = wrt
         self.partials = {name: graph.local_partials(name, self.values) for name in graph.operations}
         scalar = all(np.ndim(value) == 0 for value in self.values.values())
-        self.value_forms = closed_form.value_closed_forms(graph, self.values) if scalar else {}
+        errors = closed_form.rounding_errors(graph, self.values) if scalar else {}
+        self.value_forms = closed_form.value_closed_forms(graph, self.values, errors) if scalar else {}
         self.partial_forms = {
-            name: closed_form.partial_closed_forms(graph, name, self.value_forms, self.partials[name])
+            name: closed_form.partial_closed_forms(graph, name, self.value_forms, self.partials[name], errors)
             for name in graph.operations
         } if scalar else {}
         self.value_monomials = (closed_form.value_monomials(graph, self.values, self.value_forms)

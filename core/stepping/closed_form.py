@@ -103,7 +103,9 @@ def rounding_errors(graph: Graph, values: Mapping[str, Value]) -> dict[str, floa
             if error:
                 carried += abs(float(partial) * float(arg_value)) * error
         # The partials' own error, under a key no node name can take (names are identifiers).
-        errors[f"∂{node.name}"] = _partial_error(graph.prim(node.name), args, values[node.name], arg_errors)
+        prim = graph.prim(node.name)
+        if not prim.constant_partials and any(arg_errors):
+            errors[f"∂{node.name}"] = _partial_error(prim, args, values[node.name], arg_errors)
         out = abs(value)
         if not carried:
             errors[node.name] = OPERATION_ERROR

@@ -31,11 +31,11 @@ def _mul_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = N
 register(Primitive(
     "add", 2, lambda a, b: a + b, lambda args, out: (1.0, 1.0),
     lambda f: fm.plus(f[0], f[1]), lambda f, o: (ONE, ONE), "a + b",
-    PythonPair(("a", "b"), "a + b", ("1.0", "1.0"))), _add_vjp)
+    PythonPair(("a", "b"), "a + b", ("1.0", "1.0")), constant_partials=True), _add_vjp)
 register(Primitive(
     "sub", 2, lambda a, b: a - b, lambda args, out: (1.0, -1.0),
     lambda f: fm.minus(f[0], f[1]), lambda f, o: (ONE, fm.number(-1)), "a − b",
-    PythonPair(("a", "b"), "a - b", ("1.0", "-1.0"))))
+    PythonPair(("a", "b"), "a - b", ("1.0", "-1.0")), constant_partials=True))
 register(Primitive(
     "mul", 2, lambda a, b: a * b, lambda args, out: (args[1], args[0]),
     lambda f: fm.times(f[0], f[1]), lambda f, o: (f[1], f[0]), "a · b",
@@ -67,7 +67,7 @@ register(Primitive(
     "neg", 1, lambda a: -a, lambda args, out: (-1.0,),
     lambda f: fm.negate(f[0]), lambda f, o: (fm.number(-1),), "−a",
     PythonPair(("a",), "-a", ("-1.0",)),
-    value_rule=cr.negative(A)))
+    value_rule=cr.negative(A), constant_partials=True))
 register(Primitive(
     "negmul", 2, lambda a, b: -(a * b), lambda args, out: (-args[1], -args[0]),
     lambda f: fm.negate(fm.times(f[0], f[1])),

@@ -60,6 +60,9 @@ class Primitive:
     const_positions: tuple[int, ...] = ()
     value_rule: Rule | None = None
     partial_rules: tuple[Rule, ...] | None = None
+    constant_partials: bool = False
+    """The local partials are numbers that do not depend on the arguments (+, −, 1 − a): rounding in the
+    arguments cannot move them, so the closed-form layer need not measure how much it does."""
 
 
 PRIMITIVES: dict[str, Primitive] = {}

@@ -53,7 +53,7 @@ register(Primitive(
 register(Primitive(
     "one_minus", 1, lambda a: 1.0 - a, lambda args, out: (-1.0,),
     lambda f: one_minus(f[0]), lambda f, o: (fm.number(-1),), "1 − a",
-    PythonPair(("a",), "1 - a", ("-1.0",))))
+    PythonPair(("a",), "1 - a", ("-1.0",)), constant_partials=True))
 register(Primitive(
     "sin", 1, np.sin, lambda args, out: (np.cos(args[0]),),
     lambda f: fm.call("sin", f[0], bare_atoms=True), lambda f, o: (fm.call("cos", f[0], bare_atoms=True),),

@@ -88,8 +88,7 @@ class DescentRun:
     def step(self) -> IterationRecord:
         """One iteration: a batch's loss and gradient, the full loss, the update, the verdict."""
         # The record equals `self.history[-1]`; built from the step's own numbers, not read back.
-        with np.errstate(all="ignore"):  # an overflowing run is shown as diverged, never warned about
-            fields = self._advance()
+        fields = self._advance()
         return IterationRecord(len(self.history), *fields)
 
     @property

@@ -33,8 +33,11 @@ class BasicFunction:
     python: str
 
     def as_json(self) -> dict[str, object]:
-        return {"name": self.name, "arity": self.arity, "definition": self.definition,
-                "partials": dict(self.partials), "python": self.python}
+        document: dict[str, object] = {"name": self.name, "arity": self.arity, "definition": self.definition,
+                                       "partials": dict(self.partials), "python": self.python}
+        if self.arity is None:
+            document["null_reasons"] = {"arity": "takes any number of arguments (shown here with two weighted inputs)"}
+        return document
 
 
 def python_text(name: str, pair: PythonPair) -> str:

@@ -31,6 +31,13 @@ def state_dir(environ: Mapping[str, str] | None = None) -> Path:
     return root / "backprop-tui"
 
 
+NULL_REASONS = {
+    "best": "no score yet: the exercise has not been finished",
+    "seed": "no numbers drawn yet: the exercise has not been started",
+}
+"""Why a progress record's field is null, for `--status --format json`."""
+
+
 @dataclass
 class ExerciseProgress:
     """One exercise's record: its status, the best score in percent, how often finished, the last cells to retry."""
@@ -129,6 +136,16 @@ class ProgressStore:
         """The JSON that is saved and that `--status --format json` prints (every exercise, in list order)."""
         return {"version": VERSION, "path": str(self.path),
                 "exercises": {exercise.id: asdict(self.record(exercise.id)) for exercise in EXERCISES}}
+
+    def status_document(self) -> dict[str, Any]:
+        """`document()` as `--status --format json` prints it: each exercise's nulls say why they are null."""
+        document = self.document()
+        for record in document["exercises"].values():
+            reasons = {name: NULL_REASONS.get(name, "not recorded yet") for name, value in record.items()
+                       if value is None}
+            if reasons:
+                record["null_reasons"] = reasons
+        return document
 
     def save(self) -> None:
         if not self.saving:

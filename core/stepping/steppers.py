@@ -23,6 +23,7 @@ from ..engine.graph import Graph, GraphError
 from ..engine.numbers import Value, format_sum, format_value, is_finite, scalar_or_array
 from . import closed_form
 from . import monomial as mono
+from .rounding import rounding_errors
 from .snapshot import Contribution, Mode, Row, Snapshot, Step, StepKind
 from .step_store import Prefix, StepOutline, Steps, derived_row
 
@@ -55,7 +56,7 @@ class Stepper:
         self.wrt = wrt
         self.partials = {name: graph.local_partials(name, self.values) for name in graph.operations}
         scalar = all(np.ndim(value) == 0 for value in self.values.values())
-        errors = closed_form.rounding_errors(graph, self.values) if scalar else {}
+        errors = rounding_errors(graph, self.values) if scalar else {}
         self.value_forms = closed_form.value_closed_forms(graph, self.values, errors) if scalar else {}
         self.partial_forms = {
             name: closed_form.partial_closed_forms(graph, name, self.value_forms, self.partials[name], errors)

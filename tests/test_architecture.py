@@ -48,3 +48,26 @@ def test_every_package_folder_is_installed(top: str) -> None:
 def test_every_installed_folder_exists() -> None:
     for package, folder in installed_package_dirs().items():
         assert (ROOT / folder / "__init__.py").is_file(), f"{package} maps to {folder}, which is not a package"
+
+
+def relative_imports(path: Path) -> list[tuple[int, str]]:
+    """(level, module) of every relative import in a file: `from ..stepping import x` is (2, "stepping")."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [(node.level, node.module or "") for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level > 0]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "core" / "engine").rglob("*.py")),
+                         ids=lambda path: str(path.relative_to(ROOT)))
+def test_the_engine_is_the_bottom_layer(path: Path) -> None:
+    """core/engine imports nothing from the layers above it (stepping, layout, training, lessons)."""
+    depth = len(path.relative_to(ROOT / "core").parts) - 1  # levels from the file's package up to core/
+    above = []
+    for level, module in relative_imports(path):
+        if level > depth:  # reaches core/ or beyond: the module's first part is a sibling package of engine
+            first = module.split(".")[0]
+            if first != "engine":
+                above.append(module)
+    absolute = [name for name in imported_modules(path)
+                if name.startswith("backprop_tui.") and not name.startswith("backprop_tui.core.engine")]
+    assert above + absolute == [], f"{path.relative_to(ROOT)} imports {above + absolute} from above the engine"

@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
+from backprop_tui.core.engine.logistic import bce_from_logit
 from backprop_tui.core.lessons.classification import (
     HandParams,
     heart_data,
-    logistic_loss,
     predict,
     random_params,
     shape,
@@ -84,8 +84,8 @@ class TestSaturation:
         assert seen.loss == pytest.approx(sum(expected) / len(expected), rel=1e-12)
 
     def test_a_saturated_wrong_prediction_costs_exactly_its_logit(self):
-        assert logistic_loss(np.array([-800.0, 800.0]), np.array([1.0, 0.0])).tolist() == [800.0, 800.0]
-        assert logistic_loss(np.array([800.0, -800.0]), np.array([1.0, 0.0])).tolist() == [0.0, 0.0]
+        assert bce_from_logit(np.array([-800.0, 800.0]), np.array([1.0, 0.0])).tolist() == [800.0, 800.0]
+        assert bce_from_logit(np.array([800.0, -800.0]), np.array([1.0, 0.0])).tolist() == [0.0, 0.0]
 
 
 class TestShape:

@@ -38,7 +38,9 @@ class TestOverflowIsShownNotWarned:
         result = subprocess.run([sys.executable, "-c", MAIN, "table", "--expr", "x*1e308*10", "--at", "x=1",
                                  "--mode", mode], capture_output=True, text=True, timeout=60)
         assert result.returncode == 0 and result.stderr == ""
-        assert "1e+308·10 = inf" in result.stdout
+        # 1e+308·10 is 1e309, not inf: a closed form that does not evaluate to its cell is left out (issue 19).
+        assert "1e+308·10 =" not in result.stdout
+        assert any(line.startswith("ξ2") and " inf " in line for line in result.stdout.splitlines())
 
     @pytest.mark.parametrize("expression", ["x*1e308*10", "x*1e999", "x**0", "x/x", "exp(x)*0", "sqrt(x)"])
     @pytest.mark.parametrize("at", ["x=0", "x=1", "x=-1.7e308"])

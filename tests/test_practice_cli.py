@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from support.nulls import unexplained_nulls
 
 from backprop_tui.core.lessons.exercises import EXERCISE_IDS
 from backprop_tui.tui.cli.main import main
@@ -22,6 +23,7 @@ def test_status_json_lists_every_exercise_new(capsys, state_home):
     assert document["path"] == str(state_home / "practice.json")
     assert list(document["exercises"]) == list(EXERCISE_IDS)
     assert {record["status"] for record in document["exercises"].values()} == {"new"}
+    assert unexplained_nulls(document) == []  # a new exercise's best score and seed say why they are null
 
 
 def test_status_text_after_progress_and_reset(capsys, state_home):

@@ -83,11 +83,12 @@ def test_every_number_is_exact_at_a_saturated_patient(x, y, beta0, beta1):
 
 
 def test_the_saturated_row_says_which_identity_gave_its_number():
-    """h = 40, y = 0: from the stored p = 1 the slide's product is ∞ · 0; h's row says dL/dh = p − y instead."""
+    """h = 40, y = 0: from the stored p = 1 the slide's product is ∞ times σ′(40) = 4.2e-18 (σ′ itself exact, from
+    h), which is ∞; h's row says dL/dh = p − y instead."""
     problem = build_problem("neuron", at="X=0.8,β0=0,β1=50,y=0")
     final = problem.stepper().final()
     note = final.row("h").note
-    assert note.startswith("dL/dh = p − y from h") and "(inf) · (0) = NaN" in note and "\n" not in note
+    assert note.startswith("dL/dh = p − y from h") and "(inf) · (4.24835426e-18) = inf" in note and "\n" not in note
     assert final.row("h").accumulated == 1.0
     assert "from the stored p they would be inf, inf, -inf" in final.row("L").note
     steps = [step for step in problem.stepper().steps if step.kind == "adjoint" and step.node == "h"]

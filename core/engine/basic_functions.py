@@ -1,10 +1,10 @@
 """The basic functions of slide 67: each primitive beside its local partials, and as Python.
 
-The definition and the partials are rendered by the primitive table itself (`Primitive.render`,
-`Primitive.partial_texts`), so this view cannot drift from what the stepper shows. The Python pair
-of each primitive (`def exp(a): return np.exp(a)` / `def d_exp(a): return np.exp(a)`) is the only
-text written here; the test suite runs every pair against the engine's own evaluation and partials
-at random points, and fails if a primitive has no pair, so the two cannot drift either.
+Everything here is read from the primitive's one declaration: the definition and the partials are
+rendered by `Primitive.render` and `Primitive.partial_texts`, so this view cannot drift from what the
+stepper shows, and the Python pair (`def exp(a): return np.exp(a)` / `def d_exp(a): return np.exp(a)`)
+is its `python` field; the test suite runs every pair against the engine's own evaluation and partials
+at random points, so the two cannot drift either.
 """
 
 from __future__ import annotations
@@ -12,45 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import formula as fm
-from .primitives import PRIMITIVES, primitive
+from .primitives import PRIMITIVES, PythonPair, primitive
 
-
-@dataclass(frozen=True)
-class PythonPair:
-    """A primitive's arguments, its value and its local partials as Python expressions (numpy as `np`)."""
-
-    args: tuple[str, ...]
-    value: str
-    partials: tuple[str, ...]
-
-
-PYTHON_PAIRS: dict[str, PythonPair] = {
-    "add": PythonPair(("a", "b"), "a + b", ("1.0", "1.0")),
-    "sub": PythonPair(("a", "b"), "a - b", ("1.0", "-1.0")),
-    "mul": PythonPair(("a", "b"), "a * b", ("b", "a")),
-    "div": PythonPair(("a", "b"), "a / b", ("1 / b", "-a / b**2")),
-    "neg": PythonPair(("a",), "-a", ("-1.0",)),
-    "negmul": PythonPair(("a", "b"), "-(a * b)", ("-b", "-a")),
-    "pow": PythonPair(("a", "k"), "a ** k", ("k * a ** (k - 1)", "0.0")),
-    "exp": PythonPair(("a",), "np.exp(a)", ("np.exp(a)",)),
-    "log": PythonPair(("a",), "np.log(a)", ("1 / a",)),
-    "reciprocal": PythonPair(("a",), "1 / a", ("-(1 / a) ** 2",)),
-    "one_minus": PythonPair(("a",), "1 - a", ("-1.0",)),
-    "sin": PythonPair(("a",), "np.sin(a)", ("np.cos(a)",)),
-    "cos": PythonPair(("a",), "np.cos(a)", ("-np.sin(a)",)),
-    "tanh": PythonPair(("a",), "np.tanh(a)", ("1 - np.tanh(a) ** 2",)),
-    "sigmoid": PythonPair(("a",), "1 / (1 + np.exp(-a))", ("np.exp(-a) / (1 + np.exp(-a)) ** 2",)),
-    "relu": PythonPair(("a",), "np.maximum(a, 0.0)", ("np.where(a > 0, 1.0, 0.0)",)),
-    "sqrt": PythonPair(("a",), "np.sqrt(a)", ("0.5 / np.sqrt(a)",)),
-    "square": PythonPair(("a",), "a * a", ("2 * a",)),
-    "affine": PythonPair(("b", "w1", "x1", "w2", "x2"), "b + w1 * x1 + w2 * x2", ("1.0", "x1", "w1", "x2", "w2")),
-    "bce": PythonPair(("p", "y"), "-(y * np.log(p) + (1 - y) * np.log(1 - p))",
-                      ("(p - y) / (p * (1 - p))", "np.log((1 - p) / p)")),
-    "bce_logit": PythonPair(("z", "y"), "np.logaddexp(0, z) - y * z", ("1 / (1 + np.exp(-z)) - y", "-z")),
-    "dot": PythonPair(("w", "x"), "np.sum(w * x, axis=-1)", ("x", "w")),
-    "neg_dot": PythonPair(("w", "x"), "-np.sum(w * x, axis=-1)", ("-x", "-w")),
-}
-"""One pair per primitive; affine is shown with two weighted inputs (it takes any number)."""
+PYTHON_PAIRS: dict[str, PythonPair] = {name: prim.python for name, prim in PRIMITIVES.items()}
+"""Each primitive's pair, a field of its declaration; affine is shown with two weighted inputs (it takes any number)."""
 
 
 SAMPLE_CONSTANT = 3
@@ -68,8 +33,11 @@ class BasicFunction:
     python: str
 
     def as_json(self) -> dict[str, object]:
-        return {"name": self.name, "arity": self.arity, "definition": self.definition,
-                "partials": dict(self.partials), "python": self.python}
+        document: dict[str, object] = {"name": self.name, "arity": self.arity, "definition": self.definition,
+                                       "partials": dict(self.partials), "python": self.python}
+        if self.arity is None:
+            document["null_reasons"] = {"arity": "takes any number of arguments (shown here with two weighted inputs)"}
+        return document
 
 
 def python_text(name: str, pair: PythonPair) -> str:
@@ -82,7 +50,7 @@ def python_text(name: str, pair: PythonPair) -> str:
 
 def basic_function(name: str) -> BasicFunction:
     prim = primitive(name)
-    pair = PYTHON_PAIRS[name]
+    pair = prim.python
     # A constant argument (pow's exponent) is rendered at a sample value: the formula text needs a number.
     args = [fm.number(SAMPLE_CONSTANT) if position in prim.const_positions else fm.atom(arg)
             for position, arg in enumerate(pair.args)]

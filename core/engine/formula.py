@@ -6,8 +6,10 @@ precedence needs them (`1/(1+e^ξ1)`, never `(1)/((1)+(e^(ξ1)))`).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 ADD = 10
 MUL = 20
@@ -54,6 +56,50 @@ def number(value: float) -> Formula:
     else:
         text = f"{value:.6g}"
     return Formula(text, UNARY if text.startswith("-") else ATOM)
+
+
+MAX_DENOMINATOR = 1000
+"""A constant within reach of p/q with q up to this is written as that fraction (`x^(1/3)`)."""
+
+
+def simple_fraction(value: float) -> Fraction | None:
+    """p/q (q ≥ 2) when `value` is the double nearest p/q for a small q (1/3, −2/3, 5/7); else None."""
+    if not math.isfinite(value) or float(value).is_integer():
+        return None
+    fraction = Fraction(value).limit_denominator(MAX_DENOMINATOR)
+    if fraction.denominator > 1 and float(fraction) == value:
+        return fraction
+    return None
+
+
+def exact_number(value: float | Fraction) -> Formula:
+    """A constant as text that means exactly that number: the short literal where it round-trips (`0.5`,
+    `3`), a simple fraction where it is one (`1/3`, not 0.333333), else every digit (`1.23456789`).
+
+    A formula is read as mathematics, so a rounded constant (`1.7^0.333333`) would name another number."""
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return number(float(value))
+        text = f"{value.numerator}/{value.denominator}"
+        return Formula(text, UNARY if value < 0 else MUL)
+    value = float(value)
+    literal = number(value)
+    if not math.isfinite(value) or float(literal.text) == value:
+        return literal
+    fraction = simple_fraction(value)
+    if fraction is not None:
+        return exact_number(fraction)
+    text = repr(value)
+    return Formula(text, UNARY if text.startswith("-") else ATOM)
+
+
+def number_value(formula: Formula) -> float | Fraction:
+    """The number a literal formula names: a Fraction for `1/3`, a float otherwise."""
+    text = formula.text.strip("()").replace(MINUS, "-")
+    if "/" in text:
+        numerator, denominator = text.split("/")
+        return Fraction(int(numerator), int(denominator))
+    return float(text)
 
 
 def wrap(formula: Formula, minimum: int) -> str:
@@ -138,8 +184,9 @@ def divide(a: Formula, b: Formula) -> Formula:
     return bounded(f"{wrap(a, MUL)}/{wrap(b, MUL + 1)}", MUL, a, b)
 
 
-def power(a: Formula, exponent: float) -> Formula:
-    """`a²` for small integer exponents (as the lecture writes ξ3²), `a^k` otherwise."""
+def power(a: Formula, exponent: float | Fraction) -> Formula:
+    """`a²` for small integer exponents (as the lecture writes ξ3²), `a^k` otherwise, with k exact:
+    `x^(1/3)` for a simple fraction, every digit of any other k."""
     if exponent == 1:
         return a
     if float(exponent).is_integer() and 0 <= exponent < 10 and a.precedence == ATOM - 1 and " " in a.text:
@@ -149,7 +196,7 @@ def power(a: Formula, exponent: float) -> Formula:
     base = wrap(a, POW + 1)
     if float(exponent).is_integer() and 0 <= exponent < 10:
         return bounded(f"{base}{str(int(exponent)).translate(_SUPERSCRIPTS)}", POW, a)
-    return bounded(f"{base}^{wrap(number(exponent), ATOM)}", POW, a)
+    return bounded(f"{base}^{wrap(exact_number(exponent), ATOM)}", POW, a)
 
 
 def exp_of(a: Formula) -> Formula:

@@ -184,7 +184,7 @@ class Graph:
 
     @staticmethod
     def _arg_formulas(node: Node, formula_of: Callable[[str], Formula]) -> list[Formula]:
-        return [fm.number(arg.value) if isinstance(arg, Const) else formula_of(arg) for arg in node.args]
+        return [fm.exact_number(arg.value) if isinstance(arg, Const) else formula_of(arg) for arg in node.args]
 
     def arg_values(self, node: Node, values: Mapping[str, Value]) -> list[Value]:
         return [np.float64(arg.value) if isinstance(arg, Const) else values[arg] for arg in node.args]

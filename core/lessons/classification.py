@@ -17,6 +17,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..engine.logistic import bce_from_logit, sigmoid
 from ..training.data import Dataset, bundled, load_csv
 
 Parameter = Literal["β0", "β1"]
@@ -78,23 +79,6 @@ def random_params(seed: int, low: float = 71.0, high: float = 202.0) -> HandPara
     slope = float(rng.uniform(*RANDOM_SLOPES)) * (1.0 if rng.random() < 0.5 else -1.0)
     midpoint = float(rng.uniform(low, high))
     return HandParams(round(-slope * midpoint, 4) + 0.0, round(slope, 5) + 0.0)
-
-
-def logistic_loss(logit: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Each row's −[y log p + (1−y) log(1−p)] with p = σ(logit), computed from the logit.
-
-    −log σ(z) = log(1 + e^−z) and −log(1 − σ(z)) = log(1 + e^z) are evaluated as np.logaddexp, which
-    never overflows, so the loss stays exact where p rounds to 0 or 1 in floating point: no 0·log 0 = NaN
-    and no log 0 = inf where the true loss is finite (e.g. z = −800, y = 1 gives exactly 800).
-    Kept here until the engine's bce primitive has a logit form (issue 15); one rule should serve both."""
-    z = np.asarray(logit, dtype=float)
-    y = np.asarray(y, dtype=float)
-    return y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z)
-
-
-def sigmoid(logit: np.ndarray) -> np.ndarray:
-    """σ(z) as ½(1 + tanh(z/2)): the same number, without exp overflowing for large |z|."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(logit, dtype=float)))
 
 
 @dataclass(frozen=True)
@@ -234,7 +218,8 @@ def plot_range(x: np.ndarray, margin: float = 0.05) -> tuple[float, float]:
 
 def curve_points(params: HandParams, low: float, high: float, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
     x = np.linspace(low, high, max(2, points))
-    return x, sigmoid(params.beta0 + params.beta1 * x)
+    with np.errstate(all="ignore"):
+        return x, sigmoid(params.beta0 + params.beta1 * x)
 
 
 def predict(data: Dataset, params: HandParams, threshold: float = DEFAULT_THRESHOLD) -> Predictions:
@@ -243,11 +228,12 @@ def predict(data: Dataset, params: HandParams, threshold: float = DEFAULT_THRESH
         raise ValueError(f"the threshold must be between 0 and 1, got {threshold:g}")
     x = np.asarray(data.raw[:, 0], dtype=float)
     y = np.asarray(data.y, dtype=float)
-    logit = params.beta0 + params.beta1 * x
+    with np.errstate(all="ignore"):  # β = 1e308 overflows the logit to ±inf: p and the loss take their limits
+        logit = params.beta0 + params.beta1 * x
     p = sigmoid(logit)
     predicted = (p >= threshold).astype(int)
     return Predictions(params, threshold, data.features[0], data.target, data.labels, x, y.astype(int), p,
-                       predicted, logistic_loss(logit, y))
+                       predicted, bce_from_logit(logit, y))
 
 
 @cache

@@ -37,12 +37,27 @@ def _number(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _non_finite(fields: dict[str, float]) -> dict[str, str]:
+    """Why a number is null: `{"loss": "inf"}` for a loss past the largest double (β0 = β1 = 1e308)."""
+    return {name: format_scalar(value) for name, value in fields.items() if not math.isfinite(value)}
+
+
+FLAT_CURVE = "β1 = 0: the curve is flat at p = σ(β0), so it has no midpoint"
+
+
 def document_head(seen: Predictions) -> dict[str, object]:
-    """The JSON's fields other than `rows`, in the issue's names."""
+    """The JSON's fields other than `rows`, in the issue's names; `null_reasons` says why any of them is null."""
     midpoint = seen.shape.midpoint
-    return {"params": seen.params.as_dict(), "threshold": seen.threshold, "feature": seen.feature,
-            "target": seen.target, "loss": _number(seen.loss), "accuracy": seen.accuracy,
-            "midpoint": None if midpoint is None else _number(midpoint)}
+    head: dict[str, object] = {
+        "params": seen.params.as_dict(), "threshold": seen.threshold, "feature": seen.feature,
+        "target": seen.target, "loss": _number(seen.loss), "accuracy": seen.accuracy,
+        "midpoint": None if midpoint is None else _number(midpoint)}
+    reasons = _non_finite({"loss": seen.loss} | ({} if midpoint is None else {"midpoint": midpoint}))
+    if midpoint is None:
+        reasons["midpoint"] = FLAT_CURVE
+    if reasons:
+        head["null_reasons"] = reasons
+    return head
 
 
 def json_lines(seen: Predictions) -> Iterator[str]:
@@ -53,8 +68,12 @@ def json_lines(seen: Predictions) -> Iterator[str]:
     yield ' "rows": ['
     count = len(seen)
     for patient in seen.patients():
-        row = {"row": patient.row, "x": patient.x, "p": patient.p, "predicted": patient.predicted,
-               "actual": patient.actual, "loss": _number(patient.loss)}
+        row: dict[str, object] = {"row": patient.row, "x": patient.x, "p": _number(patient.p),
+                                  "predicted": patient.predicted, "actual": patient.actual,
+                                  "loss": _number(patient.loss)}
+        flagged = _non_finite({"p": patient.p, "loss": patient.loss})
+        if flagged:
+            row["non_finite"] = flagged
         yield "  " + dump(row) + ("," if patient.row < count else "")
     yield " ],"
     fields = list(head.items())

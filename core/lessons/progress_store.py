@@ -39,6 +39,13 @@ def _whole(value: Any, what: str, *, optional: bool = False) -> int | None:
     return value
 
 
+NULL_REASONS = {
+    "best": "no score yet: the exercise has not been finished",
+    "seed": "no numbers drawn yet: the exercise has not been started",
+}
+"""Why a progress record's field is null, for `--status --format json`."""
+
+
 @dataclass
 class ExerciseProgress:
     """One exercise's record: its status, the best score in percent, how often finished, the last cells to retry."""
@@ -169,6 +176,16 @@ class ProgressStore:
         """What `--status --format json` prints (every exercise, in list order)."""
         return {"version": VERSION, "path": str(self.path),
                 "exercises": {exercise_id: asdict(self.record(exercise_id)) for exercise_id in _known_ids()}}
+
+    def status_document(self) -> dict[str, Any]:
+        """`document()` as `--status --format json` prints it: each exercise's nulls say why they are null."""
+        document = self.document()
+        for record in document["exercises"].values():
+            reasons = {name: NULL_REASONS.get(name, "not recorded yet") for name, value in record.items()
+                       if value is None}
+            if reasons:
+                record["null_reasons"] = reasons
+        return document
 
     def reset(self) -> bool:
         """Forget everything (delete the file); False when the file exists but cannot be removed."""

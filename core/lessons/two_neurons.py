@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.numbers import format_scalar
 from ..stepping.problem import Problem
 from ..stepping.table import TableSource
-from ..training.report import final_summary
+from ..training.report import config_document, final_summary
 from ..training.run import DescentRun, Stop
 from ..training.setup import DescentSetup, build, resolve
 from ..training.view import loss_series
@@ -260,7 +260,7 @@ def stepper_problem(part: int, result: PartResult, iteration: int, sample: Sampl
 
 def part_document(result: PartResult) -> dict[str, object]:
     """One part as JSON, with the descent command's own `config` and `final` objects."""
-    return {"config": result.setup.config.as_dict(), "final": final_summary(result.run),
+    return {"config": config_document(result.setup), "final": final_summary(result.run),
             "stopped": result.stopped, "iterations": result.iterations}
 
 

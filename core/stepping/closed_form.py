@@ -17,8 +17,10 @@ from ..engine import formula as fm
 from ..engine.formula import Formula
 from ..engine.graph import Const, Graph
 from ..engine.numbers import Value
+from ..engine.primitives import closed_rules as cr
 from . import monomial as mono
 from .monomial import Monomial
+from .rounding import TRUSTED_ERROR
 
 MAX_CLOSED_FORM_CHARS = 22
 
@@ -28,10 +30,16 @@ def _exact_number(value: Value) -> Formula | None:
     if np.ndim(value) != 0:
         return None
     scalar = float(value)
-    if not np.isfinite(scalar):
+    if not _representable(scalar):
         return None
     literal = fm.number(scalar)
     return literal if float(literal.text) == scalar else None
+
+
+def _representable(scalar: float) -> bool:
+    """Whether a cell can have a closed form: finite, and 0 or a normal double. An infinite cell is a
+    number past the doubles (1/1e-310), a subnormal one has lost digits: no exact form equals either."""
+    return math.isfinite(scalar) and (scalar == 0 or abs(scalar) >= mono.SMALLEST_NORMAL)
 
 
 def _integer(value: Value) -> Formula | None:
@@ -55,16 +63,20 @@ def _keep(formula: Formula | None) -> Formula | None:
     return formula
 
 
-_OPEN_RANGES = {"sigmoid": (0.0, 1.0)}
-"""Primitives that never reach these values: σ(40) is 1.0 in float64 only by rounding, so it stays `σ(40)`."""
+_OPEN_RANGES = {"sigmoid": (1.0,)}
+"""Values these primitives reach only by rounding: σ(40) is 1.0 in float64 (within 1e-9 of its form), so it
+stays `σ(40)`. σ is 0.0 only past the smallest subnormal (z < −745), where no form is within 1e-9 of the
+cell: it is the number 0."""
 
 
 def _rounded_end(op: str | None, value: Value) -> bool:
     return np.ndim(value) == 0 and float(value) in _OPEN_RANGES.get(op or "", ())
 
 
-def value_closed_forms(graph: Graph, values: Mapping[str, Value]) -> dict[str, Formula | None]:
-    """Closed form of every node's value in terms of the numbers given for the inputs."""
+def value_closed_forms(graph: Graph, values: Mapping[str, Value],
+                       errors: Mapping[str, float] | None = None) -> dict[str, Formula | None]:
+    """Closed form of every node's value in terms of the numbers given for the inputs; a node whose value
+    rounding may have moved by more than TRUSTED_ERROR (`errors`) gets none, nor do the nodes built on it."""
     forms: dict[str, Formula | None] = {}
     for node in graph.nodes:
         if node.is_input:
@@ -72,11 +84,11 @@ def value_closed_forms(graph: Graph, values: Mapping[str, Value]) -> dict[str, F
             continue
         folded = None if _rounded_end(node.op, values[node.name]) else (
             _integer(values[node.name]) or _exact_number(values[node.name]))
-        if folded is not None:
+        if folded is not None or not _representable(float(values[node.name])):
             forms[node.name] = folded
             continue
-        args = [fm.number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
-        if any(arg is None for arg in args):
+        args = [fm.exact_number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
+        if any(arg is None for arg in args) or (errors is not None and errors[node.name] > TRUSTED_ERROR):
             forms[node.name] = None
             continue
         forms[node.name] = _keep(graph.prim(node.name).render(args))
@@ -84,11 +96,15 @@ def value_closed_forms(graph: Graph, values: Mapping[str, Value]) -> dict[str, F
 
 
 def partial_closed_forms(graph: Graph, name: str, forms: Mapping[str, Formula | None],
-                         partial_values: Mapping[str, Value]) -> dict[str, Formula | None]:
-    """Closed forms of a node's local partials (`∂ξ2/∂ξ1 = e^ξ1` becomes `e^-9`)."""
+                         partial_values: Mapping[str, Value],
+                         errors: Mapping[str, float] | None = None) -> dict[str, Formula | None]:
+    """Closed forms of a node's local partials (`∂ξ2/∂ξ1 = e^ξ1` becomes `e^-9`); none where an argument's
+    rounding (`errors`) is more than a partial of modest condition can carry within TRUSTED_ERROR."""
     node = graph.node(name)
+    if errors is not None and errors.get(f"∂{name}", 0.0) > TRUSTED_ERROR:
+        forms = {**forms, **{arg: None for arg in node.args if isinstance(arg, str)}}
     result: dict[str, Formula | None] = {}
-    args = [fm.number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
+    args = [fm.exact_number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
     texts = graph.prim(name).partial_texts(args, forms[name] or fm.atom(name)) if None not in args else None
     exact = graph.exact_partials.get(name, {})
     for position, arg in enumerate(node.args):
@@ -97,7 +113,8 @@ def partial_closed_forms(graph: Graph, name: str, forms: Mapping[str, Formula | 
         folded = _integer(partial_values[arg])
         if folded is not None:
             result[arg] = folded
-        elif texts is None or arg in result or node.args.count(arg) > 1 or arg in exact:
+        elif (texts is None or np.ndim(partial_values[arg]) or not _representable(float(partial_values[arg]))
+              or arg in result or node.args.count(arg) > 1 or arg in exact):
             # An identity's number is not the primitive's text over rounded arguments (1/(1−1) at p = σ(40)).
             result[arg] = None
         else:
@@ -119,20 +136,13 @@ def chain_product(factor: Formula | None, accumulated: Formula | None, value: Va
     return None
 
 
-# The closed-form algebra's view of the primitives whose forms the lecture simplifies. Only the
-# shape of each rule is written here; core/engine/primitives.py stays the one place that computes
-# values and derivatives, and every monomial built here is checked against the engine's number
-# (`monomial.checked`) before it is shown. Any other primitive is taken whole (`monomial.opaque`).
+# The closed-form algebra's view of the primitives whose forms the lecture simplifies is part of each
+# primitive's declaration (`Primitive.value_rule`, `Primitive.partial_rules`: data, since the engine
+# must not import this layer); it is interpreted here over monomials. Every monomial built here is
+# checked against the engine's number (`monomial.checked`) before it is shown. A primitive without a
+# rule is taken whole (`monomial.opaque`).
 MonoArgs = list[Monomial | None]
 
-_VALUE_RULES: dict[str, Callable[[MonoArgs], Monomial | None]] = {
-    "mul": lambda a: mono.times(a[0], a[1]),
-    "negmul": lambda a: mono.negate(mono.times(a[0], a[1])),
-    "neg": lambda a: mono.negate(a[0]),
-    "div": lambda a: mono.times(a[0], mono.power(a[1], -1)),
-    "reciprocal": lambda a: mono.power(a[0], -1),
-    "square": lambda a: mono.power(a[0], 2),
-}
 
 def _prefer(form: Monomial | None, value: float) -> Monomial | None:
     """The number when `value` prints exactly (`0`, `0.25`, `-1`), unless `form` holds a base that is an
@@ -170,17 +180,30 @@ def _bce_slope(a: MonoArgs, out: Monomial | None) -> tuple[Monomial | None, ...]
     return (mono.power(_one_minus(p), -1), None)
 
 
-_PARTIAL_RULES: dict[str, Callable[[MonoArgs, Monomial | None], tuple[Monomial | None, ...]]] = {
+# Two partials need more than the rule algebra can say: 1−σ(h) must be worth σ(−h) from h's own number (not
+# 1 minus a rounded σ(h)), and the loss's ∂L/∂p depends on whether y is 0 or 1. They are written here, in the
+# closed-form algebra, because they describe how the slide *writes* σ′ and ∂L/∂p; the numbers stay the engine's.
+_SPECIAL_PARTIALS: dict[str, Callable[[MonoArgs, Monomial | None], tuple[Monomial | None, ...]]] = {
     "sigmoid": _sigmoid_slope,
     "bce": _bce_slope,
-    "exp": lambda a, out: (out,),
-    "log": lambda a, out: (mono.power(a[0], -1),),
-    "reciprocal": lambda a, out: (mono.negate(mono.power(a[0], -2)),),
-    "mul": lambda a, out: (a[1], a[0]),
-    "negmul": lambda a, out: (mono.negate(a[1]), mono.negate(a[0])),
-    "div": lambda a, out: (mono.power(a[1], -1), mono.negate(mono.times(a[0], mono.power(a[1], -2)))),
-    "square": lambda a, out: (mono.times(mono.number(2), a[0]),),
 }
+
+
+def _interpret(rule: cr.Rule, args: MonoArgs, out: Monomial | None) -> Monomial | None:
+    """The monomial a primitive's closed-form rule describes, given its arguments' and its own."""
+    if isinstance(rule, cr.Arg):
+        return args[rule.index]
+    if isinstance(rule, cr.Out):
+        return out
+    if isinstance(rule, cr.Number):
+        return mono.number(rule.value)
+    if isinstance(rule, cr.Product):
+        return mono.times(_interpret(rule.a, args, out), _interpret(rule.b, args, out))
+    if isinstance(rule, cr.Power):
+        return mono.power(_interpret(rule.a, args, out), rule.exponent)
+    if isinstance(rule, cr.Negative):
+        return mono.negate(_interpret(rule.a, args, out))
+    raise TypeError(f"not a closed-form rule: {rule!r}")
 
 
 def _arg_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial | None]) -> MonoArgs:
@@ -198,8 +221,8 @@ def value_monomials(graph: Graph, values: Mapping[str, Value],
         if folded is not None or node.is_input:
             result[node.name] = folded
             continue
-        rule = _VALUE_RULES.get(node.op or "")
-        candidate = rule(_arg_monomials(graph, node.name, result)) if rule else None
+        rule = graph.prim(node.name).value_rule
+        candidate = _interpret(rule, _arg_monomials(graph, node.name, result), None) if rule else None
         result[node.name] = (mono.checked(candidate, value)
                              or mono.checked(mono.opaque(forms.get(node.name), value), value))
     return result
@@ -210,8 +233,14 @@ def partial_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial 
                       partial_values: Mapping[str, Value]) -> dict[str, Monomial | None]:
     """A node's local partials as monomials (`∂ξ4/∂ξ3 = −1/ξ3²` as −(1+e^-9)⁻²)."""
     node = graph.node(name)
-    rule = _PARTIAL_RULES.get(node.op or "")
-    pieces = rule(_arg_monomials(graph, name, monomials), monomials.get(name)) if rule else None
+    rules = graph.prim(name).partial_rules
+    special = _SPECIAL_PARTIALS.get(node.op or "")
+    pieces = None
+    if special is not None:
+        pieces = list(special(_arg_monomials(graph, name, monomials), monomials.get(name)))
+    elif rules is not None:
+        args = _arg_monomials(graph, name, monomials)
+        pieces = [_interpret(rule, args, monomials.get(name)) for rule in rules]
     result: dict[str, Monomial | None] = {}
     for position, arg in enumerate(node.args):
         if not isinstance(arg, str) or arg in result:

@@ -24,9 +24,39 @@ MAX_CHARS = 22
 RELATIVE_TOLERANCE = 1e-9
 
 
+SMALLEST_NORMAL = 2.2250738585072014e-308
+"""Below it a double keeps fewer than 53 bits: a subnormal number or product is no exact closed form."""
+
+
 def _exact_coefficient(value: float) -> bool:
-    """A coefficient is kept only when its printed text is exactly the number (3, -0.5, never 0.333333)."""
-    return math.isfinite(value) and float(fm.number(value).text) == value
+    """A coefficient is kept only when its printed text is exactly the number (3, -0.5, never 0.333333),
+    and it is a normal double (or 0): a subnormal one has already lost digits."""
+    return (math.isfinite(value) and (value == 0 or abs(value) >= SMALLEST_NORMAL)
+            and float(fm.number(value).text) == value)
+
+
+def _power(base: float, exponent: int) -> float:
+    """base ** exponent without Python's float errors: an overflow is inf, 0 to a negative power NaN,
+    so a form that cannot be formed is dropped by the checks instead of raising."""
+    try:
+        return base ** exponent
+    except OverflowError:
+        return math.inf
+    except ZeroDivisionError:
+        return math.nan
+
+
+def _log_magnitude(candidate: Monomial) -> tuple[float, float]:
+    """(sign, log|value|) of a monomial, summed in logarithms so no product overflows or underflows
+    on the way (1e200 · 1e200 / 1e300 is 1e100, though 1e200 · 1e200 is inf in doubles)."""
+    sign, logarithm = math.copysign(1.0, candidate.coefficient), math.log(abs(candidate.coefficient))
+    for base, exponent in candidate.powers:
+        if base.value == 0 or not math.isfinite(base.value):
+            return math.nan, math.nan
+        if base.value < 0 and exponent % 2:
+            sign = -sign
+        logarithm += exponent * math.log(abs(base.value))
+    return sign, logarithm
 
 
 @dataclass(frozen=True)
@@ -48,7 +78,7 @@ class Monomial:
     def value(self) -> float:
         product = self.coefficient
         for base, exponent in self.powers:
-            product *= base.value ** exponent
+            product *= _power(base.value, exponent)
         return product
 
     @property
@@ -79,7 +109,7 @@ def number(value: float) -> Monomial | None:
 
 def opaque(formula: Formula | None, value: float) -> Monomial | None:
     """A formula taken whole: a number stays a number, a leading minus becomes the coefficient −1."""
-    if formula is None or formula.truncated or not math.isfinite(value):
+    if formula is None or formula.truncated or not math.isfinite(value) or 0 < abs(value) < SMALLEST_NORMAL:
         return None
     if fm.is_number(formula):
         return number(float(formula.text))
@@ -110,7 +140,7 @@ def times(a: Monomial | None, b: Monomial | None) -> Monomial | None:
 def power(a: Monomial | None, exponent: int) -> Monomial | None:
     if a is None or (a.coefficient == 0 and exponent < 0):
         return None
-    coefficient = a.coefficient ** exponent
+    coefficient = _power(a.coefficient, exponent)
     if not _exact_coefficient(coefficient):
         return None
     return Monomial(coefficient, tuple((base, power_ * exponent) for base, power_ in a.powers))
@@ -135,10 +165,23 @@ def total(terms: Sequence[Monomial | None]) -> Monomial | None:
 
 
 def checked(candidate: Monomial | None, value: float) -> Monomial | None:
-    """The candidate if it reproduces the engine's number and prints readably; otherwise None."""
+    """The candidate if it reproduces the engine's number to RELATIVE_TOLERANCE; otherwise None.
+
+    Relative only, and only for a normal double: a subnormal cell has already lost digits, so no exact
+    form can be confirmed against it. The comparison is made in logarithms, so a form whose factors
+    overflow on their own (1e200² / 1e300) is still confirmed by its value, and one that cannot be
+    formed at all is left out, never raised."""
     if candidate is None or not math.isfinite(value):
         return None
-    if not math.isclose(candidate.value, value, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-300):
+    if value == 0 or candidate.coefficient == 0:
+        return candidate if value == 0 and candidate.coefficient == 0 else None
+    if abs(value) < SMALLEST_NORMAL:
+        return None
+    sign, logarithm = _log_magnitude(candidate)
+    if sign != math.copysign(1.0, value) or not math.isfinite(logarithm):
+        return None
+    # |log a − log b| ≤ tol means a/b within e^±tol: the relative tolerance, to first order.
+    if abs(logarithm - math.log(abs(value))) > RELATIVE_TOLERANCE:
         return None
     return candidate
 

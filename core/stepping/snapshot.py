@@ -10,23 +10,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+from ..engine.finite_differences import FiniteDifference
 from ..engine.numbers import Value
 
 Mode = Literal["forward", "reverse"]
 StepKind = Literal["start", "value", "seed", "adjoint"]
-
-
-@dataclass(frozen=True)
-class FiniteDifference:
-    """A central finite-difference estimate of a row's accumulated derivative, and whether it agrees.
-
-    `ok` is None when the check cannot be made here (the nudged evaluations overflow to inf or NaN
-    while the derivative is finite): a difference of infinities says nothing, so it is neither an
-    agreement nor a mismatch, and `note` says why."""
-
-    value: Value
-    ok: bool | None
-    note: str | None = None
 
 
 @dataclass(frozen=True)

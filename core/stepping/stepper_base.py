@@ -14,6 +14,7 @@ from ..engine.numbers import Value, Vector, format_value, is_finite, scalar_or_a
 from . import closed_form
 from . import monomial as mono
 from .identity_notes import identity_notes, merged
+from .rounding import rounding_errors
 from .snapshot import Mode, Row, Snapshot, Step, StepKind
 from .step_store import StepOutline, Steps, derived_row
 
@@ -55,9 +56,10 @@ class Stepper:
                                 for parent, partial in graph.local_partials(name, self.values).items()}
                          for name in graph.operations}
         scalar = all(np.ndim(value) == 0 for value in self.values.values())
-        self.value_forms = closed_form.value_closed_forms(graph, self.values) if scalar else {}
+        errors = rounding_errors(graph, self.values) if scalar else {}
+        self.value_forms = closed_form.value_closed_forms(graph, self.values, errors) if scalar else {}
         self.partial_forms = {
-            name: closed_form.partial_closed_forms(graph, name, self.value_forms, self.partials[name])
+            name: closed_form.partial_closed_forms(graph, name, self.value_forms, self.partials[name], errors)
             for name in graph.operations
         } if scalar else {}
         self.value_monomials = (closed_form.value_monomials(graph, self.values, self.value_forms)

@@ -107,7 +107,12 @@ class ReverseStepper(Stepper):
         # row's L is seeded with 1/n and a parameter's adjoint is the gradient of that mean.
         self.seed: Value = np.full(rows, 1.0 / rows[0]) if rows else np.float64(1.0)
         adjoints, edges = reverse_adjoints(graph, self.values, self.seed)
+        # A constant node (the 1/3 of x**(1/3): no input among its ancestors) has dL/dξ = 0, a number like
+        # any other, shown from the seed step on; a node beside the output keeps no adjoint (the JSON says why).
+        self.constants = self._constants()
         self.adjoints = {name: self.shown(value) for name, value in adjoints.items()}
+        self.adjoints.update({name: self.shown(0.0 * np.asarray(self.values[name]))
+                              for name in self.constants if name not in adjoints})
         self.checks = shown_checks(self, reverse_checks(graph, self.values, self.adjoints, self.seed)
                                    if len(graph) <= FD_NODE_LIMIT else {})
         self.seed_step = len(self.outline)
@@ -127,6 +132,14 @@ class ReverseStepper(Stepper):
             self.running_forms.setdefault(edge.parent, []).append(forms.add(edge.parent, edge.child, total))
             self.contribution_steps.setdefault(edge.parent, []).append(len(self.outline))
             self.outline.append(StepOutline("adjoint", edge.parent, (edge.parent, edge.child)))
+
+    def _constants(self) -> set[str]:
+        """The operations no input reaches: numbers the expression computes from its constants alone."""
+        reached = set(self.graph.inputs)
+        for node in self.graph.nodes:
+            if any(parent in reached for parent in node.parents):
+                reached.add(node.name)
+        return {name for name in self.graph.operations if name not in reached}
 
     def _described_step(self, index: int, kind: StepKind, node: str, edge: tuple[str, str] | None) -> Step:
         if kind == "value":
@@ -195,6 +208,9 @@ class ReverseStepper(Stepper):
                                note=self.notes.get(name))
         count = bisect_right(self.contribution_steps.get(name, ()), index)
         if not count:
+            if name in self.constants and name not in self.contributions and index >= self.seed_step:
+                return derived_row(row, accumulated=self.adjoints[name], accumulated_closed="0",
+                                   fd_check=self.checks.get(name), note=self.notes.get(name))
             return row
         contributions = self.contributions[name]
         shown = tuple(contributions[:count])

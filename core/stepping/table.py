@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.finite_differences import FD_NODE_LIMIT
 from ..engine.numbers import format_sum, format_value, is_finite, to_json_number
 from .snapshot import Row, Snapshot
 from .steppers import Stepper
@@ -117,6 +118,27 @@ def _non_finite(fields: dict[str, Any]) -> dict[str, str]:
     return {key: format_value(value) for key, value in fields.items() if value is not None and not is_finite(value)}
 
 
+NOT_CHECKED = f"not checked: graphs of more than {FD_NODE_LIMIT} nodes skip the finite differences (one pass per node)"
+
+
+def _fd_field(row: Row) -> dict[str, Any]:
+    """The check as JSON; a row without one says why, so no `fd_check` is a bare null."""
+    if row.fd_check is None:
+        note = "not checked: there is no derivative here to check" if row.accumulated is None else NOT_CHECKED
+        return {"value": None, "ok": None, "note": note}
+    return {"value": _number_field(row.fd_check.value), "ok": row.fd_check.ok, "note": row.fd_check.note}
+
+
+def _flags(row: Row, derivative_key: str) -> dict[str, str]:
+    """Every number of a row that is NaN or infinite (JSON null), by field: the reason for each null."""
+    fields: dict[str, Any] = {"value": row.value, derivative_key: row.accumulated}
+    fields.update({f"local_values.{parent}": value for parent, value in row.partial_values})
+    fields.update({f"contributions.{c.source}": c.value for c in row.contributions})
+    if row.fd_check is not None:
+        fields["fd_check.value"] = row.fd_check.value
+    return _non_finite(fields)
+
+
 def _input_row(row: Row, derivative_key: str) -> dict[str, Any]:
     """An input's row: its value, its derivative, and (reverse mode) the contributions that add up to it."""
     entry: dict[str, Any] = {
@@ -129,8 +151,21 @@ def _input_row(row: Row, derivative_key: str) -> dict[str, Any]:
         entry[f"{derivative_key}_closed_form"] = row.accumulated_closed
     if row.fd_check is not None:
         entry["fd_check"] = {"value": _number_field(row.fd_check.value), "ok": row.fd_check.ok}
+        if row.fd_check.note:
+            entry["fd_check"]["note"] = row.fd_check.note
     if row.note:
         entry["note"] = row.note
+    flagged = _flags(row, derivative_key)
+    if flagged:
+        entry["non_finite"] = flagged
+    return entry
+
+
+def _output_field(name: str, value: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": name, "value": _number_field(value)}
+    flagged = _non_finite({"value": value})
+    if flagged:
+        entry["non_finite"] = flagged
     return entry
 
 
@@ -153,8 +188,7 @@ def table_json(stepper: Stepper, source: TableSource) -> dict[str, Any]:
             "value": _number_field(row.value),
             "local_values": {parent: _number_field(value) for parent, value in row.partial_values},
             derivative_key: _number_field(row.accumulated),
-            "fd_check": None if row.fd_check is None else {
-                "value": _number_field(row.fd_check.value), "ok": row.fd_check.ok, "note": row.fd_check.note},
+            "fd_check": _fd_field(row),
         }
         if row.value_closed:
             entry["value_closed_form"] = row.value_closed
@@ -164,10 +198,12 @@ def table_json(stepper: Stepper, source: TableSource) -> dict[str, Any]:
             entry["note"] = row.note
         if row.contributions:
             entry["contributions"] = [{"from": c.source, "value": _number_field(c.value)} for c in row.contributions]
-        flagged = _non_finite({"value": row.value, derivative_key: row.accumulated,
-                               **{f"local_values.{p}": v for p, v in row.partial_values}})
+        flagged = _flags(row, derivative_key)
         if flagged:
             entry["non_finite"] = flagged
+        if row.accumulated is None:
+            entry["null_reasons"] = {derivative_key: f"the output {snapshot.output} does not depend on {row.name}: "
+                                                     "no derivative flows back to it"}
         nodes.append(entry)
     output = snapshot.row(snapshot.output)
     if snapshot.mode == "forward":
@@ -179,10 +215,12 @@ def table_json(stepper: Stepper, source: TableSource) -> dict[str, Any]:
                                 "input_rows": [_input_row(row, derivative_key) for row in snapshot.rows
                                                if row.is_input],
                                 "nodes": nodes,
-                                "output": {"name": snapshot.output, "value": _number_field(output.value)},
+                                "output": _output_field(snapshot.output, output.value),
                                 "gradient": gradient,
                                 "sweeps_for_full_gradient": stepper.sweeps_for_full_gradient}
-    flagged_gradient = _non_finite({name: snapshot.row(name).accumulated for name in gradient})
+    # Forward mode's one entry is the output's tangent, reverse mode's the inputs' adjoints: flag those.
+    flagged_gradient = _non_finite({name: output.accumulated if snapshot.mode == "forward"
+                                    else snapshot.row(name).accumulated for name in gradient})
     if flagged_gradient:
         document["non_finite_gradient"] = flagged_gradient
     return document

@@ -52,16 +52,52 @@ def _rows(run: DescentRun) -> Iterator[Row]:
         yield index + 1, int(epoch), params[index], loss, batch_loss, grad_norm
 
 
+def _non_finite(fields: dict[str, float]) -> dict[str, str]:
+    """Why each null is null: the number it stands for (`inf`, `-inf`, `NaN`), by field."""
+    return {name: format_scalar(value) for name, value in fields.items() if not math.isfinite(value)}
+
+
 def final_summary(run: DescentRun) -> dict[str, object]:
-    """The JSON `final` object: parameters (also in the data's units), full loss and accuracy."""
+    """The JSON `final` object: parameters (also in the data's units), full loss and accuracy.
+
+    After a divergence these are the last iteration's, exactly as its row shows them (`final_params`);
+    any null is explained in `non_finite`."""
     names = run.params
-    accuracy = run.accuracy()
-    return {
-        "params": {name: _number(value) for name, value in zip(names, run.current.params, strict=True)},
-        "params_raw": {name: _number(value) for name, value in zip(names, run.raw_params(), strict=True)},
-        "loss": _number(run.loss()),
+    params = run.final_params
+    raw = run.raw_params(params)
+    accuracy = run.accuracy(params)
+    loss = run.loss(params)
+    summary: dict[str, object] = {
+        "params": {name: _number(value) for name, value in zip(names, params, strict=True)},
+        "params_raw": {name: _number(value) for name, value in zip(names, raw, strict=True)},
+        "loss": _number(loss),
         "accuracy": None if accuracy is None else _number(accuracy),
     }
+    flagged = _non_finite({**{f"params.{name}": value for name, value in zip(names, params, strict=True)},
+                           **{f"params_raw.{name}": value for name, value in zip(names, raw, strict=True)},
+                           "loss": loss, **({} if accuracy is None else {"accuracy": accuracy})})
+    if flagged:
+        summary["non_finite"] = flagged
+    return summary
+
+
+CONFIG_NULLS = {
+    "batch_size": "not used: full-batch gradient descent (--optimizer gd) takes every row in each step",
+    "start": "not given (--start): the model's own starting parameters",
+    "init": "not given (--init): the model's own starting parameters",
+    "data": "no data file: the example's own function",
+    "x": "no data file: the example's own function",
+    "y": "no data file: the example's own function",
+}
+
+
+def config_document(setup: DescentSetup) -> dict[str, object]:
+    """The JSON `config`, with `null_reasons` saying why each null option is null (not given, not used)."""
+    document = setup.config.as_dict()
+    reasons = {name: CONFIG_NULLS.get(name, "not given") for name, value in document.items() if value is None}
+    if reasons:
+        document["null_reasons"] = reasons
+    return document
 
 
 def _dump(value: object) -> str:
@@ -70,15 +106,21 @@ def _dump(value: object) -> str:
 
 def _entry(run: DescentRun, row: Row) -> dict[str, object]:
     iteration, epoch, params, loss, batch_loss, grad_norm = row
-    return {"iteration": iteration, "epoch": epoch,
-            "params": {name: _number(value) for name, value in zip(run.params, params, strict=True)},
-            "loss": _number(loss), "batch_loss": _number(batch_loss), "grad_norm": _number(grad_norm)}
+    entry: dict[str, object] = {
+        "iteration": iteration, "epoch": epoch,
+        "params": {name: _number(value) for name, value in zip(run.params, params, strict=True)},
+        "loss": _number(loss), "batch_loss": _number(batch_loss), "grad_norm": _number(grad_norm)}
+    if not all(map(math.isfinite, (loss, batch_loss, grad_norm, *params))):
+        entry["non_finite"] = _non_finite({**{f"params.{name}": value for name, value in zip(run.params, params,
+                                                                                              strict=True)},
+                                           "loss": loss, "batch_loss": batch_loss, "grad_norm": grad_norm})
+    return entry
 
 
 def json_lines(setup: DescentSetup, run: DescentRun, rows: Iterable[Row], stopped: Callable[[], Outcome]
                ) -> Iterator[str]:
     """One JSON document; each entry is written when the next arrives (so it knows whether a comma follows)."""
-    yield '{"config": ' + _dump(setup.config.as_dict()) + ","
+    yield '{"config": ' + _dump(config_document(setup)) + ","
     yield ' "history": ['
     previous: str | None = None
     for row in rows:
@@ -147,23 +189,28 @@ def _verdict_lines(setup: DescentSetup, run: DescentRun, stopped: Stop) -> Itera
     else:
         yield f"stopped: after {count} iterations (the --iters limit), not converged"
     summary = final_summary(run)
+    flagged: dict[str, str] = summary.get("non_finite", {})  # type: ignore[assignment]
     accuracy = summary["accuracy"]
     shown = f" · accuracy {100 * accuracy:.2f}%" if isinstance(accuracy, float) else ""
-    yield f"final loss {_text(summary['loss'])}{shown}"
-    yield "parameters: " + _assignments(summary["params"])  # type: ignore[arg-type]
+    yield f"final loss {_text(summary['loss'], flagged.get('loss'))}{shown}"
+    yield "parameters: " + _assignments(summary["params"], flagged, "params")  # type: ignore[arg-type]
     data = setup.data
     if data is not None and data.scaling is not None:
-        yield f"in {', '.join(data.features)} units: " + _assignments(summary["params_raw"])  # type: ignore[arg-type]
+        yield f"in {', '.join(data.features)} units: " + _assignments(
+            summary["params_raw"], flagged, "params_raw")  # type: ignore[arg-type]
     if setup.config.model == "minima":
-        yield _minimum_line(run.current.params[0])
+        yield _minimum_line(run.final_params[0])
 
 
-def _assignments(values: dict[str, float | None]) -> str:
-    return ", ".join(f"{name} = {_text(value)}" for name, value in values.items())
+def _assignments(values: dict[str, float | None], flagged: dict[str, str], prefix: str) -> str:
+    return ", ".join(f"{name} = {_text(value, flagged.get(f'{prefix}.{name}'))}" for name, value in values.items())
 
 
-def _text(value: object) -> str:
-    return "NaN" if value is None else format_scalar(value)  # type: ignore[arg-type]
+def _text(value: object, non_finite: str | None = None) -> str:
+    """A number as the text shows it; a null as the inf, -inf or NaN it stands for."""
+    if value is None:
+        return non_finite or "NaN"
+    return format_scalar(value)  # type: ignore[arg-type]
 
 
 def _minimum_line(x: float) -> str:

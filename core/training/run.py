@@ -91,6 +91,14 @@ class DescentRun:
         fields = self._advance()
         return IterationRecord(len(self.history), *fields)
 
+    @property
+    def final_params(self) -> tuple[float, ...]:
+        """The parameters a run ends with: after the last update, except after a divergence, where the
+        update that overflowed is no result: the last iteration's parameters, exactly as recorded."""
+        if self.stopped == "diverged" and len(self.history):
+            return tuple(self.history[-1].params)
+        return self._current.params
+
     def _advance(self) -> tuple:
         """One iteration; returns the new history row's fields (all of `IterationRecord` but the number)."""
         state, optimizer = self._current, self.optimizer
@@ -131,12 +139,13 @@ class DescentRun:
 
     def run(self, iterations: int, keep_going: Callable[[], bool] | None = None) -> Stop:
         """Step until converged, diverged or `iterations` more steps are done (or `keep_going` says stop)."""
-        for _ in range(iterations):
-            self._advance()
-            if self.stopped is not None:
-                return self.stopped
-            if keep_going is not None and not keep_going():
-                break
+        with np.errstate(all="ignore"):  # overflow is a verdict (diverged), not a warning on the terminal
+            for _ in range(iterations):
+                self._advance()
+                if self.stopped is not None:
+                    return self.stopped
+                if keep_going is not None and not keep_going():
+                    break
         return "iterations"
 
     def batch_indices(self, epoch: int, batch: int, batch_rows: int) -> np.ndarray | None:
@@ -155,17 +164,20 @@ class DescentRun:
             self._order = (key, shuffle(self.objective.rows, self.optimizer.seed, epoch))
         return self._order[1]
 
-    def loss(self) -> float:
-        """The full-data loss at the current parameters."""
-        return self._loss(self._current.params)
+    def loss(self, params: Sequence[float] | None = None) -> float:
+        """The full-data loss at `params` (the current parameters by default)."""
+        with np.errstate(all="ignore"):
+            return self._loss(self._current.params if params is None else tuple(params))
 
-    def accuracy(self) -> float | None:
-        return self.objective.accuracy(self._current.params)
+    def accuracy(self, params: Sequence[float] | None = None) -> float | None:
+        with np.errstate(all="ignore"):
+            return self.objective.accuracy(self._current.params if params is None else params)
 
     def raw_params(self, params: Sequence[float] | None = None) -> tuple[float, ...]:
         """Parameters in the data's file units (undoing standardisation); the current ones by default."""
         scaling = self.objective.data.scaling if self.objective.data is not None else None
-        return self.objective.model.raw_params(self._current.params if params is None else params, scaling)
+        with np.errstate(all="ignore"):
+            return self.objective.model.raw_params(self._current.params if params is None else params, scaling)
 
     def _loss(self, params: tuple[float, ...]) -> float:
         if self._loss_cache is None or self._loss_cache[0] != params:

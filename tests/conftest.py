@@ -24,7 +24,6 @@ from backprop_tui.core.stepping.problem import Problem, build_problem  # noqa: E
 from backprop_tui.tui.app import BackpropApp  # noqa: E402
 
 
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
     """`--snapshot-update` runs in one process: syrupy under pytest-xdist sees each worker's share of a file's

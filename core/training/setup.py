@@ -21,8 +21,10 @@ from .optimizers import (
     KINDS,
     Optimizer,
     OptimizerError,
+    batch_size_problem,
     learning_rate_problem,
     momentum_problem,
+    seed_problem,
 )
 from .run import DEFAULT_TOLERANCE, DescentRun
 
@@ -180,8 +182,9 @@ def _batching(optimizer: str | None, batch_size: int | None) -> tuple[str, int |
         optimizer = "minibatch" if batch_size is not None else "gd"
     if optimizer not in KINDS:
         raise SetupError(f"unknown optimizer {optimizer!r}: choose one of {', '.join(KINDS)}")
-    if batch_size is not None and batch_size < 1:
-        raise SetupError(f"--batch-size must be at least 1, got {batch_size}")
+    problem = batch_size_problem(batch_size) if batch_size is not None else None
+    if problem is not None:
+        raise SetupError(f"--batch-size {problem}")
     if optimizer == "gd" and batch_size is not None:
         raise SetupError("--batch-size does not apply to --optimizer gd (it uses every row); use minibatch")
     if optimizer == "sgd" and batch_size not in (None, 1):
@@ -192,14 +195,13 @@ def _batching(optimizer: str | None, batch_size: int | None) -> tuple[str, int |
 
 
 def _check_numbers(config: DescentConfig) -> None:
-    checks = (("--lr", learning_rate_problem(config.lr)), ("--momentum", momentum_problem(config.momentum)))
+    checks = (("--lr", learning_rate_problem(config.lr)), ("--momentum", momentum_problem(config.momentum)),
+              ("--seed", seed_problem(config.seed)))
     for option, problem in checks:
         if problem is not None:
             raise SetupError(f"{option} {problem}")
     if config.iters < 1:
         raise SetupError(f"--iters must be at least 1, got {config.iters}")
-    if config.seed < 0:
-        raise SetupError(f"--seed must be at least 0, got {config.seed}")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 
 from backprop_tui.core.training.data import LoadProgress
 from backprop_tui.core.training.models import MODELS
-from backprop_tui.core.training.optimizers import KINDS
+from backprop_tui.core.training.optimizers import KINDS, seed_problem
 from backprop_tui.core.training.report import REPORT_FORMATS, Outcome, Row, record_row, report_lines
 from backprop_tui.core.training.run import DescentRun
 from backprop_tui.core.training.setup import DESCENT_EXAMPLES, SetupError, build, resolve
@@ -211,8 +211,9 @@ def run_two_neurons(arguments: argparse.Namespace) -> int:
     if arguments.format in ("csv", "jsonl") and not arguments.tui:
         fail("the two-neurons example prints a summary: use --format text or json")
     seed = two_neurons.SEED if arguments.seed is None else arguments.seed
-    if seed < 0:
-        fail(f"--seed must be at least 0, got {seed}")
+    problem = seed_problem(seed)
+    if problem is not None:
+        fail(f"--seed {problem}")
     if arguments.tui:
         from ..app import BackpropApp
         from .main import run_app

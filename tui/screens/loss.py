@@ -26,7 +26,7 @@ from backprop_tui.core.lessons.patients import explain_loss, patient_problem
 from .. import navigation
 from ..widgets.hand_panel import params_line, seed_line
 from ..widgets.patient_table import PatientTable
-from .hand_lesson import HandLessonScreen, LessonHeader
+from .hand_lesson import HandLessonScreen, lesson_header
 
 SLIDE_17 = ("Slide 17: the loss function takes all these results and averages them, and tells us how bad or "
             "good these weights are. Telling is not enough: descent (g) says how to change them.")
@@ -51,7 +51,7 @@ class LossScreen(HandLessonScreen):
         self.predictions: Predictions | None = None
 
     def compose(self) -> ComposeResult:
-        yield LessonHeader("backprop-tui · loss ·", "slides 14-17: a bad computer, patient by patient")
+        yield lesson_header("loss", "a bad computer, patient by patient")
         yield Label(id="loss-params")
         with Horizontal(id="loss-body"):
             with Vertical(id="loss-main"):

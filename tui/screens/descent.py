@@ -35,6 +35,7 @@ from ..widgets.plot_fit import FitPlot
 from ..widgets.plot_landscape import LandscapePlot, SlicePlot
 from ..widgets.plot_loss import LossPlot
 from .descent_clock import BUDGET, SPEEDS, RunClock
+from .fit import fit_screen
 from .stepper_commands import StepperCommands
 
 FUNCTION = f"f(x) = {minima.DISPLAY}"
@@ -131,16 +132,11 @@ class DescentScreen(Screen[None]):
 
     def fit_to_size(self) -> None:
         """Fewer digits, labels and footer text in a small terminal (the breakpoint classes say which)."""
-        compact = self.has_class("-narrow") or self.has_class("-short")
-        self.query_one(Footer).compact = self.has_class("-narrow")
+        fit = fit_screen(self, self.query(DescentPlot))
         table = self.query_one(DescentTable)
-        if table.compact != self.has_class("-narrow"):
-            table.compact = self.has_class("-narrow")
+        if table.compact != fit.narrow:
+            table.compact = fit.narrow
             table.show(self.view)
-        for plot in self.query(DescentPlot):
-            if plot.compact != compact:
-                plot.compact = compact
-                plot.redraw()
 
     def on_screen_suspend(self) -> None:
         self.pause()

@@ -24,6 +24,7 @@ from backprop_tui.core.lessons import two_neurons
 from .. import navigation
 from ..widgets.neurons_panel import PART_TITLES, IterationSlider, NeuronsHeader, RecipePanel
 from ..widgets.plot_neurons import LessonPlot, NeuronsPlot, RunLossPlot
+from .fit import fit_screen
 
 PARTS = {1: two_neurons.ONE_NEURON, 2: two_neurons.TWO_NEURONS}
 PROGRESS_EVERY = 100
@@ -118,13 +119,10 @@ class TwoNeuronsScreen(Screen[None]):
 
     def fit_to_size(self) -> None:
         """Fewer digits and labels in a small terminal (the breakpoint classes say which)."""
-        compact = self.has_class("-narrow") or self.has_class("-short")
-        self.query_one(Footer).compact = self.has_class("-narrow")
+        fit = fit_screen(self, self.query(LessonPlot))
         panel = self.query_one(RecipePanel)
-        if panel.compact != compact:
-            panel.compact = compact
-            for plot in self.query(LessonPlot):
-                plot.compact = compact
+        if panel.compact != fit.compact:
+            panel.compact = fit.compact
             self.show()
 
     @work(thread=True, exclusive=True, group="two-neurons", exit_on_error=False)

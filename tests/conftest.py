@@ -64,11 +64,11 @@ def lecture_app() -> Callable[..., BackpropApp]:
 def descent_app() -> Callable[..., BackpropApp]:
     """A factory: the app opened on the descent lesson as `backprop-tui descent --tui` with `options` does
     (`example="minima"` opens the minima lesson, as the command line does)."""
-    from backprop_tui.core.training.setup import build, resolve
+    from backprop_tui.core.training.setup import DescentOptions, build, resolve
 
     def make(**options: object) -> BackpropApp:
         lesson = "minima" if options.get("example") == "minima" else "descent"
-        return BackpropApp(lesson=lesson, descent_setup=build(resolve(**options)))  # type: ignore[arg-type]
+        return BackpropApp(lesson=lesson, descent_setup=build(resolve(DescentOptions(**options))))  # type: ignore[arg-type]
 
     return make
 

@@ -22,7 +22,7 @@ from ..stepping.problem import Problem
 from ..stepping.table import TableSource
 from ..training.report import final_summary
 from ..training.run import DescentRun, Stop
-from ..training.setup import DescentSetup, build, resolve
+from ..training.setup import DescentOptions, DescentSetup, build, resolve
 from ..training.view import loss_series
 
 DATA_EXAMPLE = "altered"
@@ -64,7 +64,7 @@ class PartResult:
 
 
 def setup_for(part: dict[str, object], seed: int = SEED) -> DescentSetup:
-    return build(resolve(example=DATA_EXAMPLE, seed=seed, **part))  # type: ignore[arg-type]
+    return build(resolve(DescentOptions(example=DATA_EXAMPLE, seed=seed, **part)))  # type: ignore[arg-type]
 
 
 def majority_accuracy(setup: DescentSetup) -> float:

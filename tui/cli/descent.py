@@ -25,7 +25,7 @@ from backprop_tui.core.training.models import MODELS
 from backprop_tui.core.training.optimizers import KINDS, seed_problem
 from backprop_tui.core.training.report import REPORT_FORMATS, Outcome, Row, record_row, report_lines
 from backprop_tui.core.training.run import DescentRun
-from backprop_tui.core.training.setup import DESCENT_EXAMPLES, SetupError, build, resolve
+from backprop_tui.core.training.setup import DESCENT_EXAMPLES, DescentOptions, SetupError, build, resolve
 
 from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
 
@@ -123,10 +123,7 @@ def run_descent(argv: Sequence[str]) -> int:
     if arguments.example == TWO_NEURONS:
         return run_two_neurons(arguments)
     try:
-        config = resolve(arguments.example, arguments.data, arguments.x, arguments.y, arguments.model,
-                         arguments.optimizer, arguments.batch_size, arguments.lr, arguments.momentum,
-                         arguments.iters, arguments.seed, arguments.standardize, arguments.start,
-                         init=arguments.init)
+        config = resolve(DescentOptions.from_arguments(arguments))
         setup = build(config, progress=terminal_progress(config.data))
     except SetupError as error:
         fail(str(error))

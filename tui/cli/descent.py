@@ -195,7 +195,7 @@ def _stop_on_interrupt() -> Iterator[Callable[[], bool]]:
 
 def run_two_neurons(arguments: argparse.Namespace) -> int:
     """Both parts of the guided example with their fixed recipe: a summary, the JSON, or the screen."""
-    from backprop_tui.core.lessons import two_neurons
+    from backprop_tui.core.lessons import two_neurons, two_neurons_summary
 
     given = {"--x": arguments.x, "--y": arguments.y, "--model": arguments.model, "--optimizer": arguments.optimizer,
              "--batch-size": arguments.batch_size, "--lr": arguments.lr, "--momentum": arguments.momentum,
@@ -218,7 +218,7 @@ def run_two_neurons(arguments: argparse.Namespace) -> int:
         return run_app(BackpropApp(lesson="two-neurons", two_neurons_seed=seed))
     one, two = two_neurons.train(two_neurons.ONE_NEURON, seed), two_neurons.train(two_neurons.TWO_NEURONS, seed)
     if arguments.format == "json":
-        write(json.dumps(two_neurons.summary_document(one, two), ensure_ascii=False, allow_nan=False, indent=2))
+        write(json.dumps(two_neurons_summary.summary_document(one, two), ensure_ascii=False, allow_nan=False, indent=2))
     else:
-        write("\n".join(two_neurons.summary_lines(one, two)))
+        write("\n".join(two_neurons_summary.summary_lines(one, two)))
     return 0

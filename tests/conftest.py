@@ -23,6 +23,15 @@ from support.graphs import build_mlp_problem  # noqa: E402 (after the environmen
 from backprop_tui.core.stepping.problem import Problem, build_problem  # noqa: E402
 from backprop_tui.tui.app import BackpropApp  # noqa: E402
 
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """`--snapshot-update` runs in one process: syrupy under pytest-xdist sees each worker's share of a file's
+    tests only, and would take the other workers' snapshots for unused ones."""
+    if getattr(config.option, "update_snapshots", False):
+        config.option.numprocesses = 0
+
+
 SIZE = (120, 40)
 """The terminal the app is designed for."""
 SMALL = (80, 24)
@@ -55,11 +64,11 @@ def lecture_app() -> Callable[..., BackpropApp]:
 def descent_app() -> Callable[..., BackpropApp]:
     """A factory: the app opened on the descent lesson as `backprop-tui descent --tui` with `options` does
     (`example="minima"` opens the minima lesson, as the command line does)."""
-    from backprop_tui.core.training.setup import build, resolve
+    from backprop_tui.core.training.setup import DescentOptions, build, resolve
 
     def make(**options: object) -> BackpropApp:
         lesson = "minima" if options.get("example") == "minima" else "descent"
-        return BackpropApp(lesson=lesson, descent_setup=build(resolve(**options)))  # type: ignore[arg-type]
+        return BackpropApp(lesson=lesson, descent_setup=build(resolve(DescentOptions(**options))))  # type: ignore[arg-type]
 
     return make
 

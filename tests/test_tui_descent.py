@@ -386,7 +386,7 @@ class TestCommandLine:
         assert descent_cli.run_descent(["--tui", "--lr", "0.25", "--optimizer", "minibatch"]) == 0
         app = opened[0]
         assert app.first_lesson == "descent"
-        config = app.descent_setups["descent"].config
+        config = app.descent_setup.config
         assert (config.lr, config.optimizer, config.batch_size) == (0.25, "minibatch", 32)
 
     def test_tui_is_in_the_help(self, capsys):

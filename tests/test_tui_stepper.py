@@ -230,12 +230,12 @@ async def test_g_without_the_descent_screen_notifies(monkeypatch, lecture_app, s
         assert any(note.message == message for note in app._notifications)
 
 
-async def test_command_palette_runs_the_same_actions(lecture_app, size):
+async def test_command_palette_runs_the_same_actions(lecture_app, size, settle):
     app = lecture_app("lecture")
     async with app.run_test(size=size) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"Mode")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search (a worker) has listed its hits
         await pilot.press("enter")
         await pilot.pause()
         assert stepper_screen(app).problem.mode == "forward"
@@ -376,11 +376,11 @@ async def test_clicking_a_layer_jumps_to_the_member_it_shows(lecture_app, size):
 
 
 @pytest.mark.slow
-async def test_the_palette_collapses_and_expands_too(lecture_app, size):
+async def test_the_palette_collapses_and_expands_too(lecture_app, size, settle):
     app = lecture_app("mlp-16-16")
     async with app.run_test(size=size) as pilot:
         await pilot.press("ctrl+p", *"Layers")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search (a worker) has listed its hits
         await pilot.press("enter")
         await pilot.pause()
         assert not stepper_screen(app).query_one(GraphCanvas).is_collapsed

@@ -27,6 +27,7 @@ from .screens.too_small import MIN_SIZE, TooSmallScreen
 
 if TYPE_CHECKING:
     from backprop_tui.core.lessons.session import Session
+    from backprop_tui.core.training.setup import DescentSetup
 
 
 class BackpropApp(App[None]):
@@ -47,7 +48,7 @@ class BackpropApp(App[None]):
     before the app covers it, so a terminal a few columns wide did that to the practice list."""
 
     def __init__(self, problem: Problem | None = None, *, lesson: str | None = None,
-                 descent_setup: object | None = None, two_neurons_seed: int | None = None,
+                 descent_setup: DescentSetup | None = None, two_neurons_seed: int | None = None,
                  practice_seed: int | None = None, state_directory: Path | None = None,
                  remember_place: bool = False, resume: bool = False) -> None:
         super().__init__()
@@ -59,10 +60,8 @@ class BackpropApp(App[None]):
         start-up never imports the training code behind it."""
         self.practice_seed = practice_seed
         """The seed of the generated exercises (`backprop-tui practice --seed N`)."""
-        self.descent_setups: dict[str, object] = {}
-        """Set-ups given on the command line (`descent --tui …`), taken by their lesson when it is built."""
-        if descent_setup is not None:
-            self.descent_setups[lesson or "descent"] = descent_setup
+        self.descent_setup = descent_setup
+        """The run set up on the command line (`descent --tui …`): the first lesson's, used when it is built."""
         self.started = False
         """Whether start-up is over (Textual's Ready): until then the footer composes no keys (StartupFooter)."""
         self.came_from: list[str] = []

@@ -46,12 +46,13 @@ def _stepper(example: str, mode: str = "reverse") -> Callable[[BackpropApp, str]
 
 def _descent(example: str = "heart", optimizer: str | None = None) -> Callable[[BackpropApp, str], Screen]:
     def build(app: BackpropApp, lesson_id: str) -> Screen:
+        from backprop_tui.core.training.setup import DescentOptions, resolve
         from backprop_tui.core.training.setup import build as build_setup
-        from backprop_tui.core.training.setup import resolve
 
         from .screens.descent import DescentScreen
 
-        setup = app.descent_setups.pop(lesson_id, None) or build_setup(resolve(example, optimizer=optimizer))
+        given = app.descent_setup if lesson_id == (app.first_lesson or "descent") else None
+        setup = given or build_setup(resolve(DescentOptions(example, optimizer=optimizer)))
         return DescentScreen(setup, note=_note(lesson_id))
 
     return build

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from ..engine.numbers import format_scalar
 from ..training.data import DataError, Dataset, Source, bundled, load_csv
 from .classification import HEART_FEATURE, HEART_TARGET, Predictions
+from .formulas import logistic_formula
 
 PREDICT_FORMATS = ("text", "csv", "json")
 
@@ -98,7 +99,7 @@ def text_lines(seen: Predictions, name: str, dropped: int = 0) -> Iterator[str]:
     params = seen.params
     kept = f", {dropped} with missing values dropped: rows are numbered among those kept" if dropped else ""
     yield (f"predict · {name}: {seen.target} ~ {seen.feature} ({len(seen)} rows{kept}) · "
-           f"P(Y=1) = 1/(1+e^−(β0+β1·{seen.feature})) · β0 = {params.beta0:g}, β1 = {params.beta1:g} · "
+           f"P(Y=1) = {logistic_formula(seen.feature)} · β0 = {params.beta0:g}, β1 = {params.beta1:g} · "
            f"predicted {seen.label(1)} when p̂ ≥ {seen.threshold:g}")
     widths = (5, max(8, len(seen.feature)), 10, 9, 9, 12)
     header = ("row", seen.feature, "p̂", "predicted", "actual", "Lᵢ")

@@ -28,13 +28,8 @@ from typing import TextIO
 import numpy as np
 
 from .csv_file import DataError, Lines, Source, open_text
+from .data_cells import classes, cut, numbers, shown
 
-MISSING = frozenset({"", "na", "n/a", "nan", "null"})
-"""Cell texts (stripped, lower-cased) that mean "no value": the row is dropped, not refused."""
-
-POSITIVE = frozenset({"yes", "true", "1", "1.0"})
-NEGATIVE = frozenset({"no", "false", "0", "0.0"})
-"""Target texts for the two classes; any other spelling of the numbers 1 and 0 (`1.00`, `0e0`) counts too."""
 CHUNK_ROWS = 1 << 16
 CHUNK_CHARS = 1 << 26
 """A chunk is also converted once this much text (64 Mi characters) was read for it, so a file of
@@ -43,8 +38,6 @@ MAX_ROWS = 5_000_000
 """The most data rows kept: each costs a few dozen bytes once converted, so the arrays stay well
 under a gigabyte even for a file of tiny rows at the size limit."""
 
-SHOWN_CHARS = 40
-"""At most this many characters of a cell or a column name are quoted in a message."""
 SHOWN_COLUMNS = 12
 
 BUNDLED: dict[str, str] = {"heart": "Heart.csv", "altered": "altered_heart_data.csv"}
@@ -139,11 +132,6 @@ def load_csv(source: Source, features: Sequence[str], target: str, *, standardiz
     return Dataset(name, features, target, X, raw, y, dropped, scaling, table.labels())
 
 
-def _shown(text: str) -> str:
-    """A cell or name as quoted in a message: its repr, cut to a short prefix."""
-    return repr(text) if len(text) <= SHOWN_CHARS else repr(text[:SHOWN_CHARS]) + "…"
-
-
 class _Table:
     """The chosen columns read chunk by chunk: each chunk's text is converted and freed before the next."""
 
@@ -184,7 +172,7 @@ class _Table:
         except UnicodeDecodeError:
             raise DataError(f"{self.name} is not UTF-8 text") from None
         except csv.Error as error:
-            raise DataError(f"{self.name}: line {reader.line_num}: {_cut(str(error))}") from None
+            raise DataError(f"{self.name}: line {reader.line_num}: {cut(str(error))}") from None
         if not self.rows:
             raise DataError(f"{self.name} has a header but no data rows")
         if progress is not None:
@@ -206,9 +194,9 @@ class _Table:
         chunk = np.empty((len(columns[0]), len(self.features)))
         missing = np.zeros(len(columns[0]), dtype=bool)
         for index, feature in enumerate(self.features):
-            chunk[:, index] = _numbers(columns[index], feature, self.name, first)
+            chunk[:, index] = numbers(columns[index], feature, self.name, first)
             missing |= np.isnan(chunk[:, index])
-        y = _classes(columns[-1], self.target, self.name, first, self.meaning)
+        y = classes(columns[-1], self.target, self.name, first, self.meaning)
         self.raw.append(chunk)
         self.y.append(y)
         self.missing.append(missing | np.isnan(y))
@@ -245,69 +233,10 @@ def _column_index(header: list[str], column: str, name: str) -> int:
     if matches:
         return matches[0]
     hint = next((cell for cell in stripped if cell.lower() == column.strip().lower()), None)
-    named = [_cut(cell) for cell in stripped if cell]
+    named = [cut(cell) for cell in stripped if cell]
     listed = ", ".join(named[:SHOWN_COLUMNS]) + (f", … ({len(named)} columns)" if len(named) > SHOWN_COLUMNS else "")
     suggestion = f"; did you mean {hint!r}?" if hint else f"; the columns are {listed}"
-    raise DataError(f"{name} has no column {_shown(column)}{suggestion}")
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
-
-
-def _numbers(cells: tuple[str, ...], column: str, name: str, first: int) -> np.ndarray:
-    """A numeric column with NaN for missing cells; numpy converts the whole column when it can."""
-    try:
-        values = np.array(cells, dtype=float)
-    except ValueError:
-        values = np.empty(len(cells))
-        for offset, cell in enumerate(cells):
-            text = cell.strip()
-            if text.lower() in MISSING:
-                values[offset] = np.nan
-                continue
-            try:
-                values[offset] = float(text)
-            except ValueError:
-                raise DataError(f"{name}: column {column!r}, row {first + offset}: {_shown(cell)} "
-                                "is not a number") from None
-    infinite = np.isinf(values)
-    if infinite.any():
-        offset = int(np.argmax(infinite))
-        raise DataError(f"{name}: column {column!r}, row {first + offset}: {_shown(cells[offset])} is not a finite "
-                        "number")
-    return values
-
-
-def _classes(cells: tuple[str, ...], column: str, name: str, first: int, meaning: dict[str, float]) -> np.ndarray:
-    """The target as 1.0/0.0 (NaN when missing); `meaning` remembers each distinct cell text across chunks."""
-    for cell in set(cells).difference(meaning):
-        value = _class(cell)
-        if value is None:
-            offset = next(offset for offset, seen in enumerate(cells) if seen not in meaning and _class(seen) is None)
-            raise DataError(f"{name}: target column {column!r}, row {first + offset}: {_shown(cells[offset])} is not "
-                            f"one of two classes (expected Yes/No, 1/0 or true/false)")
-        meaning[cell] = value
-    return np.fromiter(map(meaning.__getitem__, cells), dtype=float, count=len(cells))
-
-
-def _class(cell: str) -> float | None:
-    """1.0, 0.0 or NaN (missing) for a target cell, None when it names neither class.
-
-    Any spelling of the numbers 1 and 0 counts (`1.00`, `+1`, `0e0`), as a spreadsheet may write them.
-    """
-    text = cell.strip().lower()
-    if text in POSITIVE:
-        return 1.0
-    if text in NEGATIVE:
-        return 0.0
-    if text in MISSING:
-        return np.nan
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if number in (0.0, 1.0) else None
+    raise DataError(f"{name} has no column {shown(column)}{suggestion}")
 
 
 def _standardised(raw: np.ndarray, features: Sequence[str], name: str) -> tuple[Scaling, np.ndarray]:

@@ -43,6 +43,22 @@ def next_momentum(momentum: float) -> float:
     return next((value for value in MOMENTA if value > momentum), MOMENTA[0])
 
 
+def seed_problem(seed: object) -> str | None:
+    """What is wrong with a shuffle seed (None when it can be used): the one rule for seeds everywhere."""
+    return _whole_number_problem(seed, 0)
+
+
+def batch_size_problem(size: object) -> str | None:
+    """What is wrong with a batch size (None when it can be used): the one rule for batch sizes everywhere."""
+    return _whole_number_problem(size, 1)
+
+
+def _whole_number_problem(value: object, least: int) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"must be a whole number, got {value!r}"
+    return None if value >= least else f"must be at least {least}, got {value!r}"
+
+
 def momentum_step(velocity: Sequence[float], grad: Sequence[float], lr: float, momentum: float) -> tuple[float, ...]:
     """The update rule, v ← μv − ηg (θ then moves by v): plain gradient descent, −ηg, when μ = 0.
 
@@ -67,13 +83,11 @@ class Optimizer:
         if self.kind not in KINDS:
             raise OptimizerError(f"unknown optimizer {self.kind!r}: choose one of {', '.join(KINDS)}")
         for name, problem in (("the learning rate", learning_rate_problem(self.lr)),
-                              ("the momentum", momentum_problem(self.momentum))):
+                              ("the momentum", momentum_problem(self.momentum)),
+                              ("the batch size", batch_size_problem(self.batch_size)),
+                              ("the seed", seed_problem(self.seed))):
             if problem is not None:
                 raise OptimizerError(f"{name} {problem}")
-        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise OptimizerError(f"the batch size must be a whole number of at least 1, got {self.batch_size!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise OptimizerError(f"the seed must be a whole number of at least 0, got {self.seed!r}")
 
     @property
     def label(self) -> str:
@@ -90,13 +104,6 @@ class Optimizer:
         if self.kind == "sgd":
             return 1
         return min(self.batch_size, rows)
-
-    def order(self, rows: int, epoch: int) -> np.ndarray | None:
-        """The rows of `epoch` (1-based) in the order they are visited; None means all rows, unshuffled."""
-        if self.kind == "gd":
-            return None
-        return shuffle(rows, self.seed, epoch)
-
 
 
 def shuffle(rows: int, seed: int, epoch: int) -> np.ndarray:

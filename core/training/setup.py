@@ -21,8 +21,10 @@ from .optimizers import (
     KINDS,
     Optimizer,
     OptimizerError,
+    batch_size_problem,
     learning_rate_problem,
     momentum_problem,
+    seed_problem,
 )
 from .run import DEFAULT_TOLERANCE, DescentRun
 
@@ -88,16 +90,39 @@ class DescentConfig:
         return document
 
 
-def resolve(example: str | None = None, data: str | None = None, x: str | None = None, y: str | None = None,
-            model: str | None = None, optimizer: str | None = None, batch_size: int | None = None,
-            lr: float | None = None, momentum: float | None = None, iters: int | None = None,
-            seed: int | None = None, standardize: bool | None = None, start: float | None = None,
-            init: str | None = None) -> DescentConfig:
+@dataclass(frozen=True)
+class DescentOptions:
+    """What the student asked for, each None where they gave nothing: built once from the command line
+    (`DescentOptions.from_arguments`) and resolved by name, never passed field by field."""
+
+    example: str | None = None
+    data: str | None = None
+    x: str | None = None
+    """Feature column(s), comma-separated as typed."""
+    y: str | None = None
+    model: str | None = None
+    optimizer: str | None = None
+    batch_size: int | None = None
+    lr: float | None = None
+    momentum: float | None = None
+    iters: int | None = None
+    seed: int | None = None
+    standardize: bool | None = None
+    start: float | None = None
+    init: str | None = None
+    """--init as typed: `NAME=VALUE,...`."""
+
+    @classmethod
+    def from_arguments(cls, arguments: object) -> DescentOptions:
+        """The options an argparse namespace holds (its other attributes, such as --format, are not run options)."""
+        return cls(**{name: getattr(arguments, name) for name in cls.__dataclass_fields__})
+
+
+def resolve(options: DescentOptions = DescentOptions()) -> DescentConfig:  # noqa: B008 (frozen, so shared safely)
     """Fill in the defaults and refuse contradictions, each with a message that names the option."""
-    if init is not None:
-        config = resolve(example, data, x, y, model, optimizer, batch_size, lr, momentum, iters, seed,
-                         standardize, start)
-        return _with_init(config, init)
+    if options.init is not None:
+        return _with_init(resolve(replace(options, init=None)), options.init)
+    example, data = options.example, options.data
     if example is not None and data is not None:
         raise SetupError("give either --example or --data, not both")
     if data is None and example is None:
@@ -106,51 +131,56 @@ def resolve(example: str | None = None, data: str | None = None, x: str | None =
     if example is not None and chosen is None:
         raise SetupError(f"unknown example {example!r}: choose one of {', '.join(DESCENT_EXAMPLES)}")
     if chosen is not None and chosen.name == "minima":
-        return _resolve_minima(data, x, y, model, optimizer, batch_size, lr, momentum, iters, seed, standardize, start)
-    if start is not None:
+        return _resolve_minima(options)
+    if options.start is not None:
         raise SetupError("--start is for --example minima")
-    if data is not None and (not x or not y):
+    if data is not None and (not options.x or not options.y):
         raise SetupError("--data needs --x COLUMN[,COLUMN…] and --y COLUMN")
-    columns = _columns(x) if x else chosen.x  # type: ignore[union-attr]
-    model = model or "neuron"
+    columns = _columns(options.x) if options.x else chosen.x  # type: ignore[union-attr]
+    model = options.model or "neuron"
     if model not in MODELS:
         raise SetupError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
     if model == "mlp" and len(columns) != 1:
         raise SetupError(f"--model mlp takes exactly one --x column, got {len(columns)}")
-    kind, size = _batching(optimizer, batch_size)
+    kind, size = _batching(options.optimizer, options.batch_size)
     defaults_lr = chosen.lr if chosen else DATA_LR
     defaults_iters = chosen.iters if chosen else DATA_ITERS
+    standardize = chosen.standardize if chosen else False
     config = DescentConfig(
         example=chosen.name if chosen else None,
         data=data if data is not None else BUNDLED[chosen.data],  # type: ignore[union-attr,index]
-        x=columns, y=y or chosen.y, model=model, optimizer=kind, batch_size=size,  # type: ignore[union-attr]
-        lr=defaults_lr[model] if lr is None else lr, momentum=0.0 if momentum is None else momentum,
-        iters=defaults_iters[model] if iters is None else iters, seed=0 if seed is None else seed,
-        standardize=(chosen.standardize if chosen else False) if standardize is None else standardize, start=None)
+        x=columns, y=options.y or chosen.y, model=model, optimizer=kind, batch_size=size,  # type: ignore[union-attr]
+        lr=_given(options.lr, defaults_lr[model]), momentum=_given(options.momentum, 0.0),
+        iters=_given(options.iters, defaults_iters[model]), seed=_given(options.seed, 0),
+        standardize=_given(options.standardize, standardize), start=None)
     _check_numbers(config)
     return config
 
 
-def _resolve_minima(data: str | None, x: str | None, y: str | None, model: str | None, optimizer: str | None,
-                    batch_size: int | None, lr: float | None, momentum: float | None, iters: int | None,
-                    seed: int | None, standardize: bool | None, start: float | None) -> DescentConfig:
-    given = {"--data": data, "--x": x, "--y": y, "--batch-size": batch_size, "--standardize": standardize}
+def _given(value, default):  # noqa: ANN001, ANN202 (any option's type)
+    """The student's value, or the default where they gave none."""
+    return default if value is None else value
+
+
+def _resolve_minima(options: DescentOptions) -> DescentConfig:
+    given = {"--data": options.data, "--x": options.x, "--y": options.y, "--batch-size": options.batch_size,
+             "--standardize": options.standardize}
     extra = [option for option, value in given.items() if value is not None]
     if extra:
         raise SetupError(f"the minima example has no data: {extra[0]} does not apply")
-    if model not in (None, "minima"):
+    if options.model not in (None, "minima"):
         raise SetupError("the minima example has its own function: --model does not apply")
-    if optimizer not in (None, "gd"):
+    if options.optimizer not in (None, "gd"):
         raise SetupError("the minima example has no data to batch: use --optimizer gd")
     example = DESCENT_EXAMPLES["minima"]
     try:
-        start = minima.check_start(MINIMA_START if start is None else start)
+        start = minima.check_start(_given(options.start, MINIMA_START))
     except minima.StartError as error:
         raise SetupError(f"--start: {error}") from None
     config = DescentConfig(
         example="minima", data=None, x=(), y=None, model="minima", optimizer="gd", batch_size=None,
-        lr=example.lr["minima"] if lr is None else lr, momentum=0.0 if momentum is None else momentum,
-        iters=example.iters["minima"] if iters is None else iters, seed=0 if seed is None else seed,
+        lr=_given(options.lr, example.lr["minima"]), momentum=_given(options.momentum, 0.0),
+        iters=_given(options.iters, example.iters["minima"]), seed=_given(options.seed, 0),
         standardize=False, start=start)
     _check_numbers(config)
     return config
@@ -180,8 +210,9 @@ def _batching(optimizer: str | None, batch_size: int | None) -> tuple[str, int |
         optimizer = "minibatch" if batch_size is not None else "gd"
     if optimizer not in KINDS:
         raise SetupError(f"unknown optimizer {optimizer!r}: choose one of {', '.join(KINDS)}")
-    if batch_size is not None and batch_size < 1:
-        raise SetupError(f"--batch-size must be at least 1, got {batch_size}")
+    problem = batch_size_problem(batch_size) if batch_size is not None else None
+    if problem is not None:
+        raise SetupError(f"--batch-size {problem}")
     if optimizer == "gd" and batch_size is not None:
         raise SetupError("--batch-size does not apply to --optimizer gd (it uses every row); use minibatch")
     if optimizer == "sgd" and batch_size not in (None, 1):
@@ -192,14 +223,13 @@ def _batching(optimizer: str | None, batch_size: int | None) -> tuple[str, int |
 
 
 def _check_numbers(config: DescentConfig) -> None:
-    checks = (("--lr", learning_rate_problem(config.lr)), ("--momentum", momentum_problem(config.momentum)))
+    checks = (("--lr", learning_rate_problem(config.lr)), ("--momentum", momentum_problem(config.momentum)),
+              ("--seed", seed_problem(config.seed)))
     for option, problem in checks:
         if problem is not None:
             raise SetupError(f"{option} {problem}")
     if config.iters < 1:
         raise SetupError(f"--iters must be at least 1, got {config.iters}")
-    if config.seed < 0:
-        raise SetupError(f"--seed must be at least 0, got {config.seed}")
 
 
 @dataclass(frozen=True)

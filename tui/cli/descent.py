@@ -22,10 +22,10 @@ from contextlib import contextmanager
 
 from backprop_tui.core.training.data import LoadProgress
 from backprop_tui.core.training.models import MODELS
-from backprop_tui.core.training.optimizers import KINDS
+from backprop_tui.core.training.optimizers import KINDS, seed_problem
 from backprop_tui.core.training.report import REPORT_FORMATS, Outcome, Row, record_row, report_lines
 from backprop_tui.core.training.run import DescentRun
-from backprop_tui.core.training.setup import DESCENT_EXAMPLES, SetupError, build, resolve
+from backprop_tui.core.training.setup import DESCENT_EXAMPLES, DescentOptions, SetupError, build, resolve
 
 from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
 
@@ -123,10 +123,7 @@ def run_descent(argv: Sequence[str]) -> int:
     if arguments.example == TWO_NEURONS:
         return run_two_neurons(arguments)
     try:
-        config = resolve(arguments.example, arguments.data, arguments.x, arguments.y, arguments.model,
-                         arguments.optimizer, arguments.batch_size, arguments.lr, arguments.momentum,
-                         arguments.iters, arguments.seed, arguments.standardize, arguments.start,
-                         init=arguments.init)
+        config = resolve(DescentOptions.from_arguments(arguments))
         setup = build(config, progress=terminal_progress(config.data))
     except SetupError as error:
         fail(str(error))
@@ -207,7 +204,7 @@ def _stop_on_interrupt() -> Iterator[Callable[[], int]]:
 
 def run_two_neurons(arguments: argparse.Namespace) -> int:
     """Both parts of the guided example with their fixed recipe: a summary, the JSON, or the screen."""
-    from backprop_tui.core.lessons import two_neurons
+    from backprop_tui.core.lessons import two_neurons, two_neurons_summary
 
     given = {"--x": arguments.x, "--y": arguments.y, "--model": arguments.model, "--optimizer": arguments.optimizer,
              "--batch-size": arguments.batch_size, "--lr": arguments.lr, "--momentum": arguments.momentum,
@@ -220,8 +217,9 @@ def run_two_neurons(arguments: argparse.Namespace) -> int:
     if arguments.format in ("csv", "jsonl") and not arguments.tui:
         fail("the two-neurons example prints a summary: use --format text or json")
     seed = two_neurons.SEED if arguments.seed is None else arguments.seed
-    if seed < 0:
-        fail(f"--seed must be at least 0, got {seed}")
+    problem = seed_problem(seed)
+    if problem is not None:
+        fail(f"--seed {problem}")
     if arguments.tui:
         from ..app import BackpropApp
         from .main import run_app
@@ -229,7 +227,7 @@ def run_two_neurons(arguments: argparse.Namespace) -> int:
         return run_app(BackpropApp(lesson="two-neurons", two_neurons_seed=seed))
     one, two = two_neurons.train(two_neurons.ONE_NEURON, seed), two_neurons.train(two_neurons.TWO_NEURONS, seed)
     if arguments.format == "json":
-        write(json.dumps(two_neurons.summary_document(one, two), ensure_ascii=False, allow_nan=False, indent=2))
+        write(json.dumps(two_neurons_summary.summary_document(one, two), ensure_ascii=False, allow_nan=False, indent=2))
     else:
-        write("\n".join(two_neurons.summary_lines(one, two)))
+        write("\n".join(two_neurons_summary.summary_lines(one, two)))
     return 0

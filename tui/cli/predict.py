@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from backprop_tui.core.lessons.classification import HandParams, predict
+from backprop_tui.core.lessons.formulas import LOSS_FORMULA, logistic_formula
 from backprop_tui.core.lessons.predict_report import PREDICT_FORMATS, predict_data, predict_lines
 from backprop_tui.core.training.data import DataError
 
@@ -43,8 +44,8 @@ def _looks_numeric(text: str) -> bool:
 def predict_parser() -> OneLineParser:
     parser = OneLineParser(prog=f"{PROGRAM} predict", description=(
         "Print every patient's prediction at the parameters you give, in the data's own units: "
-        "p̂ = 1/(1+e^−(β0+β1·x)), the predicted class, the actual class and the patient's loss "
-        "Lᵢ = −[yᵢ log p̂ᵢ + (1−yᵢ) log(1−p̂ᵢ)]; the loss L is their mean. Default data: the Heart "
+        f"p̂ = {logistic_formula('x')}, the predicted class, the actual class and the patient's loss "
+        f"{LOSS_FORMULA}; the loss L is their mean. Default data: the Heart "
         "data, MaxHR → AHD (the maximum-likelihood fit is --beta0 6.32494975 --beta1 -0.04341112)."))
     parser.add_argument("--beta0", type=_finite, required=True, metavar="B0", help="the intercept β0")
     parser.add_argument("--beta1", type=_finite, required=True, metavar="B1", help="the slope β1, per unit of x")

@@ -24,7 +24,7 @@ from .. import navigation
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.hand_panel import HandPanel
 from ..widgets.plot_sigmoid import SigmoidPlot, plot_title
-from .hand_lesson import HandLessonScreen, LessonHeader
+from .hand_lesson import HandLessonScreen, lesson_header
 
 B0 = Binding.Group(f"β0 ±{FINE_STEP['β0']:g} ⇧±{COARSE_STEP['β0']:g}", compact=True)
 B1 = Binding.Group(f"β1 ±{FINE_STEP['β1']:g} ⇧±{COARSE_STEP['β1']:g}", compact=True)
@@ -60,8 +60,7 @@ class ClassificationScreen(HandLessonScreen):
         Binding("q", "quit", "Quit", tooltip="Quit backprop-tui"),
     ]
     def compose(self) -> ComposeResult:
-        yield LessonHeader("backprop-tui · classification ·",
-                           "slides 4-13: the sigmoid's two parameters, moved by hand over the Heart data")
+        yield lesson_header("classification", "the sigmoid's two parameters, moved by hand over the Heart data")
         with Horizontal(id="classification-body"):
             yield SigmoidPlot(id="classification-plot")
             with Vertical(id="classification-side"):

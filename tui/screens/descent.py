@@ -17,7 +17,7 @@ from textual.binding import ActiveBinding
 from textual.containers import Grid
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from backprop_tui.core.training import minima
 from backprop_tui.core.training.driver import DescentDriver
@@ -37,6 +37,7 @@ from ..widgets.plot_loss import LossPlot
 from .descent_clock import SPEEDS, RunClock
 from .descent_keys import DESCENT_BINDINGS, NARROW_HIDDEN
 from .descent_run import RunLoop
+from .fit import fit_screen
 from .stepper_commands import StepperCommands
 
 FUNCTION = f"f(x) = {minima.DISPLAY}"
@@ -120,20 +121,11 @@ class DescentScreen(RunLoop, Screen[None]):
 
     def fit_to_size(self) -> None:
         """Fewer digits, labels and footer text in a small terminal (the breakpoint classes say which)."""
-        compact = self.has_class("-narrow") or self.has_class("-short")
-        footer = self.query_one(Footer)
-        if footer.compact != self.has_class("-narrow"):
-            footer.compact = self.has_class("-narrow")
-            footer.show_command_palette = not footer.compact
-            self.refresh_bindings()
+        fit = fit_screen(self, self.query(DescentPlot))
         table = self.query_one(DescentTable)
-        if table.compact != self.has_class("-narrow"):
-            table.compact = self.has_class("-narrow")
+        if table.compact != fit.narrow:
+            table.compact = fit.narrow
             table.show(self.view)
-        for plot in self.query(DescentPlot):
-            if plot.compact != compact:
-                plot.compact = compact
-                plot.redraw()
 
     def on_screen_suspend(self) -> None:
         self.pause()

@@ -4,16 +4,14 @@ to the front (the other lesson may have moved β meanwhile)."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Label
 
+from backprop_tui.core.lessons.catalog import lesson
 from backprop_tui.core.lessons.classification import heart_data, next_seed, random_params
 from backprop_tui.core.lessons.session import Session
 
 from .. import navigation
+from ..widgets.screen_header import ScreenHeader
 
 
 def session_of(screen: Screen) -> Session:
@@ -26,25 +24,10 @@ def session_of(screen: Screen) -> Session:
     return session
 
 
-class LessonHeader(Horizontal):
-    """The first line: the lesson, its slides, and what the student is looking at."""
-
-    DEFAULT_CSS = """
-    LessonHeader {
-        height: 1;
-        background: $panel;
-        & > .brand { width: auto; padding: 0 0 0 1; text-style: bold; }
-        & > .title { width: 1fr; padding: 0 1; color: $text-muted; }
-    }
-    """
-
-    def __init__(self, brand: str, title: str) -> None:
-        super().__init__()
-        self.brand, self.title = brand, title
-
-    def compose(self) -> ComposeResult:
-        yield Label(Content(self.brand), classes="brand")
-        yield Label(Content(self.title), classes="title")
+def lesson_header(lesson_id: str, title: str) -> ScreenHeader:
+    """The first line of a by-hand lesson: `backprop-tui · loss ·`, its slides (from the lesson map) and `title`."""
+    return ScreenHeader(f"backprop-tui · {lesson_id} ·", lesson_id, f"slides {lesson(lesson_id).slides}: {title}",
+                        muted=True)
 
 
 class HandLessonScreen(Screen[None]):

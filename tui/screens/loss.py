@@ -20,13 +20,14 @@ from backprop_tui.core.lessons.classification import (
     Predictions,
     predict,
 )
+from backprop_tui.core.lessons.formulas import LOSS_FORMULA, LOSS_IF_ONE, LOSS_IF_ZERO, logistic_formula
 from backprop_tui.core.lessons.patients import explain_loss, patient_problem
 
 from .. import navigation
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.hand_panel import params_line, seed_line
 from ..widgets.patient_table import PatientTable
-from .hand_lesson import HandLessonScreen, LessonHeader
+from .hand_lesson import HandLessonScreen, lesson_header
 
 SLIDE_17 = ("Slide 17: the loss function takes all these results and averages them, and tells us how bad or "
             "good these weights are. Telling is not enough: descent (g) says how to change them.")
@@ -52,7 +53,7 @@ class LossScreen(HandLessonScreen):
         self.predictions: Predictions | None = None
 
     def compose(self) -> ComposeResult:
-        yield LessonHeader("backprop-tui · loss ·", "slides 14-17: a bad computer, patient by patient")
+        yield lesson_header("loss", "a bad computer, patient by patient")
         yield Label(id="loss-params")
         with Horizontal(id="loss-body"):
             with Vertical(id="loss-main"):
@@ -77,7 +78,7 @@ class LossScreen(HandLessonScreen):
         seen = predict(self.data, self.session.hand)
         self.predictions = seen
         narrow = self.has_class("-narrow")
-        formula = Content(f"    p̂ = 1/(1+e^−(β0+β1·{seen.feature}))")
+        formula = Content(f"    p̂ = {logistic_formula(seen.feature)}")
         self.query_one("#loss-params", Label).update(Content.assemble(
             params_line(seen), formula, "\n" if narrow else "    ", seed_line(seen, self.session.hand_seed)))
         table = self.query_one(PatientTable)
@@ -97,9 +98,9 @@ class LossScreen(HandLessonScreen):
         explained = explain_loss(seen, index) if index is not None else ""
         self.query_one("#loss-patient", Label).update(Content(explained))
         no, yes = seen.labels
-        lines = [Content("Lᵢ = −[yᵢ log p̂ᵢ + (1−yᵢ) log(1−p̂ᵢ)]"),
-                 Content(f"  {yes} (y = 1): Lᵢ = −log p̂ᵢ"),
-                 Content(f"  {no} (y = 0):  Lᵢ = −log(1 − p̂ᵢ)"),
+        lines = [Content(LOSS_FORMULA),
+                 Content(f"  {yes} (y = 1): {LOSS_IF_ONE}"),
+                 Content(f"  {no} (y = 0):  {LOSS_IF_ZERO}"),
                  Content("A confident wrong p̂ costs the most."), Content("")]
         if explained:
             lines += [Content.styled(explained, "bold"), Content("")]

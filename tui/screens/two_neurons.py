@@ -1,7 +1,8 @@
 """The guided example of slides 54-59: one neuron cannot fit the altered heart data, two hidden neurons can.
 
 Both parts are trained with the documented recipe (`core.two_neurons`) in a worker as soon as the
-screen opens, part 1 first; progress and the finished runs come back as messages. Once a part is
+screen opens, part 1 first; progress and the finished runs are handed to the screen on the UI thread
+(`call_from_thread`, the one way every worker of the app reports). Once a part is
 trained the student moves through its iterations and the curves are recomputed from that
 iteration's parameters, and `s` opens the stepper on the network at that iteration.
 """
@@ -13,10 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 from textual.worker import get_current_worker
 
 from backprop_tui.core.lessons import two_neurons
@@ -25,6 +25,7 @@ from .. import navigation
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.neurons_panel import PART_TITLES, IterationSlider, NeuronsHeader, RecipePanel
 from ..widgets.plot_neurons import LessonPlot, NeuronsPlot, RunLossPlot
+from .fit import fit_screen
 
 PARTS = {1: two_neurons.ONE_NEURON, 2: two_neurons.TWO_NEURONS}
 PROGRESS_EVERY = 100
@@ -70,20 +71,6 @@ class TwoNeuronsScreen(Screen[None]):
     sample: var[int] = var(0)
     """Which of `two_neurons.samples()` the stepper opens on."""
 
-    class TrainingProgress(Message):
-        """The worker has taken `done` of the part's `total` iterations."""
-
-        def __init__(self, part: int, done: int, total: int) -> None:
-            super().__init__()
-            self.part, self.done, self.total = part, done, total
-
-    class Trained(Message):
-        """The worker has finished a part."""
-
-        def __init__(self, part: int, result: two_neurons.PartResult) -> None:
-            super().__init__()
-            self.part, self.result = part, result
-
     def __init__(self, seed: int = two_neurons.SEED) -> None:
         super().__init__()
         self.seed = seed
@@ -119,42 +106,40 @@ class TwoNeuronsScreen(Screen[None]):
 
     def fit_to_size(self) -> None:
         """Fewer digits and labels in a small terminal (the breakpoint classes say which)."""
-        compact = self.has_class("-narrow") or self.has_class("-short")
-        self.query_one(Footer).compact = self.has_class("-narrow")
+        fit = fit_screen(self, self.query(LessonPlot))
         panel = self.query_one(RecipePanel)
-        if panel.compact != compact:
-            panel.compact = compact
-            for plot in self.query(LessonPlot):
-                plot.compact = compact
+        if panel.compact != fit.compact:
+            panel.compact = fit.compact
             self.show()
 
     @work(thread=True, exclusive=True, group="two-neurons", exit_on_error=False)
     def train(self) -> None:
-        """Both parts with their recipe, off the UI thread; each reports progress and its result."""
+        """Both parts with their recipe, off the UI thread; progress and each result are handed to the screen
+        on the UI thread (`call_from_thread`), as the descent screen's workers do."""
         worker = get_current_worker()
         for part, recipe in PARTS.items():
             def progress(done: int, total: int, part: int = part) -> bool:
                 if done % PROGRESS_EVERY == 0:
-                    self.post_message(self.TrainingProgress(part, done, total))
+                    self.app.call_from_thread(self.training_progress, part, done, total)
                 return not worker.is_cancelled
 
             result = two_neurons.train(recipe, self.seed, progress)
             if worker.is_cancelled:
                 return
-            self.post_message(self.Trained(part, result))
+            self.app.call_from_thread(self.part_trained, part, result)
 
-    @on(TrainingProgress)
-    def training_progress(self, message: TrainingProgress) -> None:
-        self.progress[message.part] = (message.done, message.total)
-        if message.part == self.part:
+    def training_progress(self, part: int, done: int, total: int) -> None:
+        """The worker has taken `done` of the part's `total` iterations."""
+        self.progress[part] = (done, total)
+        if part == self.part:
             self.show_status()
 
-    @on(Trained)
-    def part_trained(self, message: Trained) -> None:
-        self.results[message.part] = message.result
-        self.remembered.setdefault(message.part, message.result.iterations)
-        if message.part == self.part:
-            self.set_reactive(TwoNeuronsScreen.iteration, self.remembered[message.part])
+    def part_trained(self, part: int, result: two_neurons.PartResult) -> None:
+        """The worker has finished a part."""
+        self.results[part] = result
+        self.remembered.setdefault(part, result.iterations)
+        if part == self.part:
+            self.set_reactive(TwoNeuronsScreen.iteration, self.remembered[part])
             self.show()
 
     @on(IterationSlider.Moved)

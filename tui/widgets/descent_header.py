@@ -12,6 +12,8 @@ from textual.widgets import Label, ProgressBar
 
 from backprop_tui.core.training.view import IterationView
 
+from .screen_header import ScreenHeader
+
 if TYPE_CHECKING:
     from ..screens.descent_clock import RunClock
 
@@ -38,27 +40,15 @@ def idle_state(count: int, clock: RunClock) -> str:
     return f"iteration {count}, stepped by hand"
 
 
-class DescentHeader(Horizontal):
+class DescentHeader(ScreenHeader):
     """The first line: the fit on the left, the iteration on the right."""
 
-    DEFAULT_CSS = """
-    DescentHeader {
-        height: 1;
-        background: $panel;
-        & > #descent-brand { width: auto; padding: 0 0 0 1; text-style: bold; }
-        & > #descent-title { width: 1fr; padding: 0 1; text-style: bold; }
-        & > #descent-iteration { width: auto; padding: 0 1; }
-    }
-    """
-
-    def compose(self) -> ComposeResult:
-        yield Label("backprop-tui · descent ·", id="descent-brand")
-        yield Label(id="descent-title")
-        yield Label(id="descent-iteration")
+    def __init__(self) -> None:
+        super().__init__("backprop-tui · descent ·", "descent", status="iteration")
 
     def show(self, title: str, view: IterationView) -> None:
-        self.query_one("#descent-title", Label).update(Content(run_text(title, view)))
-        self.query_one("#descent-iteration", Label).update(Content(f"iter {view.iteration}"))
+        self.show_title(run_text(title, view))
+        self.show_status(f"iter {view.iteration}")
 
 
 class DescentStatus(Horizontal):

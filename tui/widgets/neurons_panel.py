@@ -9,16 +9,16 @@ from __future__ import annotations
 import textwrap
 
 from textual import events
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from backprop_tui.core.engine.numbers import format_scalar
 from backprop_tui.core.lessons.two_neurons import CLASS_NAMES, IterationView, PartResult, explain
+
+from .screen_header import ScreenHeader
 
 PART_TITLES = {1: "one neuron", 2: "two hidden neurons"}
 PANEL_TEXT_WIDTH = 34
@@ -27,35 +27,20 @@ DIGITS = 6
 COMPACT_DIGITS = 4
 
 
-class NeuronsHeader(Horizontal):
+class NeuronsHeader(ScreenHeader):
     """The first line: the lesson, its two parts (the one shown lit), the data, the iteration."""
 
-    DEFAULT_CSS = """
-    NeuronsHeader {
-        height: 1;
-        background: $panel;
-        & > #neurons-brand { width: auto; padding: 0 0 0 1; text-style: bold; }
-        & > #neurons-parts { width: auto; padding: 0 1; }
-        & > #neurons-title { width: 1fr; padding: 0 1; color: $text-muted; }
-        & > #neurons-iteration { width: auto; padding: 0 1; }
-    }
-    """
-
-    def compose(self) -> ComposeResult:
-        yield Label("backprop-tui · two neurons ·", id="neurons-brand")
-        yield Label(id="neurons-parts")
-        yield Label(id="neurons-title")
-        yield Label(id="neurons-iteration")
+    def __init__(self) -> None:
+        super().__init__("backprop-tui · two neurons ·", "neurons", status="iteration", parts=True, muted=True)
 
     def show(self, part: int, title: str, view: IterationView | None, total: int | None) -> None:
         parts = []
         for number, name in PART_TITLES.items():
             text = f" {number} {name} "
             parts.append((text, "reverse bold") if number == part else text)
-        self.query_one("#neurons-parts", Label).update(Content.assemble(*parts))
-        self.query_one("#neurons-title", Label).update(Content(title))
-        where = "training…" if view is None or total is None else f"iter {view.iteration} of {total}"
-        self.query_one("#neurons-iteration", Label).update(Content(where))
+        self.label("parts").update(Content.assemble(*parts))
+        self.show_title(title)
+        self.show_status("training…" if view is None or total is None else f"iter {view.iteration} of {total}")
 
 
 def _percent(share: float) -> str:

@@ -6,16 +6,16 @@ computes anything. Text is set as `Content`, never markup: formulas contain brac
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from backprop_tui.core.engine.numbers import format_value
 from backprop_tui.core.stepping.problem import Problem
 from backprop_tui.core.stepping.snapshot import Snapshot
 from backprop_tui.core.stepping.steppers import Stepper
+
+from .screen_header import ScreenHeader
 
 
 def problem_text(problem: Problem) -> str:
@@ -45,38 +45,24 @@ def sweeps_text(stepper: Stepper) -> str:
     return f"{count} (forward mode: one per input; this one gives d{stepper.graph.output}/d{stepper.wrt})"
 
 
-class StepperHeader(Horizontal):
+class StepperHeader(ScreenHeader):
     """The first line: the example, the mode and the inputs on the left, the progress on the right."""
-
-    DEFAULT_CSS = """
-    StepperHeader {
-        height: 1;
-        background: $panel;
-        & > #stepper-brand { width: auto; padding: 0 0 0 1; text-style: bold; }
-        & > #stepper-title { width: 1fr; padding: 0 1; text-style: bold; }
-        & > #stepper-progress { width: auto; padding: 0 1; }
-    }
-    """
 
     problem: reactive[Problem | None] = reactive(None)
     """The problem shown; the title follows it."""
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     """The current step; the progress follows it."""
 
-    def compose(self) -> ComposeResult:
-        yield Label(Content("backprop-tui ·"), id="stepper-brand")
-        yield Label(id="stepper-title")
-        yield Label(id="stepper-progress")
+    def __init__(self) -> None:
+        super().__init__("backprop-tui ·", "stepper", status="progress")
 
     def watch_problem(self, problem: Problem | None) -> None:
         if problem is not None:
-            self.query_one("#stepper-title", Label).update(Content(problem_text(problem)))
+            self.show_title(problem_text(problem))
 
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
-            label = self.query_one("#stepper-progress", Label)
-            text = progress_text(snapshot)
-            label.update(Content(text), layout=len(text) != len(str(label.content)))
+            self.show_status(progress_text(snapshot))
 
 
 class StepExplanation(Static):

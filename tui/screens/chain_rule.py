@@ -16,8 +16,9 @@ from textual.widgets import Footer, Label, Static
 
 from backprop_tui.core.lessons.chain_rule import ChainPage, lesson_pages
 
+from ..widgets.fitting_footer import FittingFooter
 from ..widgets.graph_canvas import GraphCanvas
-from .hand_lesson import LessonHeader
+from ..widgets.screen_header import ScreenHeader
 
 
 class ChainRuleScreen(Screen[None]):
@@ -51,13 +52,14 @@ class ChainRuleScreen(Screen[None]):
         return self.pages[self.page_index]
 
     def compose(self) -> ComposeResult:
-        yield LessonHeader("backprop-tui · chain rule ·", "slides 26-29: the formalism before the graph")
+        yield ScreenHeader("backprop-tui · chain rule ·", "chain", "slides 26-29: the formalism before the graph",
+                           muted=True)
         yield Label(id="chain-pages")
         yield Label(id="chain-intro")
         yield GraphCanvas(id="chain-graph")
         with VerticalScroll(id="chain-log"):
             yield Static(id="chain-lines")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#chain-graph").border_title = "the graph"
@@ -77,8 +79,7 @@ class ChainRuleScreen(Screen[None]):
         if page.graph is not None and final is not None:
             canvas.load(page.graph, final)
             canvas.border_subtitle = ""  # these graphs are small: no layers to collapse, and no `c` here
-        self.query_one(LessonHeader).query_one(".title", Label).update(
-            Content(page.title))
+        self.query_one(ScreenHeader).show_title(page.title)
         self.query_one("#chain-intro", Label).update(Content(page.intro))
         self.show_step()
 

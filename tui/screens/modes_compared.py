@@ -16,7 +16,8 @@ from textual.widgets import Footer, Label, Static
 
 from backprop_tui.core.lessons.modes_compared import COMPARED_EXAMPLES, Comparison, ModesCompared, cost_table
 
-from .hand_lesson import LessonHeader
+from ..widgets.fitting_footer import FittingFooter
+from ..widgets.screen_header import ScreenHeader
 
 PENDING = "·"
 MIN_DEFINITION = 10
@@ -86,6 +87,7 @@ def cost_lines() -> list[Content]:
     return lines
 
 
+
 class ModesComparedScreen(Screen[None]):
     """Forward and backward mode stepped together on the lecture's graph or the 1-2-1 network."""
 
@@ -109,7 +111,9 @@ class ModesComparedScreen(Screen[None]):
         self.index = 0
 
     def compose(self) -> ComposeResult:
-        yield LessonHeader("backprop-tui · forward-backward ·", "slides 70-72: forward mode against backward mode")
+        yield ScreenHeader("backprop-tui · forward-backward ·", "fb",
+                           "slides 70-72: forward mode against backward mode",
+                           muted=True)
         yield Label(id="fb-status")
         with Horizontal(id="fb-body"):
             with VerticalScroll(id="fb-table-box"):
@@ -119,7 +123,7 @@ class ModesComparedScreen(Screen[None]):
                 yield Static(id="fb-costs")
         yield Static(id="fb-forward")
         yield Static(id="fb-reverse")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#fb-table-box").border_title = "one graph, both passes"

@@ -19,7 +19,7 @@ from backprop_tui.core.training import minima
 from backprop_tui.core.training.batch_curve import SliceAxis, batch_curve
 from backprop_tui.core.training.driver import DescentDriver
 from backprop_tui.core.training.optimizers import MOMENTA, next_momentum
-from backprop_tui.core.training.setup import build, resolve
+from backprop_tui.core.training.setup import DescentOptions, build, resolve
 from backprop_tui.core.training.starts import random_starts, several_starts
 
 GRID = np.linspace(-2.0, 1.0, 41)
@@ -39,7 +39,7 @@ def gradient(params: tuple[float, float], x: np.ndarray, y: np.ndarray) -> np.nd
 
 @pytest.fixture
 def minibatch_driver() -> DescentDriver:
-    driver = DescentDriver(build(resolve("heart", optimizer="minibatch")))
+    driver = DescentDriver(build(resolve(DescentOptions(example="heart", optimizer="minibatch"))))
     driver.follow_slice(1, GRID)
     return driver
 
@@ -84,7 +84,7 @@ class TestBatchCurve:
         np.testing.assert_allclose(np.subtract(view.params, view.record.params), -0.5 * expected, rtol=1e-12)
 
     def test_full_batch_has_no_batch_curve(self):
-        driver = DescentDriver(build(resolve("heart")))
+        driver = DescentDriver(build(resolve(DescentOptions(example="heart"))))
         driver.follow_slice(1, GRID)
         assert driver.step().batch_curve is None
 
@@ -102,7 +102,7 @@ class TestBatchCurve:
         from backprop_tui.core.training import batch_curve as module
 
         monkeypatch.setattr(module, "MAX_ROWS", 10)
-        objective = build(resolve("heart")).objective
+        objective = build(resolve(DescentOptions(example="heart"))).objective
         rows = np.arange(100)
         curve = batch_curve(objective, (0.2, -0.4), (0.2, -0.4), rows, SliceAxis(1, GRID))
         kept = np.linspace(0, 99, 10).round().astype(int)
@@ -118,7 +118,7 @@ class TestMomentum:
         assert next_momentum(0.3) == 0.5 and next_momentum(0.95) == 0.0  # a --momentum value joins the cycle
 
     def test_a_step_with_momentum_is_mu_v_minus_eta_g(self):
-        driver = DescentDriver(build(resolve("heart")))
+        driver = DescentDriver(build(resolve(DescentOptions(example="heart"))))
         data = driver.setup.objective.data
         x, y = data.X[:, 0], data.y
         first = driver.step()  # μ = 0: v1 = −η·g1
@@ -173,7 +173,7 @@ class TestSeveralStarts:
 
     @pytest.mark.parametrize("momentum", [0.0, 0.5])
     def test_each_start_ends_where_descent_by_hand_ends(self, momentum):
-        setup = build(resolve("minima", momentum=momentum))
+        setup = build(resolve(DescentOptions(example="minima", momentum=momentum)))
         found = several_starts(setup.objective, setup.new_run().optimizer, 300, seed=1)
         for end in found.ends:
             truth = descend(end.start, 0.002, momentum, 300, 1e-8)
@@ -182,7 +182,7 @@ class TestSeveralStarts:
             assert end.value == pytest.approx(float(f(end.end)), rel=1e-9)
 
     def test_the_summary_counts_the_basins_and_keeps_the_lowest_end(self):
-        driver = DescentDriver(build(resolve("minima")))
+        driver = DescentDriver(build(resolve(DescentOptions(example="minima"))))
         view = driver.draw_starts()
         starts = view.starts
         basins = [minima.nearest_minimum(end.end) for end in starts.ends]
@@ -195,7 +195,7 @@ class TestSeveralStarts:
         assert driver.draw_starts().starts.seed == 2
 
     def test_changing_eta_or_mu_descends_the_same_starts_again(self):
-        driver = DescentDriver(build(resolve("minima")))
+        driver = DescentDriver(build(resolve(DescentOptions(example="minima"))))
         first = driver.draw_starts().starts
         again = driver.next_momentum().starts
         assert again.seed == first.seed and again.momentum == 0.5
@@ -203,7 +203,7 @@ class TestSeveralStarts:
         assert math.isclose(driver.scale_lr(2).starts.lr, 0.004)
 
     def test_a_learning_rate_too_large_sends_the_starts_elsewhere_and_says_so(self):
-        driver = DescentDriver(build(resolve("minima", lr=50.0)))
+        driver = DescentDriver(build(resolve(DescentOptions(example="minima", lr=50.0))))
         starts = driver.draw_starts().starts
         assert starts.count("global") + starts.count("local") < 8
         elsewhere = 8 - starts.count("global") - starts.count("local")

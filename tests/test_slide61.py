@@ -166,9 +166,9 @@ def test_the_loss_lessons_patient_stepper_walks_slide_61_exactly_at_saturation()
 @pytest.mark.parametrize("columns", ["MaxHR", "MaxHR,Age"])
 def test_descents_stepper_on_the_iteration_is_slide_61s_chain_with_trainings_gradient(columns):
     from backprop_tui.core.training.inspect import iteration_problem
-    from backprop_tui.core.training.setup import build, resolve
+    from backprop_tui.core.training.setup import DescentOptions, build, resolve
 
-    setup = build(resolve("heart", x=columns, lr=5.0))
+    setup = build(resolve(DescentOptions(example="heart", x=columns, lr=5.0)))
     run = setup.new_run()
     for _ in range(3):
         record = run.step()

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 ADD = 10
 MUL = 20
@@ -51,6 +52,19 @@ def atom(text: str) -> Formula:
 
 def number(value: float) -> Formula:
     """A numeric literal: integers without a trailing `.0`, negatives marked so they get parentheses."""
+    if type(value) is float:
+        return _float_number(value)
+    return _number(value)
+
+
+@lru_cache(maxsize=8192)
+def _float_number(value: float) -> Formula:
+    """One literal per float (formulas are immutable): a big graph's closed forms ask for `1` and `0`
+    hundreds of thousands of times. 0.0 and -0.0 share a key, and both read `0`."""
+    return _number(value)
+
+
+def _number(value: float) -> Formula:
     if float(value).is_integer() and abs(value) < 1e15:
         text = str(int(value))
     else:

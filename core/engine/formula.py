@@ -46,7 +46,10 @@ class Formula:
 TRUNCATED = Formula(ELLIPSIS)
 
 
+@lru_cache(maxsize=65536)
 def atom(text: str) -> Formula:
+    """A name as a formula, one per name (formulas are immutable): each node's name is asked for by
+    its definition, its children's and its partials'."""
     return Formula(text, ATOM)
 
 

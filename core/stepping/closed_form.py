@@ -282,12 +282,19 @@ class AdjointForms:
         self.partials = partials
         self.forms: dict[str, Monomial | None] = {output: mono.number(1.0)} if partials else {}
 
-    def add(self, parent: str, child: str, running: Value) -> str | None:
-        """The closed form of dL/d(parent) once `child`'s piece is added (the sum now `running`)."""
+    def add(self, parent: str, child: str, running: Value) -> Monomial | None:
+        """The closed form of dL/d(parent) once `child`'s piece is added (the sum now `running`), as a
+        monomial: its text (`monomial.text`) is written only for the sums a row or a step shows (a node
+        with ten thousand children shows one sum in the final table, not ten thousand)."""
         if not self.partials:
             return None
         piece = mono.times(self.forms.get(child), self.partials[child].get(parent))
-        before = self.forms.get(parent, mono.number(0.0))
-        form = _prefer(mono.checked(mono.total([before, piece]), float(running)), float(running))
+        before = self.forms.get(parent, _ZERO)
+        running = float(running)
+        form = _prefer(mono.checked(mono.total([before, piece]), running), running)
         self.forms[parent] = form
-        return mono.text(form)
+        return form
+
+
+_ZERO = Monomial(0.0)
+"""The sum before any contribution (a frozen monomial, shared)."""

@@ -160,7 +160,9 @@ def total(terms: Sequence[Monomial | None]) -> Monomial | None:
     kept = [term for term in terms if term is not None and term.coefficient != 0]
     if not kept:
         return Monomial(0.0)
-    if all(term.signature == kept[0].signature for term in kept):
+    first = kept[0].powers
+    # Equal powers (numbers alone, the common case) need no signature: equal powers give equal signatures.
+    if all(term.powers == first for term in kept) or all(term.signature == kept[0].signature for term in kept):
         coefficient = sum(term.coefficient for term in kept)
         return Monomial(coefficient, kept[0].powers) if _exact_coefficient(coefficient) else None
     return None

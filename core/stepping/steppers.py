@@ -22,6 +22,8 @@ from ..engine.finite_differences import FD_NODE_LIMIT, forward_checks, reverse_c
 from ..engine.graph import Graph, GraphError
 from ..engine.numbers import Value, format_sum, format_value
 from . import closed_form
+from . import monomial as mono
+from .monomial import Monomial
 from .snapshot import Contribution, FiniteDifference, Mode, Row, Step, StepKind
 from .step_store import Prefix, StepOutline, derived_row
 from .stepper_base import Stepper, num, with_closed
@@ -122,8 +124,8 @@ class ReverseStepper(Stepper):
         forms = closed_form.AdjointForms(out, self.partial_monomials)
         self.contributions: dict[str, list[Contribution]] = {}
         self.contribution_steps: dict[str, list[int]] = {}
-        self.running_forms: dict[str, list[str | None]] = {}
-        """The closed form of each node's running sum after each contribution (None past a readable length)."""
+        self.running_forms: dict[str, list[Monomial | None]] = {}
+        """The closed form of each node's running sum after each contribution (see `running_form`)."""
         for edge in edges:
             done = self.contributions.setdefault(edge.parent, [])
             value = self.shown(edge.value)
@@ -132,6 +134,10 @@ class ReverseStepper(Stepper):
             self.running_forms.setdefault(edge.parent, []).append(forms.add(edge.parent, edge.child, total))
             self.contribution_steps.setdefault(edge.parent, []).append(len(self.outline))
             self.outline.append(StepOutline("adjoint", edge.parent, (edge.parent, edge.child)))
+
+    def running_form(self, name: str, count: int) -> str | None:
+        """The text of `name`'s running sum after its first `count` contributions (None past a readable length)."""
+        return mono.text(self.running_forms[name][count - 1])
 
     def _constants(self) -> set[str]:
         """The operations no input reaches: numbers the expression computes from its constants alone."""
@@ -182,7 +188,7 @@ class ReverseStepper(Stepper):
         value = done[-1].value
         local = self.partials[child][parent]
         term = f"d{out}/d{child} · ∂{child}/∂{parent}"
-        closed = self.running_forms[parent][len(done) - 1]
+        closed = self.running_form(parent, len(done))
         note = self._note(parent) if len(done) == len(self.contributions[parent]) else ""
         if len(done) == 1:
             formula = f"d{out}/d{parent} = {term}"
@@ -216,7 +222,7 @@ class ReverseStepper(Stepper):
         shown = tuple(contributions[:count])
         complete = count == len(contributions)
         return derived_row(row, accumulated=shown[-1].total, contributions=shown,
-                           accumulated_closed=self.running_forms[name][count - 1],
+                           accumulated_closed=self.running_form(name, count),
                            fd_check=self.checks.get(name) if complete else None,
                            note=self.notes.get(name) if complete else None)
 

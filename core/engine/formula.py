@@ -60,7 +60,7 @@ def number(value: float) -> Formula:
     return _number(value)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _float_number(value: float) -> Formula:
     """One literal per float (formulas are immutable): a big graph's closed forms ask for `1` and `0`
     hundreds of thousands of times. 0.0 and -0.0 share a key, and both read `0`."""

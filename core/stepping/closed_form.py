@@ -51,7 +51,7 @@ def _integer(value: Value) -> Formula | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _integer_formula(scalar: float) -> Formula:
     """Formulas are immutable, so one per integer serves every node (a big graph asks for `1` thousands of times)."""
     return fm.number(scalar)

@@ -29,7 +29,7 @@ SMALLEST_NORMAL = 2.2250738585072014e-308
 """Below it a double keeps fewer than 53 bits: a subnormal number or product is no exact closed form."""
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _exact_coefficient(value: float) -> bool:
     """A coefficient is kept only when its printed text is exactly the number (3, -0.5, never 0.333333),
     and it is a normal double (or 0): a subnormal one has already lost digits."""

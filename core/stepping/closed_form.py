@@ -291,7 +291,13 @@ class AdjointForms:
         piece = mono.times(self.forms.get(child), self.partials[child].get(parent))
         before = self.forms.get(parent, _ZERO)
         running = float(running)
-        form = _prefer(mono.checked(mono.total([before, piece]), running), running)
+        exact = mono.number(running)
+        if exact is not None and not any(term is not None and term.powers for term in (before, piece)):
+            # Numbers alone (a wide sum's 1 + 1 + …): whatever the sum of the two, `_prefer` keeps the
+            # printed number, so the sum's monomial and its check are skipped.
+            form = exact
+        else:
+            form = _prefer(mono.checked(mono.total([before, piece]), running), running)
         self.forms[parent] = form
         return form
 

@@ -126,14 +126,19 @@ class ReverseStepper(Stepper):
         self.contribution_steps: dict[str, list[int]] = {}
         self.running_forms: dict[str, list[Monomial | None]] = {}
         """The closed form of each node's running sum after each contribution (see `running_form`)."""
+        shown, add_form, outline = self.shown, forms.add, self.outline
         for edge in edges:
-            done = self.contributions.setdefault(edge.parent, [])
-            value = self.shown(edge.value)
-            total = value if not done else self.shown(done[-1].total + value)
-            done.append(Contribution(edge.child, value, total))
-            self.running_forms.setdefault(edge.parent, []).append(forms.add(edge.parent, edge.child, total))
-            self.contribution_steps.setdefault(edge.parent, []).append(len(self.outline))
-            self.outline.append(StepOutline("adjoint", edge.parent, (edge.parent, edge.child)))
+            parent, child = edge.parent, edge.child
+            done = self.contributions.get(parent)
+            if done is None:
+                done = self.contributions[parent] = []
+                self.running_forms[parent], self.contribution_steps[parent] = [], []
+            value = shown(edge.value)
+            total = value if not done else shown(done[-1].total + value)
+            done.append(Contribution(child, value, total))
+            self.running_forms[parent].append(add_form(parent, child, total))
+            self.contribution_steps[parent].append(len(outline))
+            outline.append(StepOutline("adjoint", parent, (parent, child)))
 
     def running_form(self, name: str, count: int) -> str | None:
         """The text of `name`'s running sum after its first `count` contributions (None past a readable length)."""

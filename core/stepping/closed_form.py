@@ -288,16 +288,16 @@ class AdjointForms:
         with ten thousand children shows one sum in the final table, not ten thousand)."""
         if not self.partials:
             return None
-        piece = mono.times(self.forms.get(child), self.partials[child].get(parent))
+        factors = (self.forms.get(child), self.partials[child].get(parent))
         before = self.forms.get(parent, _ZERO)
         running = float(running)
         exact = mono.number(running)
-        if exact is not None and not any(term is not None and term.powers for term in (before, piece)):
-            # Numbers alone (a wide sum's 1 + 1 + …): whatever the sum of the two, `_prefer` keeps the
-            # printed number, so the sum's monomial and its check are skipped.
+        if exact is not None and not any(term is not None and term.powers for term in (before, *factors)):
+            # Numbers alone (a wide sum's 1 + 1 + …): the piece has no base either, so whatever the sum
+            # of the two, `_prefer` keeps the printed number; the sum's monomial and its check are skipped.
             form = exact
         else:
-            form = _prefer(mono.checked(mono.total([before, piece]), running), running)
+            form = _prefer(mono.checked(mono.total([before, mono.times(*factors)]), running), running)
         self.forms[parent] = form
         return form
 

@@ -104,8 +104,8 @@ def partial_closed_forms(graph: Graph, name: str, forms: Mapping[str, Formula | 
     if errors is not None and errors.get(f"∂{name}", 0.0) > TRUSTED_ERROR:
         forms = {**forms, **{arg: None for arg in node.args if isinstance(arg, str)}}
     result: dict[str, Formula | None] = {}
-    args = [fm.exact_number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
-    texts = graph.prim(name).partial_texts(args, forms[name] or fm.atom(name)) if None not in args else None
+    texts = None
+    rendered = False  # the partials' texts are rendered only when some partial is not an integer (x+y's are 1)
     exact = graph.exact_partials.get(name, {})
     for position, arg in enumerate(node.args):
         if not isinstance(arg, str):
@@ -113,7 +113,12 @@ def partial_closed_forms(graph: Graph, name: str, forms: Mapping[str, Formula | 
         folded = _integer(partial_values[arg])
         if folded is not None:
             result[arg] = folded
-        elif (texts is None or np.ndim(partial_values[arg]) or not _representable(float(partial_values[arg]))
+            continue
+        if not rendered:
+            args = [fm.exact_number(item.value) if isinstance(item, Const) else forms[item] for item in node.args]
+            texts = graph.prim(name).partial_texts(args, forms[name] or fm.atom(name)) if None not in args else None
+            rendered = True
+        if (texts is None or np.ndim(partial_values[arg]) or not _representable(float(partial_values[arg]))
               or arg in result or node.args.count(arg) > 1 or arg in exact):
             # An identity's number is not the primitive's text over rounded arguments (1/(1−1) at p = σ(40)).
             result[arg] = None

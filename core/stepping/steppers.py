@@ -21,7 +21,7 @@ from ..engine.autodiff import forward_tangents, reverse_adjoints
 from ..engine.finite_differences import FD_NODE_LIMIT, forward_checks, reverse_checks
 from ..engine.graph import Graph, GraphError
 from ..engine.numbers import Value, format_sum, format_value
-from . import closed_form
+from . import carried_forms
 from . import monomial as mono
 from .monomial import Monomial
 from .snapshot import Contribution, FiniteDifference, Mode, Row, Step, StepKind
@@ -42,7 +42,7 @@ class ForwardStepper(Stepper):
         tangents = forward_tangents(graph, self.values, wrt, self.vectors)
         self.tangents = {name: self.shown(t) for name, t in tangents.items()}
         self.checks = shown_checks(self, forward_checks(graph, self.values, wrt, self.tangents))
-        self.tangent_forms = closed_form.tangent_forms(graph, self.tangents, self.partial_monomials)
+        self.tangent_forms = carried_forms.tangent_forms(graph, self.tangents, self.partial_monomials)
         self.depends = self._depends_on_wrt()
         self.terms = {name: self._terms(name) for name in graph.operations}
         for name in graph.operations:
@@ -121,7 +121,7 @@ class ReverseStepper(Stepper):
         self.outline.append(StepOutline("seed", out, None))
         # Each node's contributions are kept once, in order, with the step that sends each; a row
         # at step i shows the prefix sent by then (found by bisection), never a copy per step.
-        forms = closed_form.AdjointForms(out, self.partial_monomials)
+        forms = carried_forms.AdjointForms(out, self.partial_monomials)
         self.contributions: dict[str, list[Contribution]] = {}
         self.contribution_steps: dict[str, list[int]] = {}
         self.running_forms: dict[str, list[Monomial | None]] = {}

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 ADD = 10
 MUL = 20
@@ -45,12 +46,28 @@ class Formula:
 TRUNCATED = Formula(ELLIPSIS)
 
 
+@lru_cache(maxsize=65536)
 def atom(text: str) -> Formula:
+    """A name as a formula, one per name (formulas are immutable): each node's name is asked for by
+    its definition, its children's and its partials'."""
     return Formula(text, ATOM)
 
 
 def number(value: float) -> Formula:
     """A numeric literal: integers without a trailing `.0`, negatives marked so they get parentheses."""
+    if type(value) is float:
+        return _float_number(value)
+    return _number(value)
+
+
+@lru_cache(maxsize=65536)
+def _float_number(value: float) -> Formula:
+    """One literal per float (formulas are immutable): a big graph's closed forms ask for `1` and `0`
+    hundreds of thousands of times. 0.0 and -0.0 share a key, and both read `0`."""
+    return _number(value)
+
+
+def _number(value: float) -> Formula:
     if float(value).is_integer() and abs(value) < 1e15:
         text = str(int(value))
     else:

@@ -51,7 +51,7 @@ def _integer(value: Value) -> Formula | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _integer_formula(scalar: float) -> Formula:
     """Formulas are immutable, so one per integer serves every node (a big graph asks for `1` thousands of times)."""
     return fm.number(scalar)
@@ -104,8 +104,8 @@ def partial_closed_forms(graph: Graph, name: str, forms: Mapping[str, Formula | 
     if errors is not None and errors.get(f"∂{name}", 0.0) > TRUSTED_ERROR:
         forms = {**forms, **{arg: None for arg in node.args if isinstance(arg, str)}}
     result: dict[str, Formula | None] = {}
-    args = [fm.exact_number(arg.value) if isinstance(arg, Const) else forms[arg] for arg in node.args]
-    texts = graph.prim(name).partial_texts(args, forms[name] or fm.atom(name)) if None not in args else None
+    texts = None
+    rendered = False  # the partials' texts are rendered only when some partial is not an integer (x+y's are 1)
     exact = graph.exact_partials.get(name, {})
     for position, arg in enumerate(node.args):
         if not isinstance(arg, str):
@@ -113,7 +113,12 @@ def partial_closed_forms(graph: Graph, name: str, forms: Mapping[str, Formula | 
         folded = _integer(partial_values[arg])
         if folded is not None:
             result[arg] = folded
-        elif (texts is None or np.ndim(partial_values[arg]) or not _representable(float(partial_values[arg]))
+            continue
+        if not rendered:
+            args = [fm.exact_number(item.value) if isinstance(item, Const) else forms[item] for item in node.args]
+            texts = graph.prim(name).partial_texts(args, forms[name] or fm.atom(name)) if None not in args else None
+            rendered = True
+        if (texts is None or np.ndim(partial_values[arg]) or not _representable(float(partial_values[arg]))
               or arg in result or node.args.count(arg) > 1 or arg in exact):
             # An identity's number is not the primitive's text over rounded arguments (1/(1−1) at p = σ(40)).
             result[arg] = None
@@ -144,7 +149,7 @@ def chain_product(factor: Formula | None, accumulated: Formula | None, value: Va
 MonoArgs = list[Monomial | None]
 
 
-def _prefer(form: Monomial | None, value: float) -> Monomial | None:
+def prefer_number(form: Monomial | None, value: float) -> Monomial | None:
     """The number when `value` prints exactly (`0`, `0.25`, `-1`), unless `form` holds a base that is an
     integer only by rounding: −1/σ(40) is −1.0 in float64, and must not read `-1`."""
     if form is not None and any(float(base.value).is_integer() for base, _ in form.powers):
@@ -249,45 +254,6 @@ def partial_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial 
         candidate = None
         if pieces is not None and node.args.count(arg) == 1:
             candidate = mono.checked(pieces[position], value)
-        candidate = _prefer(candidate, value)
+        candidate = prefer_number(candidate, value)
         result[arg] = candidate or mono.checked(mono.opaque(forms.get(arg), value), value)
     return result
-
-
-def tangent_forms(graph: Graph, tangents: Mapping[str, Value],
-                  partials: Mapping[str, Mapping[str, Monomial | None]]) -> dict[str, str | None]:
-    """Forward mode: dξ/dW as text, carried through products and sums (`3e^-9/(1+e^-9)²`); scalar graphs only."""
-    if not partials:
-        return {}
-    forms: dict[str, Monomial | None] = {}
-    for node in graph.nodes:
-        tangent = float(tangents[node.name])
-        folded = mono.number(tangent)
-        if folded is not None or node.is_input:
-            forms[node.name] = folded
-            continue
-        terms = [mono.times(partials[node.name].get(parent), forms[parent])
-                 for parent in node.parents if tangents[parent] != 0]
-        forms[node.name] = mono.checked(mono.total(terms), tangent)
-    return {name: mono.text(form) for name, form in forms.items()}
-
-
-class AdjointForms:
-    """Reverse mode: dL/dξ as text, the closed form of each running sum as the contributions arrive.
-
-    Each contribution is dL/d(child) · ∂child/∂ξ; it is added to the sum so far, one piece at a
-    time, so a node with k children costs k additions. Empty for batches (no partial forms)."""
-
-    def __init__(self, output: str, partials: Mapping[str, Mapping[str, Monomial | None]]) -> None:
-        self.partials = partials
-        self.forms: dict[str, Monomial | None] = {output: mono.number(1.0)} if partials else {}
-
-    def add(self, parent: str, child: str, running: Value) -> str | None:
-        """The closed form of dL/d(parent) once `child`'s piece is added (the sum now `running`)."""
-        if not self.partials:
-            return None
-        piece = mono.times(self.forms.get(child), self.partials[child].get(parent))
-        before = self.forms.get(parent, mono.number(0.0))
-        form = _prefer(mono.checked(mono.total([before, piece]), float(running)), float(running))
-        self.forms[parent] = form
-        return mono.text(form)

@@ -81,8 +81,11 @@ def _write(value: Any, parts: list[str], newline: str, depth: int) -> None:
     for key, item in items:
         if is_dict:
             lead += (encode_basestring(key) if type(key) is str else _key(key)) + ": "
-        writer = exact(type(item))
-        text = writer(item) if writer is not None else _scalar(item)
+        kind = type(item)
+        writer = exact(kind)
+        # A plain dict or list is a container at once (a table has eighty thousand of them), without
+        # `_scalar`'s chain of checks.
+        text = writer(item) if writer is not None else None if kind is dict or kind is list else _scalar(item)
         if text is not None:
             parts.append(lead + text)
         elif not item:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..engine import formula as fm
 from ..engine.formula import Formula
@@ -28,6 +29,7 @@ SMALLEST_NORMAL = 2.2250738585072014e-308
 """Below it a double keeps fewer than 53 bits: a subnormal number or product is no exact closed form."""
 
 
+@lru_cache(maxsize=65536)
 def _exact_coefficient(value: float) -> bool:
     """A coefficient is kept only when its printed text is exactly the number (3, -0.5, never 0.333333),
     and it is a normal double (or 0): a subnormal one has already lost digits."""
@@ -158,7 +160,9 @@ def total(terms: Sequence[Monomial | None]) -> Monomial | None:
     kept = [term for term in terms if term is not None and term.coefficient != 0]
     if not kept:
         return Monomial(0.0)
-    if all(term.signature == kept[0].signature for term in kept):
+    first = kept[0].powers
+    # Equal powers (numbers alone, the common case) need no signature: equal powers give equal signatures.
+    if all(term.powers == first for term in kept) or all(term.signature == kept[0].signature for term in kept):
         coefficient = sum(term.coefficient for term in kept)
         return Monomial(coefficient, kept[0].powers) if _exact_coefficient(coefficient) else None
     return None

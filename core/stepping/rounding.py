@@ -64,6 +64,11 @@ def rounding_errors(graph: Graph, values: Mapping[str, Value]) -> dict[str, floa
     operation cancels (e^x − 1 at x = 1e-10, condition 1e10) or amplifies (cos(1e+308)) the bound grows,
     and a closed form such as `e^1e-10−1` (exactly 1.00000000005e-10) is not shown beside a cell that
     rounding left at 1.00000008e-10."""
+    with np.errstate(all="ignore"):  # once for the whole pass, not once per node
+        return _rounding_errors(graph, values)
+
+
+def _rounding_errors(graph: Graph, values: Mapping[str, Value]) -> dict[str, float]:
     errors: dict[str, float] = {}
     for node in graph.nodes:
         value = float(values[node.name])
@@ -72,8 +77,8 @@ def rounding_errors(graph: Graph, values: Mapping[str, Value]) -> dict[str, floa
             errors[node.name] = _text_error(value, literal.text) if float(literal.text) == value else math.inf
             continue
         args = graph.arg_values(node, values)
-        with np.errstate(all="ignore"):
-            partials = graph.prim(node.name).partials(args, values[node.name])
+        prim = graph.prim(node.name)
+        partials = prim.partials(args, values[node.name])
         carried = 0.0
         arg_errors = [_text_error(arg.value, fm.exact_number(arg.value).text) if isinstance(arg, Const)
                       else errors[arg] for arg in node.args]
@@ -81,7 +86,6 @@ def rounding_errors(graph: Graph, values: Mapping[str, Value]) -> dict[str, floa
             if error:
                 carried += abs(float(partial) * float(arg_value)) * error
         # The partials' own error, under a key no node name can take (names are identifiers).
-        prim = graph.prim(node.name)
         if not prim.constant_partials and any(arg_errors):
             errors[f"∂{node.name}"] = _partial_error(prim, args, values[node.name], arg_errors)
         out = abs(value)

@@ -21,7 +21,9 @@ from ..engine.autodiff import forward_tangents, reverse_adjoints
 from ..engine.finite_differences import FD_NODE_LIMIT, forward_checks, reverse_checks
 from ..engine.graph import Graph, GraphError
 from ..engine.numbers import Value, format_sum, format_value
-from . import closed_form
+from . import carried_forms
+from . import monomial as mono
+from .monomial import Monomial
 from .snapshot import Contribution, FiniteDifference, Mode, Row, Step, StepKind
 from .step_store import Prefix, StepOutline, derived_row
 from .stepper_base import Stepper, num, with_closed
@@ -40,7 +42,7 @@ class ForwardStepper(Stepper):
         tangents = forward_tangents(graph, self.values, wrt, self.vectors)
         self.tangents = {name: self.shown(t) for name, t in tangents.items()}
         self.checks = shown_checks(self, forward_checks(graph, self.values, wrt, self.tangents))
-        self.tangent_forms = closed_form.tangent_forms(graph, self.tangents, self.partial_monomials)
+        self.tangent_forms = carried_forms.tangent_forms(graph, self.tangents, self.partial_monomials)
         self.depends = self._depends_on_wrt()
         self.terms = {name: self._terms(name) for name in graph.operations}
         for name in graph.operations:
@@ -119,19 +121,28 @@ class ReverseStepper(Stepper):
         self.outline.append(StepOutline("seed", out, None))
         # Each node's contributions are kept once, in order, with the step that sends each; a row
         # at step i shows the prefix sent by then (found by bisection), never a copy per step.
-        forms = closed_form.AdjointForms(out, self.partial_monomials)
+        forms = carried_forms.AdjointForms(out, self.partial_monomials)
         self.contributions: dict[str, list[Contribution]] = {}
         self.contribution_steps: dict[str, list[int]] = {}
-        self.running_forms: dict[str, list[str | None]] = {}
-        """The closed form of each node's running sum after each contribution (None past a readable length)."""
+        self.running_forms: dict[str, list[Monomial | None]] = {}
+        """The closed form of each node's running sum after each contribution (see `running_form`)."""
+        shown, add_form, outline = self.shown, forms.add, self.outline
         for edge in edges:
-            done = self.contributions.setdefault(edge.parent, [])
-            value = self.shown(edge.value)
-            total = value if not done else self.shown(done[-1].total + value)
-            done.append(Contribution(edge.child, value, total))
-            self.running_forms.setdefault(edge.parent, []).append(forms.add(edge.parent, edge.child, total))
-            self.contribution_steps.setdefault(edge.parent, []).append(len(self.outline))
-            self.outline.append(StepOutline("adjoint", edge.parent, (edge.parent, edge.child)))
+            parent, child = edge.parent, edge.child
+            done = self.contributions.get(parent)
+            if done is None:
+                done = self.contributions[parent] = []
+                self.running_forms[parent], self.contribution_steps[parent] = [], []
+            value = shown(edge.value)
+            total = value if not done else shown(done[-1].total + value)
+            done.append(Contribution(child, value, total))
+            self.running_forms[parent].append(add_form(parent, child, total))
+            self.contribution_steps[parent].append(len(outline))
+            outline.append(StepOutline("adjoint", parent, (parent, child)))
+
+    def running_form(self, name: str, count: int) -> str | None:
+        """The text of `name`'s running sum after its first `count` contributions (None past a readable length)."""
+        return mono.text(self.running_forms[name][count - 1])
 
     def _constants(self) -> set[str]:
         """The operations no input reaches: numbers the expression computes from its constants alone."""
@@ -182,7 +193,7 @@ class ReverseStepper(Stepper):
         value = done[-1].value
         local = self.partials[child][parent]
         term = f"d{out}/d{child} · ∂{child}/∂{parent}"
-        closed = self.running_forms[parent][len(done) - 1]
+        closed = self.running_form(parent, len(done))
         note = self._note(parent) if len(done) == len(self.contributions[parent]) else ""
         if len(done) == 1:
             formula = f"d{out}/d{parent} = {term}"
@@ -216,7 +227,7 @@ class ReverseStepper(Stepper):
         shown = tuple(contributions[:count])
         complete = count == len(contributions)
         return derived_row(row, accumulated=shown[-1].total, contributions=shown,
-                           accumulated_closed=self.running_forms[name][count - 1],
+                           accumulated_closed=self.running_form(name, count),
                            fd_check=self.checks.get(name) if complete else None,
                            note=self.notes.get(name) if complete else None)
 

@@ -131,6 +131,10 @@ def _fd_field(row: Row) -> dict[str, Any]:
 
 def _flags(row: Row, derivative_key: str) -> dict[str, str]:
     """Every number of a row that is NaN or infinite (JSON null), by field: the reason for each null."""
+    numbers = [row.value, row.accumulated, *(value for _, value in row.partial_values),
+               *(c.value for c in row.contributions), row.fd_check.value if row.fd_check is not None else None]
+    if all(value is None or is_finite(value) for value in numbers):
+        return {}  # almost every row: no field names written only to be dropped
     fields: dict[str, Any] = {"value": row.value, derivative_key: row.accumulated}
     fields.update({f"local_values.{parent}": value for parent, value in row.partial_values})
     fields.update({f"contributions.{c.source}": c.value for c in row.contributions})

@@ -22,6 +22,7 @@ import statistics
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import time
 from collections.abc import Sequence
@@ -51,14 +52,19 @@ def visible(stream: bytes) -> str:
     return ESCAPES.sub("", stream.decode("utf-8", errors="replace"))
 
 
-def _terminal_env(columns: int, lines: int) -> dict[str, str]:
+def _terminal_env(columns: int, lines: int, state: str) -> dict[str, str]:
     """The environment of a terminal a student starts the app from.
 
     Bytecode may be written (and is then read): an installed package has its `.pyc` files, and a
     PYTHONDONTWRITEBYTECODE set for the tests would otherwise make every launch recompile the app's
-    modules from source, a cost the student never pays (the baseline, one small file, hardly pays it)."""
+    modules from source, a cost the student never pays (the baseline, one small file, hardly pays it).
+
+    Each launch gets an empty state folder of its own (XDG_STATE_HOME=`state`): a fresh start, as a new student's,
+    never resumed from a place a previous launch (or the person running the benchmark) left, which could
+    open another lesson whose screen never paints the text waited for."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("TEXTUAL")}
-    env.update(TERM="xterm-256color", COLUMNS=str(columns), LINES=str(lines))
+    env.update(TERM="xterm-256color", COLUMNS=str(columns), LINES=str(lines),
+               XDG_STATE_HOME=state)
     env.pop("NO_COLOR", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
@@ -66,11 +72,16 @@ def _terminal_env(columns: int, lines: int) -> dict[str, str]:
 
 def time_to_paint(argv: Sequence[str], text: str, size: tuple[int, int] = SIZE, timeout: float = TIMEOUT) -> float:
     """Seconds from launching `argv` in a pseudo-terminal of `size` until `text` is painted; the program is killed."""
+    with tempfile.TemporaryDirectory(prefix="first-paint-state-") as state:
+        return _time_to_paint(argv, text, size, timeout, state)
+
+
+def _time_to_paint(argv: Sequence[str], text: str, size: tuple[int, int], timeout: float, state: str) -> float:
     columns, lines = size
     master, slave = os.openpty()
     try:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-        env = _terminal_env(columns, lines)
+        env = _terminal_env(columns, lines, state)
         started = time.perf_counter()
         process = subprocess.Popen(list(argv), stdin=slave, stdout=slave, stderr=slave, env=env,
                                    start_new_session=True, close_fds=True)

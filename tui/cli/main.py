@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def launch_collector_paused(arguments: Sequence[str]) -> int:
+def launch_collector_paused(arguments: Sequence[str], **run_options: Any) -> int:
     """`launch`, with Python's cycle collector off until the first frame is drawn.
 
     Start-up imports some 500 modules and builds the first screen's widgets: the collector ran over a
@@ -82,7 +82,7 @@ def launch_collector_paused(arguments: Sequence[str]) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return launch(arguments, collector_paused=collecting)
+        return launch(arguments, collector_paused=collecting, **run_options)
     finally:
         if collecting:
             gc.enable()

@@ -8,6 +8,7 @@ everywhere: off a screen pushed inside a lesson, or back to the lesson the stude
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,6 +78,8 @@ class BackpropApp(App[None]):
         self.restored: set[str] = set()
         """The modes whose saved position has been handed to their screen in this run (once each)."""
         self._uninstall_signals = lambda: None
+        self.collector_paused = False
+        """Whether start-up paused Python's cycle collector (`cli.main`): turned back on after the first frame."""
         for mode, builder in BUILDERS.items():
             self.add_mode(mode, lambda mode=mode, builder=builder: builder(self, mode))
 
@@ -98,6 +101,15 @@ class BackpropApp(App[None]):
         """Start-up is over: the footer composes its keys after the next refresh, the first one displayed."""
         self.started = True
         self.screen.refresh_bindings()
+        if self.collector_paused:
+            self.call_after_refresh(self._resume_collector)
+
+    def _resume_collector(self) -> None:
+        """The first frame is drawn: the cycle collector back on, start-up's objects (the modules, the
+        widgets, which live as long as the app) frozen out of its scans, so its first full pass is not theirs."""
+        self.collector_paused = False
+        gc.freeze()
+        gc.enable()
 
     def on_mount(self) -> None:
         self._uninstall_signals = signals.install(self.end_on_signal)

@@ -16,7 +16,6 @@ from typing import IO, NoReturn
 
 from backprop_tui.core.lessons.catalog import LESSON_IDS, lessons_document, lessons_text
 from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
-from backprop_tui.core.stepping.export import TABLE_FORMATS, export_table
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 
 PROGRAM = "backprop-tui"
@@ -84,6 +83,19 @@ def app_version() -> str:
         return "unknown (not installed)"
 
 
+class VersionAction(argparse.Action):
+    """`--version`: the installed version, looked up only when asked (importlib.metadata costs start-up ~30 ms)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str = "show program's version number and exit") -> None:
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> NoReturn:
+        parser._print_message(f"{PROGRAM} {app_version()}\n", sys.stdout)
+        parser.exit()
+
+
 def app_parser() -> OneLineParser:
     commands = "\n".join(f"  {name:<11} {text}" for name, text in SUBCOMMAND_HELP)
     parser = OneLineParser(prog=PROGRAM, formatter_class=argparse.RawDescriptionHelpFormatter, description=(
@@ -91,7 +103,7 @@ def app_parser() -> OneLineParser:
         "the lecture is a path of lessons, from `classification` (slides 4-13) to `practice`; l opens the\n"
         "lesson map, --lesson ID opens one.\n\n"
         f"subcommands ({PROGRAM} SUBCOMMAND --help for each):\n{commands}"))
-    parser.add_argument("--version", action="version", version=f"{PROGRAM} {app_version()}")
+    parser.add_argument("--version", action=VersionAction)
     add_graph_options(parser)
     parser.add_argument("--lesson", metavar="ID", choices=LESSON_IDS,
                         help=f"open on a lesson of the map: {', '.join(LESSON_IDS)}")
@@ -101,6 +113,8 @@ def app_parser() -> OneLineParser:
 
 
 def table_parser() -> OneLineParser:
+    from backprop_tui.core.stepping.export import TABLE_FORMATS  # not the app's: its start-up skips csv and json
+
     parser = OneLineParser(prog=f"{PROGRAM} table", description="Print the lecture's completed table.")
     add_graph_options(parser)
     parser.add_argument("--format", choices=TABLE_FORMATS, default="text", help="output format (default text)")
@@ -191,6 +205,8 @@ def run_table(argv: Sequence[str]) -> int:
     # reference cycles that would outlive the process, so the cycle collector has nothing to free;
     # left on, it re-walks every row built so far, a sixth of `table`'s time on 10,000 nodes.
     gc.disable()
+    from backprop_tui.core.stepping.export import export_table
+
     problem = problem_from(arguments)
     write(export_table(problem.stepper(), problem.source, arguments.format))
     return 0

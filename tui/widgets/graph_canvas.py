@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from rich.style import Style
 from textual import events
+from textual.dom import NoScreen
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
@@ -144,7 +145,9 @@ class GraphCanvas(GraphPainter, ScrollView, can_focus=False):
             self._index = self._drawings[collapsed]
         self.drawing = self._index.layout
         self._ref_texts = ref_texts(self.drawing)
-        self.set_class(bool(self.drawing.refs), "-wrapped")
+        # Before its screen is first shown (stack_updates 0), the screen's first ScreenResume restyles every
+        # widget anyway: restyling the canvas here too cost the first frame ~5 ms.
+        self.set_class(bool(self.drawing.refs), "-wrapped", update=self._screen_shown())
         if self._window is not None:
             self.border_subtitle = self._window.caption + (" · c collapses to layers"
                                                            if self.grouping.collapsible else "")
@@ -153,6 +156,13 @@ class GraphCanvas(GraphPainter, ScrollView, can_focus=False):
                 "one box per layer · c expands" if collapsed else "every node · c collapses to layers")
         self.virtual_size = Size(self.drawing.width, self.drawing.height)
         self.refresh()
+
+    def _screen_shown(self) -> bool:
+        """Whether this canvas's screen has been shown (resumed) at least once."""
+        try:
+            return bool(self.screen.stack_updates)
+        except NoScreen:  # not mounted yet: styled when it is
+            return False
 
     def _layout(self, collapsed: bool) -> GraphLayout:
         """Every node's box as wide as its text, wrapped into bands when wider than the canvas (`graph_fit`)."""

@@ -138,7 +138,9 @@ class TraceTable(DataTable, can_focus=False):
         self._longest = longest
         self.clear(columns=True)
         for key, header, width in zip(COLUMNS, headers, widths, strict=True):
-            self.add_column(header, width=width, key=key)
+            # A Text, not a str: DataTable parses a str as markup, whose first use imports rich's emoji table
+            # (~5 ms of start-up) for headers that hold neither markup nor emoji.
+            self.add_column(Text(header), width=width, key=key)
         self._fill(self.snapshot or final)
 
     def _shown_positions(self, current: Snapshot) -> list[int]:

@@ -3,9 +3,11 @@ the command palette (and a quick second Enter in it) and pasted text in between.
 
 Each lesson's run is reproducible: its keys come from `random.Random(f"{SEED}-{lesson}")`, and a failure
 names the lesson, the press and the last actions, so it can be replayed. The short run is in the default
-set; the long one (`LONG_PRESSES` per lesson) and the 2,000 keys from the stepper are in the slow set. The
-2,000 keys are pressed by four monkeys of 500 keys each, each in its own app with its own seed, so the test
-runner's workers share them (one 2,000-key session alone took longer than the rest of the suite).
+set; the long one (`LONG_PRESSES` per lesson) and the keys from the stepper (`KEYS`) are in the slow set. The
+stepper's keys are pressed by four monkeys, each in its own app with its own seed, so the test runner's
+workers share them. The README's `pytest` runs a fifth of the full soak (80 presses per lesson, 4 × 125
+keys), so the whole suite stays within minutes; CI runs the full soak once more (`BACKPROP_TUI_SOAK=1`:
+400 presses per lesson, 2,000 keys), as `.ci/run` shows.
 
 Nothing may raise, and after every key what the screen displays is the core's state: the stepper's
 widgets all show the snapshot of the step the screen is on, and the descent screen's header shows
@@ -15,6 +17,7 @@ a worker; while a run is running, the run is ahead, so the header must show the 
 
 from __future__ import annotations
 
+import os
 import random
 
 import pytest
@@ -28,7 +31,9 @@ from backprop_tui.tui.lesson_screens import BUILDERS
 from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.widgets import GraphCanvas, StepExplanation, StepperHeader, TraceTable
 
-KEYS = 2_000
+SOAK = os.environ.get("BACKPROP_TUI_SOAK") == "1"
+"""The full soak (CI's second run of the slow monkeys), or the everyday fifth of it."""
+KEYS = 2_000 if SOAK else 500
 MONKEYS = 4
 """`KEYS` are shared by this many independent sessions (seeds SEED, SEED + 1, …)."""
 SEED = 20261128
@@ -85,7 +90,7 @@ PASTES = ["1e400", "-9", "((((((((((", "é ξ ∂ 💥", "9" * 3000, "[bold]x[/b
           "e^-2 + 1/(1+exp(-1))", "__import__('os')", "?", ""]
 """What a student pastes by accident or on purpose: never evaluated, never a crash."""
 SHORT_PRESSES = 20
-LONG_PRESSES = 400
+LONG_PRESSES = 400 if SOAK else 80
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import os
 
 import pytest
 
-from backprop_tui.core.engine.parser import MAX_EXPRESSION_CHARS, ParseError, evaluate_constant
+from backprop_tui.core.engine.constant_answers import evaluate_constant
+from backprop_tui.core.engine.parser import MAX_EXPRESSION_CHARS, ParseError
 from backprop_tui.core.lessons.answers import check_choice, check_number
 from backprop_tui.core.lessons.cells import masked_snapshot, table_cells
 from backprop_tui.core.lessons.descent_questions import direction_questions, minima_question

@@ -49,3 +49,13 @@ def test_the_collector_is_on_again_when_start_up_fails(monkeypatch):
 
     assert launch_collector_paused([], headless=True, size=SIZE, auto_pilot=wait) != 0
     assert gc.isenabled()
+
+
+def test_the_table_command_gives_the_collector_back(capsys):
+    """`table` pauses the collector for its one big table; a caller in the same process gets it back on."""
+    from backprop_tui.tui.cli.main import main
+
+    assert gc.isenabled()
+    assert main(["table", "--expr", "x*y", "--at", "x=1,y=2"]) == 0
+    assert "ξ1" in capsys.readouterr().out
+    assert gc.isenabled()

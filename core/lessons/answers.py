@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from ..engine.parser import ParseError, evaluate_constant
+from ..engine.constant_answers import evaluate_constant
+from ..engine.parser import ParseError
 
 RELATIVE_TOLERANCE = 1e-4
 """0.01 %: five significant digits are enough, and 1 is not accepted for ξ4 = 0.99988 (the lecture's point)."""

@@ -204,11 +204,17 @@ def run_table(argv: Sequence[str]) -> int:
     # One table, printed, then exit: what is built (rows, formulas, the JSON document) holds no
     # reference cycles that would outlive the process, so the cycle collector has nothing to free;
     # left on, it re-walks every row built so far, a sixth of `table`'s time on 10,000 nodes.
+    # It is put back as it was afterwards: a caller in the same process (a test, a notebook) keeps its collector.
+    collecting = gc.isenabled()
     gc.disable()
-    from backprop_tui.core.stepping.export import export_table
+    try:
+        from backprop_tui.core.stepping.export import export_table
 
-    problem = problem_from(arguments)
-    write(export_table(problem.stepper(), problem.source, arguments.format))
+        problem = problem_from(arguments)
+        write(export_table(problem.stepper(), problem.source, arguments.format))
+    finally:
+        if collecting:
+            gc.enable()
     return 0
 
 

@@ -91,16 +91,22 @@ def _is_vector_text(text: str) -> bool:
 
 def _fit_vector(part: str, width: int) -> list[str]:
     """`[0.914900955, 137.235143, 57.6387602]` broken after the commas between its components."""
+    return [_cut(item, width) for item in _break_between(part.split(", "), ",", width)]
+
+
+def _break_between(pieces: list[str], mark: str, width: int) -> list[str]:
+    """`pieces` joined by `mark` and a space, a line broken after a `mark` wherever the next piece would
+    not fit (`a + b +` / `c` for a sum, `[a, b,` / `c]` for a vector): never inside a piece."""
     lines: list[str] = []
     line = ""
-    for piece in part.split(", "):
-        joined = f"{line}, {piece}" if line else piece
-        if line and len(joined) + 1 > width:
-            lines.append(f"{line},")
+    for piece in pieces:
+        joined = f"{line}{mark} {piece}" if line else piece
+        if line and len(joined) + len(mark) > width:
+            lines.append(f"{line}{mark}")
             joined = piece
         line = joined
     lines.append(line)
-    return [_cut(item, width) for item in lines]
+    return lines
 
 
 def _fit_part(part: str, width: int, max_lines: int) -> list[str]:
@@ -109,15 +115,8 @@ def _fit_part(part: str, width: int, max_lines: int) -> list[str]:
         return [part]
     if not equals:
         return _wrap(part, width)
-    lines: list[str] = []
-    line = ""
-    for term in formula.split(" + "):
-        joined = f"{line} + {term}" if line else term
-        if line and len(joined) + 2 > width:
-            lines.append(f"{line} +")
-            joined = term
-        line = joined
-    lines.append(f"{line} =")
+    lines = _break_between(formula.split(" + "), " +", width)
+    lines[-1] = f"{lines[-1]} ="
     lines = [piece for line in lines for piece in _wrap(line, width)]
     if len(lines) > max_lines - 1:
         lines = [*lines[:max(max_lines - 2, 0)], "… ="]

@@ -56,12 +56,17 @@ def vector_chain() -> Graph:
     return b.build("z")
 
 
+def _one_row(b: GraphBuilder) -> tuple[str, str]:
+    """The inputs x, y, β0, β1 and h = β0 + β1x, which slides 27 and 28 share; returns y and h."""
+    x, y = b.input("x"), b.input("y")
+    beta0, beta1 = b.input("β0"), b.input("β1")
+    return y, b.op("affine", beta0, beta1, x, name="h")
+
+
 def squared_error_graph() -> Graph:
     """Slide 27: one row's (yᵢ − β0 − β1xᵢ)²; over the five points, f is the sum of the rows."""
     b = GraphBuilder()
-    x, y = b.input("x"), b.input("y")
-    beta0, beta1 = b.input("β0"), b.input("β1")
-    h = b.op("affine", beta0, beta1, x, name="h")
+    y, h = _one_row(b)
     r = b.op("sub", y, h, name="r")
     b.op("square", r, name="f")
     return b.build("f")
@@ -70,8 +75,6 @@ def squared_error_graph() -> Graph:
 def cross_entropy_graph() -> Graph:
     """Slide 28: one row's −[yᵢ log pᵢ + (1−yᵢ) log(1−pᵢ)] with pᵢ = σ(β0 + β1xᵢ), read from the logit."""
     b = GraphBuilder()
-    x, y = b.input("x"), b.input("y")
-    beta0, beta1 = b.input("β0"), b.input("β1")
-    h = b.op("affine", beta0, beta1, x, name="h")
+    y, h = _one_row(b)
     b.op("bce_logit", h, y, name="f")
     return b.build("f")

@@ -14,7 +14,7 @@ def test_a_1_2_1_network_has_one_affine_and_one_activation_node_per_neuron():
     network = build_mlp([1, 2, 1])
     graph = network.graph
     assert [graph.node(name).op for name in graph.operations] == [
-        "affine", "sigmoid", "affine", "sigmoid", "affine", "sigmoid", "bce_logit"]
+        "affine", "sigmoid", "affine", "sigmoid", "affine", "sigmoid", "bce"]
     assert network.layers[0].activation == ("h1[1]", "h1[2]")
     assert network.parameters == ("b1[1]", "b1[2]", "W1[1,1]", "W1[2,1]", "b2[1]", "W2[1,1]", "W2[1,2]")
     # X fans out into both hidden neurons.

@@ -140,12 +140,17 @@ def test_the_chain_rule_stays_true_where_sigma_rounds(beta1: float, target: floa
     assert forward.checks["L"].ok
 
 
-def test_the_mlp_loss_reads_its_output_logit() -> None:
+def test_the_mlp_loss_is_exact_where_its_output_saturates() -> None:
+    """Slide 61's output neuron: L = bce(p, y) with p = σ(q), its value exact from the logit q once p is 1.0."""
     graph = mlp_graph()
-    assert graph.node("L").op == "bce_logit" and graph.node("L").args[0] == "q"
-    assert graph.node("p").op == "sigmoid"  # p = σ(q) is still shown, as on slide 61
+    assert graph.node("L").op == "bce" and graph.node("L").args[0] == "p"
+    assert graph.node("p").op == "sigmoid" and graph.node("p").args == ("q",)
     inputs = {"X": 0.5, "y": 0.0, "W10": -1.0, "W11": 2.0, "W20": 1.0, "W21": -2.0,
               "W30": 50.0, "W31": 2.0, "W32": 2.0}
     stepper = ReverseStepper(graph, inputs)
     assert stepper.values["p"] == 1.0 and np.isfinite(stepper.values["L"]) and stepper.values["L"] > 50
-    assert all(check.ok for check in stepper.checks.values())
+    # dL/dp = 1/(1 − p) at y = 0 = 1 + e^q: exact from q = 52, though 1 − p rounds to 0 in float64.
+    assert stepper.adjoints["p"] == pytest.approx(1 + np.exp(52.0), rel=1e-14)
+    # Every check holds but p's: nudging p = 1.0 leaves log(1 − p)'s domain, which the check says in words.
+    assert all(check.ok for name, check in stepper.checks.items() if name != "p")
+    assert stepper.checks["p"].ok is None and "not finite" in (stepper.checks["p"].note or "")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .graph import Graph, GraphBuilder, GraphError
+from .logistic_chain import logistic_identities
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
@@ -68,8 +69,8 @@ def build_mlp(sizes: Sequence[int], activations: Sequence[str] | str = "sigmoid"
     """A network with layer `sizes` (inputs, hidden…, 1 output), sigmoid output and cross-entropy loss.
 
     `activations` gives one activation per hidden layer (or one for all). Weights are named per
-    layer as `W1[j,i]` (neuron j of layer 1, from input i) with biases `b1[j]`; the output is `p`
-    and the loss `L`, computed from the output's logit `q` (`bce_logit`), exact where p rounds to 0 or 1.
+    layer as `W1[j,i]` (neuron j of layer 1, from input i) with biases `b1[j]`; the output is `p = σ(q)`
+    and the loss `L = bce(p, y)`, slide 61's chain, exact where p rounds to 0 or 1 (`logistic_identities`).
     """
     sizes = tuple(int(size) for size in sizes)
     if len(sizes) < 2 or any(size < 1 for size in sizes):
@@ -112,8 +113,10 @@ def build_mlp(sizes: Sequence[int], activations: Sequence[str] | str = "sigmoid"
         layers.append(Layer(layer_index, tuple(affine_names), tuple(activation_names),
                             tuple(name for row in weights for name in row), tuple(biases)))
         previous = activation_names
-    builder.op("bce_logit", layers[-1].affine[0], target, name="L")
-    return Network(builder.build("L"), sizes, activations, features, tuple(layers))
+    output_logit, output = layers[-1].affine[0], layers[-1].activation[0]
+    builder.op("bce", output, target, name="L")
+    graph = builder.build("L", logistic_identities(output_logit, output, target, "L"))
+    return Network(graph, sizes, activations, features, tuple(layers))
 
 
 def network_inputs(network: Network, parameters: Mapping[str, float], features: Mapping[str, object],

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..engine import logistic
 from ..engine.graph import Graph, GraphBuilder, GraphError
-from ..engine.identities import Identity, exact_chain, exact_partial, exact_value
+from ..engine.logistic_chain import logistic_identities
 from ..engine.mlp import build_mlp
 from ..engine.numbers import vector
-from ..engine.primitives import primitive
 
 
 @dataclass(frozen=True)
@@ -79,21 +77,6 @@ def lecture_b_graph() -> Graph:
     return b.build(_half_b(b, y, p))
 
 
-def logistic_identities(h: str, p: str, y: str, loss: str) -> tuple[Identity, ...]:
-    """The numbers of the chain h → p = σ(h) → L = bce(p, y) written in the logit h, each exact where p
-    rounds to 0 or 1 (|h| ≳ 37): L = bce_logit(h, y), ∂L/∂p = −y/p + (1−y)/(1−p), ∂L/∂y = −h,
-    ∂p/∂h = σ(h)σ(−h), and dL/dh = dL/dp · ∂p/∂h = p − y (the slides' product, in one piece)."""
-    logit_loss = primitive("bce_logit")
-    return (
-        exact_value(loss, "bce_logit", (h, y), logit_loss.evaluate, f"bce_logit({h}, {y})"),
-        exact_partial(loss, p, (h, y), logistic.bce_slope_from_logit, f"−{y}/{p}+(1−{y})/(1−{p})"),
-        exact_partial(loss, y, (h, y), lambda z, t: logit_loss.partials((z, t), None)[1],
-                      f"log((1−{p})/{p}) = −{h}"),
-        exact_partial(p, h, (h,), logistic.sigmoid_slope, f"σ({h})·(1−σ({h}))"),
-        exact_chain(loss, p, h, (h, y), lambda z, t: logit_loss.partials((z, t), None)[0], f"{p} − {y}"),
-    )
-
-
 def neuron_graph() -> Graph:
     """Slides 51 and 61: affine h = β0 + β1X, activation p = σ(h), loss L = bce(p, y), as the slides draw it.
 
@@ -136,7 +119,8 @@ def _predictors_defaults() -> dict[str, float]:
 def mlp_graph() -> Graph:
     """Slides 57-59: two hidden sigmoid neurons h1, h2, output q = W30 + W31 h1 + W32 h2, p = σ(q).
 
-    As in `neuron_graph`, the loss reads the output's logit q, so it is exact where p rounds to 0 or 1."""
+    The output neuron is slide 61's: L = bce(p, y) and the backward pass runs L → p → q, exact where p
+    rounds to 0 or 1 through the same identities as `neuron_graph`."""
     b = GraphBuilder()
     x, y = b.input("X"), b.input("y")
     w10, w11, w20, w21 = b.input("W10"), b.input("W11"), b.input("W20"), b.input("W21")
@@ -146,9 +130,9 @@ def mlp_graph() -> Graph:
     z2 = b.op("affine", w20, w21, x, name="z2")
     h2 = b.op("sigmoid", z2, name="h2")
     q = b.op("affine", w30, w31, h1, w32, h2, name="q")
-    b.op("sigmoid", q, name="p")
-    b.op("bce_logit", q, y, name="L")
-    return b.build("L")
+    p = b.op("sigmoid", q, name="p")
+    b.op("bce", p, y, name="L")
+    return b.build("L", logistic_identities(q, p, y, "L"))
 
 
 def _deep_mlp_defaults() -> dict[str, float]:

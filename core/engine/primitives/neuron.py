@@ -10,6 +10,7 @@ from .. import formula as fm
 from .. import logistic
 from ..formula import Formula
 from ..numbers import Value
+from . import closed_rules as cr
 from .base import (
     ONE,
     ONE_ARRAY,
@@ -22,6 +23,7 @@ from .base import (
     same_or_scalar,
     times_one,
 )
+from .closed_rules import A, B
 
 
 def _affine(*args: Value) -> Value:
@@ -126,7 +128,11 @@ register(Primitive(
     "binary cross-entropy −[y log p + (1−y) log(1−p)], inputs (p, y); log 0 once p rounds to 0 or 1, "
     "so the classifier graphs use bce_logit",
     PythonPair(("p", "y"), "-(y * np.log(p) + (1 - y) * np.log(1 - p))",
-               ("(p - y) / (p * (1 - p))", "np.log((1 - p) / p)"))), _bce_vjp)
+               ("(p - y) / (p * (1 - p))", "np.log((1 - p) / p)")),
+    # Slide 61 writes ∂L/∂p = −y/p + (1−y)/(1−p) by y: −1/p for y = 1, 1/(1−p) for y = 0 (so that
+    # ∂L/∂p · ∂p/∂h cancels to p − y); ∂L/∂y is taken whole.
+    partial_rules=(cr.by_number(B, ((1.0, cr.negative(cr.power(A, -1))), (0.0, cr.power(cr.one_minus(A), -1)))),
+                   cr.WHOLE)), _bce_vjp)
 
 
 def _bce_logit(z: Value, y: Value) -> Value:

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import formula as fm
 from .. import logistic
+from ..formula import Formula
 from ..numbers import Value
 from . import closed_rules as cr
 from .base import ONE, Needs, Primitive, PythonPair, is_batch, one_minus, register
@@ -99,10 +100,15 @@ def _sigmoid_of_negative(h: float) -> float:
     return 1.0 / (1.0 + math.exp(min(h, 709.0)))
 
 
+def sigma_of(a: Formula) -> Formula:
+    """σ(a) as the lecture writes it: the sigmoid's text, also inside bce_logit's (core/engine/primitives/neuron.py)."""
+    return fm.call("σ", a)
+
+
 register(Primitive(
     "sigmoid", 1, logistic.sigmoid_kernel, _sigmoid_partial,
-    lambda f: fm.call("σ", f[0]),
-    lambda f, o: (fm.times(fm.call("σ", f[0]), one_minus(fm.call("σ", f[0]))),), "logistic σ(a) = 1/(1+e^−a)",
+    lambda f: sigma_of(f[0]),
+    lambda f, o: (fm.times(sigma_of(f[0]), one_minus(sigma_of(f[0]))),), "logistic σ(a) = 1/(1+e^−a)",
     PythonPair(("a",), "1 / (1 + np.exp(-a))", ("np.exp(-abs(a)) / (1 + np.exp(-abs(a))) ** 2",)),
     # Slide 61 writes σ′ = σ(h)·(1−σ(h)), the base 1−σ(h) worth σ(−h) from h.
     partial_rules=(cr.times(OUT, cr.one_minus(OUT, _sigmoid_of_negative, A)),),

@@ -23,7 +23,8 @@ from . import monomial as mono
 from .monomial import Monomial
 from .rounding import TRUSTED_ERROR
 
-MAX_CLOSED_FORM_CHARS = 22
+MAX_CLOSED_FORM_CHARS = mono.MAX_CHARS
+"""Longest closed form shown, the same for a formula and a monomial (monomial.MAX_CHARS)."""
 
 
 def _exact_number(value: Value) -> Formula | None:

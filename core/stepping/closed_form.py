@@ -8,7 +8,7 @@ the student recognise the lecture's entries, not to replace the decimals.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -18,11 +18,13 @@ from ..engine.formula import Formula
 from ..engine.graph import Const, Graph
 from ..engine.numbers import Value
 from ..engine.primitives import closed_rules as cr
+from ..engine.primitives import primitive
 from . import monomial as mono
 from .monomial import Monomial
 from .rounding import TRUSTED_ERROR
 
-MAX_CLOSED_FORM_CHARS = 22
+MAX_CLOSED_FORM_CHARS = mono.MAX_CHARS
+"""Longest closed form shown, the same for a formula and a monomial (monomial.MAX_CHARS)."""
 
 
 def _exact_number(value: Value) -> Formula | None:
@@ -63,14 +65,10 @@ def _keep(formula: Formula | None) -> Formula | None:
     return formula
 
 
-_OPEN_RANGES = {"sigmoid": (1.0,)}
-"""Values these primitives reach only by rounding: σ(40) is 1.0 in float64 (within 1e-9 of its form), so it
-stays `σ(40)`. σ is 0.0 only past the smallest subnormal (z < −745), where no form is within 1e-9 of the
-cell: it is the number 0."""
-
-
 def _rounded_end(op: str | None, value: Value) -> bool:
-    return np.ndim(value) == 0 and float(value) in _OPEN_RANGES.get(op or "", ())
+    """Whether a node holds a value its primitive reaches only by rounding (`Primitive.rounded_values`):
+    its closed form is kept, not folded to the number."""
+    return op is not None and np.ndim(value) == 0 and float(value) in primitive(op).rounded_values
 
 
 def value_closed_forms(graph: Graph, values: Mapping[str, Value],
@@ -142,10 +140,10 @@ def chain_product(factor: Formula | None, accumulated: Formula | None, value: Va
 
 
 # The closed-form algebra's view of the primitives whose forms the lecture simplifies is part of each
-# primitive's declaration (`Primitive.value_rule`, `Primitive.partial_rules`: data, since the engine
-# must not import this layer); it is interpreted here over monomials. Every monomial built here is
-# checked against the engine's number (`monomial.checked`) before it is shown. A primitive without a
-# rule is taken whole (`monomial.opaque`).
+# primitive's declaration (`Primitive.value_rule`, `Primitive.partial_rules`, incl. the slides' ways of
+# writing σ′ and ∂L/∂p: data, since the engine must not import this layer); it is interpreted here over
+# monomials, naming no primitive. Every monomial built here is checked against the engine's number
+# (`monomial.checked`) before it is shown. A primitive without a rule is taken whole (`monomial.opaque`).
 MonoArgs = list[Monomial | None]
 
 
@@ -157,8 +155,8 @@ def prefer_number(form: Monomial | None, value: float) -> Monomial | None:
     return mono.number(value) or form
 
 
-def _one_minus(a: Monomial | None, value: float | None = None) -> Monomial | None:
-    """1 − a as one opaque base (`1−σ(-0.25)`), worth `value` when the caller knows it more exactly than 1 − a;
+def _complement_base(a: Monomial | None, value: float | None = None) -> Monomial | None:
+    """1 − a as one opaque base (`1−σ(-0.25)`), worth `value` when the rule knows it more exactly than 1 − a;
     a plain number stays a number (1 − 0.5 is 0.5)."""
     if a is None or (rendered := a.render()) is None:
         return None
@@ -168,30 +166,25 @@ def _one_minus(a: Monomial | None, value: float | None = None) -> Monomial | Non
     return mono.opaque(fm.minus(fm.number(1), rendered), value) if value != 0 and math.isfinite(value) else None
 
 
-def _sigmoid_slope(a: MonoArgs, out: Monomial | None) -> tuple[Monomial | None, ...]:
-    """σ(h)·(1−σ(h)), the base 1−σ(h) worth σ(−h) from h's own number (not 1 − a rounded σ(h))."""
-    if a[0] is None:
-        return (None,)
-    return (mono.times(out, _one_minus(out, 1.0 / (1.0 + math.exp(min(a[0].value, 709.0))))),)
+def _interpret_complement(rule: cr.OneMinus, args: MonoArgs, out: Monomial | None) -> Monomial | None:
+    """A `one_minus` rule: 1 − a, worth the rule's stable function of its source's number when it has one."""
+    if rule.worth is None or rule.source is None:
+        return _complement_base(_interpret(rule.a, args, out))
+    source = _interpret(rule.source, args, out)
+    if source is None:
+        return None
+    return _complement_base(_interpret(rule.a, args, out), rule.worth(source.value))
 
 
-def _bce_slope(a: MonoArgs, out: Monomial | None) -> tuple[Monomial | None, ...]:
-    """∂L/∂p = −y/p + (1−y)/(1−p): −1/p when y = 1, 1/(1−p) when y = 0 (so dL/dp · ∂p/∂h cancels to p − y)."""
-    p, y = a
-    if y is None or y.powers or y.coefficient not in (0.0, 1.0):
-        return (None, None)
-    if y.coefficient == 1.0:
-        return (mono.negate(mono.power(p, -1)), None)
-    return (mono.power(_one_minus(p), -1), None)
-
-
-# Two partials need more than the rule algebra can say: 1−σ(h) must be worth σ(−h) from h's own number (not
-# 1 minus a rounded σ(h)), and the loss's ∂L/∂p depends on whether y is 0 or 1. They are written here, in the
-# closed-form algebra, because they describe how the slide *writes* σ′ and ∂L/∂p; the numbers stay the engine's.
-_SPECIAL_PARTIALS: dict[str, Callable[[MonoArgs, Monomial | None], tuple[Monomial | None, ...]]] = {
-    "sigmoid": _sigmoid_slope,
-    "bce": _bce_slope,
-}
+def _interpret_by_number(rule: cr.ByNumber, args: MonoArgs, out: Monomial | None) -> Monomial | None:
+    """A `by_number` rule: the case whose number `on` is; none when `on` is no plain number or no case."""
+    on = _interpret(rule.on, args, out)
+    if on is None or on.powers:
+        return None
+    for number, case in rule.cases:
+        if on.coefficient == number:
+            return _interpret(case, args, out)
+    return None
 
 
 def _interpret(rule: cr.Rule, args: MonoArgs, out: Monomial | None) -> Monomial | None:
@@ -208,6 +201,12 @@ def _interpret(rule: cr.Rule, args: MonoArgs, out: Monomial | None) -> Monomial 
         return mono.power(_interpret(rule.a, args, out), rule.exponent)
     if isinstance(rule, cr.Negative):
         return mono.negate(_interpret(rule.a, args, out))
+    if isinstance(rule, cr.OneMinus):
+        return _interpret_complement(rule, args, out)
+    if isinstance(rule, cr.ByNumber):
+        return _interpret_by_number(rule, args, out)
+    if isinstance(rule, cr.Whole):
+        return None
     raise TypeError(f"not a closed-form rule: {rule!r}")
 
 
@@ -239,11 +238,8 @@ def partial_monomials(graph: Graph, name: str, monomials: Mapping[str, Monomial 
     """A node's local partials as monomials (`∂ξ4/∂ξ3 = −1/ξ3²` as −(1+e^-9)⁻²)."""
     node = graph.node(name)
     rules = graph.prim(name).partial_rules
-    special = _SPECIAL_PARTIALS.get(node.op or "")
     pieces = None
-    if special is not None:
-        pieces = list(special(_arg_monomials(graph, name, monomials), monomials.get(name)))
-    elif rules is not None:
+    if rules is not None:
         args = _arg_monomials(graph, name, monomials)
         pieces = [_interpret(rule, args, monomials.get(name)) for rule in rules]
     result: dict[str, Monomial | None] = {}

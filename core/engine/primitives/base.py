@@ -46,8 +46,8 @@ class PythonPair:
 class Primitive:
     """One basic function of the computational graph and everything the views need to know of it.
 
-    `value_rule` and `partial_rules` are the closed-form algebra's view of the primitive (data that
-    core/stepping/closed_form.py interprets over monomials); None takes the form whole."""
+    `value_rule`, `partial_rules` and `rounded_values` are the closed-form algebra's view of the primitive
+    (data that core/stepping/closed_form.py interprets over monomials); a rule of None takes the form whole."""
 
     name: str
     arity: int | None
@@ -63,6 +63,9 @@ class Primitive:
     constant_partials: bool = False
     """The local partials are numbers that do not depend on the arguments (+, −, 1 − a): rounding in the
     arguments cannot move them, so the closed-form layer need not measure how much it does."""
+    rounded_values: tuple[float, ...] = ()
+    """Values the primitive reaches only by rounding, never exactly: a node holding one keeps its closed
+    form instead of being folded to the number (σ(40) is 1.0 in float64, and stays `σ(40)`)."""
 
 
 PRIMITIVES: dict[str, Primitive] = {}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from .. import formula as fm
 from .. import logistic
+from ..formula import Formula
 from ..numbers import Value
 from . import closed_rules as cr
 from .base import ONE, Needs, Primitive, PythonPair, is_batch, one_minus, register
@@ -92,11 +94,27 @@ def _sigmoid_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs
     return (adjoint * partial,)
 
 
+def _sigmoid_of_negative(h: float) -> float:
+    """σ(−h) from h's own number: 1 − σ(h) without subtracting a rounded σ(h), the value of slide 61's
+    base 1−σ(h) (e^h capped at e^709, so it never overflows)."""
+    return 1.0 / (1.0 + math.exp(min(h, 709.0)))
+
+
+def sigma_of(a: Formula) -> Formula:
+    """σ(a) as the lecture writes it: the sigmoid's text, also inside bce_logit's (core/engine/primitives/neuron.py)."""
+    return fm.call("σ", a)
+
+
 register(Primitive(
     "sigmoid", 1, logistic.sigmoid_kernel, _sigmoid_partial,
-    lambda f: fm.call("σ", f[0]),
-    lambda f, o: (fm.times(fm.call("σ", f[0]), one_minus(fm.call("σ", f[0]))),), "logistic σ(a) = 1/(1+e^−a)",
-    PythonPair(("a",), "1 / (1 + np.exp(-a))", ("np.exp(-abs(a)) / (1 + np.exp(-abs(a))) ** 2",))),
+    lambda f: sigma_of(f[0]),
+    lambda f, o: (fm.times(sigma_of(f[0]), one_minus(sigma_of(f[0]))),), "logistic σ(a) = 1/(1+e^−a)",
+    PythonPair(("a",), "1 / (1 + np.exp(-a))", ("np.exp(-abs(a)) / (1 + np.exp(-abs(a))) ** 2",)),
+    # Slide 61 writes σ′ = σ(h)·(1−σ(h)), the base 1−σ(h) worth σ(−h) from h.
+    partial_rules=(cr.times(OUT, cr.one_minus(OUT, _sigmoid_of_negative, A)),),
+    # σ is 1.0 only by rounding (σ(40)); it is 0.0 only past the smallest subnormal (h < −745), where no
+    # form is within 1e-9 of the cell: that one is the number 0.
+    rounded_values=(1.0,)),
     _sigmoid_vjp)
 register(Primitive(
     "relu", 1, lambda a: np.maximum(a, 0.0), lambda args, out: (np.where(np.asarray(args[0]) > 0, 1.0, 0.0),),

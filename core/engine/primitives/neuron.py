@@ -10,6 +10,7 @@ from .. import formula as fm
 from .. import logistic
 from ..formula import Formula
 from ..numbers import Value
+from . import closed_rules as cr
 from .base import (
     ONE,
     ONE_ARRAY,
@@ -22,6 +23,8 @@ from .base import (
     same_or_scalar,
     times_one,
 )
+from .closed_rules import A, B
+from .functions import sigma_of
 
 
 def _affine(*args: Value) -> Value:
@@ -92,14 +95,24 @@ def _bce(p: Value, y: Value) -> Value:
     return -(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
 
 
+def _bce_p_partial(p: Value, y: Value) -> Value:
+    """∂L/∂p = −y/p + (1−y)/(1−p), as one fraction (p − y)/(p(1 − p))."""
+    return (p - y) / (p * (1.0 - p))
+
+
+def _bce_y_partial(p: Value) -> Value:
+    """∂L/∂y = log((1 − p)/p)."""
+    return np.log((1.0 - p) / p)
+
+
 def _bce_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:
-    """adjoint · (p − y)/(p(1 − p)) for p, adjoint · log((1 − p)/p) for y: the derived rule's arithmetic."""
+    """adjoint · ∂L/∂p and adjoint · ∂L/∂y: the derived rule's arithmetic, in place over a batch."""
     p, y = args
     need_p = needs is None or needs[0]
     need_y = needs is None or needs[1]
     if not (is_batch(p) and same_or_scalar(y, p) and same_or_scalar(adjoint, p)):
-        return (adjoint * ((p - y) / (p * (1.0 - p))) if need_p else None,
-                adjoint * np.log((1.0 - p) / p) if need_y else None)
+        return (adjoint * _bce_p_partial(p, y) if need_p else None,
+                adjoint * _bce_y_partial(p) if need_y else None)
     piece_p = piece_y = None
     if need_p:
         piece_p = np.subtract(p, y)
@@ -115,18 +128,27 @@ def _bce_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = N
     return piece_p, piece_y
 
 
+def _cross_entropy_text(p: Formula, y: Formula) -> Formula:
+    """−[y log p+(1−y)·log(1−p)]: bce's text, and bce_logit's with p = σ(z)."""
+    return fm.negate(fm.atom(
+        f"[{fm.times(y, fm.call('log', p, bare_atoms=True))}"
+        f"+{fm.times(one_minus(y), fm.call('log', one_minus(p)))}]"))
+
+
 register(Primitive(
     "bce", 2, _bce,
-    lambda args, out: ((args[0] - args[1]) / (args[0] * (1.0 - args[0])), np.log((1.0 - args[0]) / args[0])),
-    lambda f: fm.negate(fm.atom(
-        f"[{fm.times(f[1], fm.call('log', f[0], bare_atoms=True))}"
-        f"+{fm.times(one_minus(f[1]), fm.call('log', one_minus(f[0])))}]")),
+    lambda args, out: (_bce_p_partial(args[0], args[1]), _bce_y_partial(args[0])),
+    lambda f: _cross_entropy_text(f[0], f[1]),
     lambda f, o: (fm.divide(fm.minus(f[0], f[1]), fm.times(f[0], one_minus(f[0]))),
                   fm.call("log", fm.divide(one_minus(f[0]), f[0]))),
     "binary cross-entropy −[y log p + (1−y) log(1−p)], inputs (p, y); log 0 once p rounds to 0 or 1, "
     "so the classifier graphs use bce_logit",
     PythonPair(("p", "y"), "-(y * np.log(p) + (1 - y) * np.log(1 - p))",
-               ("(p - y) / (p * (1 - p))", "np.log((1 - p) / p)"))), _bce_vjp)
+               ("(p - y) / (p * (1 - p))", "np.log((1 - p) / p)")),
+    # Slide 61 writes ∂L/∂p = −y/p + (1−y)/(1−p) by y: −1/p for y = 1, 1/(1−p) for y = 0 (so that
+    # ∂L/∂p · ∂p/∂h cancels to p − y); ∂L/∂y is taken whole.
+    partial_rules=(cr.by_number(B, ((1.0, cr.negative(cr.power(A, -1))), (0.0, cr.power(cr.one_minus(A), -1)))),
+                   cr.WHOLE)), _bce_vjp)
 
 
 def _bce_logit(z: Value, y: Value) -> Value:
@@ -157,10 +179,8 @@ def _bce_logit_vjp(args: Sequence[Value], out: Value, adjoint: Value,
 register(Primitive(
     "bce_logit", 2, _bce_logit,
     lambda args, out: (_bce_logit_gradient(args[0], args[1]), np.negative(args[0])),
-    lambda f: fm.negate(fm.atom(
-        f"[{fm.times(f[1], fm.call('log', fm.call('σ', f[0]), bare_atoms=True))}"
-        f"+{fm.times(one_minus(f[1]), fm.call('log', one_minus(fm.call('σ', f[0]))))}]")),
-    lambda f, o: (fm.minus(fm.call("σ", f[0]), f[1]), fm.negate(f[0])),
+    lambda f: _cross_entropy_text(sigma_of(f[0]), f[1]),
+    lambda f, o: (fm.minus(sigma_of(f[0]), f[1]), fm.negate(f[0])),
     "binary cross-entropy from the logit z: −[y log σ(z) + (1−y) log(1−σ(z))], inputs (z, y); "
     "computed as log1p(e^−|z|) + max(z, 0) − y·z, exact where the loss is finite",
     PythonPair(("z", "y"), "np.logaddexp(0, z) - y * z",

@@ -206,3 +206,16 @@ def test_predict_with_overflowing_parameters() -> None:
 def test_every_null_of_the_examples_tables_has_its_reason(name: str, mode: str) -> None:
     problem = build_problem(name, mode=mode)
     assert unexplained_nulls(table_json(problem.stepper(), problem.source)) == []
+
+
+class TestValuesReachedOnlyByRounding:
+    """σ(40) and tanh(±20) are ±1.0 only because float64 rounds them: the cell keeps the form that says so."""
+
+    @pytest.mark.parametrize(("expression", "at", "form"), [
+        ("sigmoid(x)", "x=40", "σ(40)"), ("tanh(x)", "x=20", "tanh(20)"), ("tanh(x)", "x=-20", "tanh(-20)")])
+    def test_the_form_is_kept_over_the_rounded_number(self, expression: str, at: str, form: str) -> None:
+        node = table(expression, at)["nodes"][-1]
+        assert abs(node["value"]) == 1.0 and node["value_closed_form"] == form
+
+    def test_an_exact_value_is_still_folded(self) -> None:
+        assert table("tanh(x)", "x=0")["nodes"][-1]["value_closed_form"] == "0"  # tanh(0) is 0 exactly

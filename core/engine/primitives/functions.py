@@ -76,7 +76,9 @@ register(Primitive(
     "tanh", 1, np.tanh, _tanh_partial,
     lambda f: fm.call("tanh", f[0], bare_atoms=True),
     lambda f, o: (one_minus(fm.power(fm.call("tanh", f[0], bare_atoms=True), 2)),), "hyperbolic tangent",
-    PythonPair(("a",), "np.tanh(a)", ("4 * np.exp(-2 * abs(a)) / (1 + np.exp(-2 * abs(a))) ** 2",))))
+    PythonPair(("a",), "np.tanh(a)", ("4 * np.exp(-2 * abs(a)) / (1 + np.exp(-2 * abs(a))) ** 2",)),
+    # tanh is ±1.0 only by rounding (tanh(20) = 1 − 8.5e-18): its form is kept, as σ(40)'s is.
+    rounded_values=(1.0, -1.0)))
 
 
 def _sigmoid_partial(args: Sequence[Value], out: Value) -> tuple[Value, ...]:

@@ -104,6 +104,8 @@ def test_list_examples(capsys):
     (["table", "--expr", "x*y", "--at", "x=1"], "no value for y"),
     (["table", "--at", "X=nan"], "finite number"),
     (["table", "--at", "X=abc"], "not a number"),
+    (["table", "--at", "X=1e-400"], "the value of X: the number 1e-400 is smaller than the smallest double"),
+    (["table", "--example", "neuron-multi", "--at", "W=[1,-1e-999,0,0,0]"], "W[1]: the number -1e-999 is smaller"),
     (["table", "--at", "X"], "NAME=VALUE"),
     (["table", "--mode", "forward", "--wrt", "Q"], "cannot differentiate with respect to 'Q'"),
     (["table", "--example", "lecture", "--expr", "x*x"], "not allowed with"),

@@ -54,13 +54,16 @@ def test_one_input_forms_follow_the_lecture():
     ("3 * 4", 1, "no variables"),
     ("ξ1 + x", 1, "reserved"),
     ("1..2 * x", 1, "malformed number"),
+    ("x * 1e400", 5, "larger than the largest double (1.7976931348623157e308)"),
+    ("x + " + "9" * 400, 5, "9999999999…9999999999 (400 characters) is larger than the largest double"),
+    ("2 * x * 1e-400", 9, "smaller than the smallest double (5e-324) and would be 0"),
 ])
 def test_errors_point_at_the_column(source, column, message):
     with pytest.raises(ParseError, match=re.escape(message)) as caught:
         graph_from_expression(source)
     assert caught.value.column == column
     text_line, caret_line = caught.value.caret.split("\n")
-    assert text_line == source
+    assert text_line == (source if len(source) <= 200 else source[:column + 100])
     assert caret_line == " " * (column - 1) + "^"
 
 
@@ -104,3 +107,10 @@ def test_no_eval_or_exec_anywhere_in_the_source():
 def test_a_long_constant_exponent_is_folded_without_recursion():
     graph = graph_from_expression("x**(" + "+".join(["0.001"] * 3000) + ")")
     assert graph.evaluate({"x": 2.0})[graph.output] == pytest.approx(2.0 ** 3.0)
+
+
+@pytest.mark.parametrize("literal", ["5e-324", "1e-320", "0.0", "0e999", "1.7976931348623157e308", "000"])
+def test_every_double_is_a_literal(literal):
+    """The smallest subnormal, the largest double and the many spellings of zero are numbers the parser keeps."""
+    graph = graph_from_expression(f"x * {literal}")
+    assert graph.evaluate({"x": 1.0})[graph.output] == float(literal)

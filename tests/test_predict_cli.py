@@ -84,6 +84,7 @@ class TestPredict:
         (["--beta0", "1"], "required: --beta1"),
         (["--beta0", "x", "--beta1", "1"], "--beta0: must be a number, got 'x'"),
         (["--beta0", "1", "--beta1", "inf"], "--beta1: must be a finite number"),
+        (["--beta0", "1e-400", "--beta1", "1"], "--beta0: the number 1e-400 is smaller than the smallest double"),
         (["--beta0", "1", "--beta1", "1", "--threshold", "1"], "--threshold must be between 0 and 1"),
         (["--beta0", "1", "--beta1", "1", "--data", "/no/such.csv", "--x", "a", "--y", "b"], "no such file"),
         (["--beta0", "1", "--beta1", "1", "--data", "x.csv"], "--data needs --x COLUMN and --y COLUMN"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .graph import Graph, GraphBuilder, topological_order
+from .literals import literal_problem
 from .primitives import FUNCTION_NAMES
 
 MAX_EXPRESSION_CHARS = 20_000
@@ -65,10 +66,9 @@ def tokenize(source: str) -> list[Token]:
                     while end < len(source) and source[end].isdigit():
                         end += 1
             text = source[position:end]
-            try:
-                float(text)
-            except ValueError:
-                raise ParseError(f"malformed number {text!r}", source, column) from None
+            problem = literal_problem(text)
+            if problem is not None:
+                raise ParseError(problem, source, column)
             tokens.append(Token("number", text, column))
             position = end
         elif char.isalpha() or char == "_":

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..engine.graph import Graph, GraphError
+from ..engine.literals import rounds_to_zero, too_small
 from ..engine.numbers import Vector, format_value, vector
 from ..engine.parser import ParseError, graph_from_expression
 from .examples import GRAPH_EXAMPLES, example
@@ -86,6 +87,8 @@ def _parse_number(name: str, raw: str) -> float:
         raise ProblemError(f"the value of {name} is not a number: {raw!r}") from None
     if not math.isfinite(number):
         raise ProblemError(f"the value of {name} must be a finite number, got {raw!r}")
+    if rounds_to_zero(raw, number):
+        raise ProblemError(f"the value of {name}: {too_small(raw.strip())}")
     return number
 
 

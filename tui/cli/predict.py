@@ -11,6 +11,7 @@ import argparse
 import math
 from collections.abc import Callable, Sequence
 
+from backprop_tui.core.engine.literals import rounds_to_zero, too_small
 from backprop_tui.core.lessons.classification import HandParams, predict
 from backprop_tui.core.lessons.formulas import LOSS_FORMULA, logistic_formula
 from backprop_tui.core.lessons.predict_report import PREDICT_FORMATS, predict_data, predict_lines
@@ -30,6 +31,8 @@ def _finite(text: str) -> float:
         raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    if rounds_to_zero(text, value):
+        raise argparse.ArgumentTypeError(too_small(text))
     return value
 
 

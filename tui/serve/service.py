@@ -17,7 +17,7 @@ from typing import Any
 
 from textual_serve.app_service import AppService
 
-from .launcher import Launcher
+from .launcher import Launcher, SessionProcess
 
 log = logging.getLogger("backprop-tui.serve")
 
@@ -74,6 +74,12 @@ class SessionService(AppService):
         self._process = process = await self.launcher.start(width, height, self._build_environment(width, height))
         self._stdin = process.stdin
         return process
+
+    def start_from(self, process: SessionProcess) -> None:
+        """Relay a process that is already running (a ready session from the pool, claimed for this tab)."""
+        self._process = process
+        self._stdin = process.stdin
+        self._task = asyncio.create_task(self.run())
 
     async def on_data(self, payload: bytes) -> None:
         self.drawn.set()

@@ -53,6 +53,7 @@ def share_parsed_css() -> None:
 def warm_up(app_options: Sequence[str]) -> None:
     """Import the app and run it headless to its first screen, then drop it: imports, caches and the parsed CSS stay.
     The web drivers sessions run with (TEXTUAL_DRIVER, set by the server, and a ready session's) are imported too."""
+    import numpy.random  # noqa: F401 (each session reseeds it: imported here, not once per session: 30-60 ms)
     import textual.drivers.web_driver  # noqa: F401
 
     from ..cli.main import launch

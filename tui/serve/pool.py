@@ -88,6 +88,9 @@ class ReadyPool:
         self.failures = 0
         self.paused_until = 0.0
         self._task: asyncio.Task[None] | None = None
+        self._forking = asyncio.Lock()
+        """Held while a ready session is being forked: a student who arrives then waits (milliseconds) and takes
+        it, instead of starting one more session beside it (which could pass the cap)."""
 
     def __len__(self) -> int:
         return len(self.members)
@@ -99,6 +102,8 @@ class ReadyPool:
     async def take(self, columns: int, rows: int) -> SessionProcess | None:
         """The oldest live ready session, claimed at this size; None when there is none (start one afresh)."""
         self.guess = (columns, rows)
+        async with self._forking:
+            pass
         while self.members:
             member = self.members.popleft()
             if member.draining is not None:
@@ -131,15 +136,16 @@ class ReadyPool:
         return True
 
     async def _add_one(self) -> None:
-        try:
-            process = await self.launcher.warm.fork(*self.guess, ready=True)
-        except (RuntimeError, OSError, ValueError) as error:
-            log.warning("could not start a ready session: %s", error)
-            self._failed()
-            return
-        member = Member(process)
-        member.draining = asyncio.create_task(member.drain())
-        self.members.append(member)
+        async with self._forking:
+            try:
+                process = await self.launcher.warm.fork(*self.guess, ready=True)
+            except (RuntimeError, OSError, ValueError) as error:
+                log.warning("could not start a ready session: %s", error)
+                self._failed()
+                return
+            member = Member(process)
+            member.draining = asyncio.create_task(member.drain())
+            self.members.append(member)
         await self._settle(member)
 
     async def _settle(self, member: Member) -> None:

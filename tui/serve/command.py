@@ -224,6 +224,9 @@ def run_serve(argv: Sequence[str]) -> int:
         idle = f"after {duration_text(arguments.idle_timeout)} without input" if arguments.idle_timeout else "never"
         print(f"Serving `{shown}` to browsers: open {' or '.join(urls(arguments.host, addresses))}", flush=True)
         print(f"Up to {sessions_text(arguments.max_sessions)} at once ({cap_reason}).", flush=True)
+        if ready := min(arguments.ready_sessions, arguments.max_sessions):
+            print(f"{sessions_text(ready).capitalize()} kept ready for the next students to connect, counted in "
+                  "the cap (--ready-sessions).", flush=True)
         print(f"Idle sessions end {idle} (--idle-timeout).", flush=True)
         print("Press Ctrl+C to stop the server and every session.", flush=True)
 

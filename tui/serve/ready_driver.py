@@ -99,6 +99,6 @@ class ReadyWebDriver(WebDriver):
         if app.size != size or not app._dom_ready:
             app.post_message(events.Resize(size, size))  # laid out and drawn whole at the real size
             return
-        with contextlib.suppress(Exception):  # no screen yet: its first draw is whole anyway
-            screen = app.screen
-            app._display(screen, screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+        # The same size, already laid out and rendered: the whole screen again, from what is rendered.
+        screen = app.screen
+        app._display(screen, screen._compositor.render_update(full=True, screen_stack=app._background_screens))

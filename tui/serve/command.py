@@ -30,11 +30,11 @@ MEMORY_SHARE = 0.75
 DEFAULT_IDLE_TIMEOUT = 1800.0
 DEFAULT_READY_SESSIONS = 16
 """Sessions built ahead of time (pool.py): each is a first screen in milliseconds instead of a share of the
-cores. Measured with 30 students connecting at once on the 2-core machine (shared, load average 9-16, the
-same runs): none ready, median 1.9-3.1 s and slowest 3.2-5.2 s; 10 ready, 0.9-1.4 s and 2.8-3.8 s; 16
-ready, 0.1-0.2 s and 1.9-2.5 s; 20 ready, 0.2 s and 1.5-2.0 s. A ready session holds 16 MB of its own
-memory (USS) and uses about 1 ms of CPU a second while it waits; ready sessions count against the cap, so
-memory never holds more than --max-sessions sessions."""
+cores. Measured with 30 students connecting at once on the 2-core machine (shared, load average 8.5-16,
+sizes interleaved): none ready, median 1.9-3.3 s and slowest 3.2-5.5 s; 10 ready, 0.9-1.4 s and 2.8-3.9 s;
+16 ready, 0.1-0.2 s and 1.9-3.0 s; 20 ready, 0.2 s and 1.5-2.0 s (README, Classroom). A ready session
+holds 16 MB of its own memory (USS) and uses about 1 ms of CPU a second while it waits; ready sessions count
+against the cap, so memory never holds more than --max-sessions sessions."""
 WILDCARD_HOSTS = ("", "0.0.0.0", "::")
 
 

@@ -25,7 +25,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .launcher import Launcher, SessionProcess
@@ -67,18 +67,19 @@ class Member:
     errors: bytes = b""
     """The last of what it wrote on stderr before its claim (read so a chatty app never blocks on a full pipe)."""
     draining: asyncio.Task[None] | None = None
-    started: float = field(default_factory=time.monotonic)
 
     async def drain(self) -> None:
-        while chunk := await self.process.stderr.read(65536):
-            self.errors = (self.errors + chunk)[-4096:]
+        with contextlib.suppress(ConnectionError, OSError):
+            while chunk := await self.process.stderr.read(65536):
+                self.errors = (self.errors + chunk)[-4096:]
 
 
 class ReadyPool:
     """Up to `size` ready sessions, refilled in the background; `take` hands the oldest to a student."""
 
     def __init__(self, launcher: Launcher, size: int, *, room: Callable[[], int], quiet: Callable[[], bool]) -> None:
-        """`room()`: sessions the cap still allows besides the pool's; `quiet()`: no other session is starting."""
+        """`room()`: app processes the cap allows besides the students' sessions (the pool's own among them);
+        `quiet()`: no session is being started afresh."""
         self.launcher = launcher
         self.size = size
         self.room = room

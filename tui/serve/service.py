@@ -1,10 +1,10 @@
 """One student's app process, as textual-serve's `AppService` sees it, with every wait bounded.
 
 The process comes from the pool (a ready session, `start_from`) or the `Launcher` (forked from the
-warm parent, or exec'd). Its output is relayed
-to the tab; a tab that stops reading cannot stall the relay for more than `SEND_TIMEOUT` (the session
-is then aborted), and stopping always ends: ask the app to quit, then SIGTERM, then SIGKILL, each
-with a deadline, and the relay is cancelled if it still waits after the process is gone.
+warm parent, or exec'd). Its output is relayed to the tab; a tab that stops reading cannot stall the
+relay for more than `SEND_TIMEOUT` (the session is then aborted), and stopping always ends: ask the
+app to quit, then SIGTERM, then SIGKILL, each with a deadline, and the relay is cancelled if it still
+waits after the process is gone.
 """
 
 from __future__ import annotations

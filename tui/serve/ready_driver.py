@@ -52,6 +52,7 @@ class ReadyWebDriver(WebDriver):
         super().__init__(*args, **options)
         self.claimed = False
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._resize: asyncio.Future[bool] | None = None
         self._really_write = self._write
         self._write = self._write_when_claimed
 
@@ -97,7 +98,9 @@ class ReadyWebDriver(WebDriver):
         self._size = (size.width, size.height)
         app = self._app
         if app.size != size or not app._dom_ready:
-            app.post_message(events.Resize(size, size))  # laid out and drawn whole at the real size
+            # Laid out and drawn whole at the real size. Posted as `start_application_mode` posts the guessed
+            # size (a task), so a claim that arrives before that task has run still comes after it, and wins.
+            self._resize = asyncio.ensure_future(app._post_message(events.Resize(size, size)))
             return
         # The same size, already laid out and rendered: the whole screen again, from what is rendered.
         screen = app.screen

@@ -29,6 +29,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 @pytest.mark.parametrize("options", [
     ["--port", "70000"], ["--port", "-1"], ["--port", "http"],
     ["--max-sessions", "-3"], ["--max-sessions", "0"], ["--max-sessions", "many"],
+    ["--ready-sessions", "-1"], ["--ready-sessions", "some"],
     ["--idle-timeout", "soon"], ["--idle-timeout", "-5"], ["--idle-timeout", "inf"],
     ["--allow-origin", "course.example.org"], ["--allow-origin", "https://course.example.org/page"],
     ["--allow-origin", "ftp://course.example.org"], ["--allow-origin", "null"],
@@ -49,7 +50,8 @@ def test_app_options_go_after_the_separator(capsys):
 def test_help_lists_the_options(capsys):
     code, out, err = run(capsys, "serve", "--help")
     assert code == 0 and err == ""
-    for option in ("--host", "--port", "--max-sessions", "--idle-timeout", "--allow-origin", "APP OPTIONS"):
+    for option in ("--host", "--port", "--max-sessions", "--ready-sessions", "--idle-timeout", "--allow-origin",
+                   "APP OPTIONS"):
         assert option in out
 
 

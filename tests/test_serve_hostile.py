@@ -172,7 +172,7 @@ def test_sigterm_stops_the_server_while_tabs_stall(serve):
 
 
 async def test_sessions_go_on_when_the_warm_parent_dies(serve):
-    with serve.ServerProcess("--idle-timeout", "0") as server:
+    with serve.ServerProcess("--idle-timeout", "0", "--ready-sessions", "0") as server:  # the pool: test_serve_pool
         warm = server.warm_parent()
         assert warm is not None, "no warm parent: sessions would start cold"
         os.kill(warm, signal.SIGKILL)

@@ -18,6 +18,16 @@ STUDENTS = 4
 TIMEOUT = 120.0
 
 
+async def page_status_becomes(http: aiohttp.ClientSession, url: str, status: int, timeout: float) -> bool:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        async with http.get(url) as page:
+            if page.status == status:
+                return True
+        await asyncio.sleep(0.05)
+    return False
+
+
 async def test_a_full_class_then_one_more(tmp_path, serve):
     with serve.ServerProcess("--max-sessions", str(STUDENTS), "--idle-timeout", "0") as server:
         async with aiohttp.ClientSession() as http:
@@ -37,6 +47,8 @@ async def test_a_full_class_then_one_more(tmp_path, serve):
             leaving = students.pop()
             await leaving.close()
             assert await asyncio.to_thread(serve.wait_until, lambda: len(server.sessions()) == STUDENTS - 1, TIMEOUT)
+            # the place comes back once the session's relay has ended too, milliseconds after its process
+            assert await page_status_becomes(http, server.url, 200, TIMEOUT), "the place never came back"
             late = await serve.open_student(http, server.url)
             assert await serve.step_once(late, TIMEOUT), "a freed place was not given to the next student"
             students.append(late)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -324,95 +323,7 @@ def bounded_run_memory(iterations: int) -> list[Figure]:
                    ratio=long / short, target="<10", met=growth < 10)]
 
 
-# 6. Classroom ------------------------------------------------------------------------------------------
-
-async def _classroom(server_pid: int, url: str, students: int, timeout: float) -> tuple[list[float], dict[str, float]]:
-    """`students` websocket clients connecting at once: each one's seconds to its first full screen (the
-    stepper's `step 0/…` drawn), after which it presses `n` and waits for the answer; then, with all of
-    them open, the memory of the session processes (summed from /proc) and of the warm parent."""
-    import aiohttp
-    from support.serve_clients import (
-        children_of,
-        cpu_seconds,
-        is_warm_parent,
-        open_student,
-        private_and_proportional,
-        rss_bytes,
-        session_pids,
-        step_once,
-    )
-
-    reading: list[asyncio.Task] = []
-
-    async def step_and_keep_reading(client) -> bool:  # noqa: ANN001
-        """Step, then keep reading (and so answering the server's pings) until all are measured: a tab that
-        stops reading is dropped by the server's heartbeat, and would be missing from the memory figures."""
-        stepped = await step_once(client, timeout)
-        reading.append(asyncio.create_task(client.read_until("never drawn", 3600)))
-        return stepped
-
-    server_cpu = cpu_seconds(server_pid)
-    async with aiohttp.ClientSession() as http:
-        clients = await asyncio.gather(*(open_student(http, url) for _ in range(students)))
-        stepped = await asyncio.gather(*(step_and_keep_reading(client) for client in clients))
-        if not all(stepped):
-            raise RuntimeError(f"{stepped.count(False)} of {students} sessions never answered a key")
-        pids = session_pids(server_pid)
-        if len(pids) != students:
-            raise RuntimeError(f"{students} clients but {len(pids)} session processes")
-        memory = [private_and_proportional(pid) for pid in pids]
-        warm = [pid for pid in children_of(server_pid) if is_warm_parent(pid)]
-        figures = {"rss": sum(map(rss_bytes, pids)) / students, "uss": sum(m[0] for m in memory) / students,
-                   "pss": sum(m[1] for m in memory) / students,
-                   "warm_parent_rss": sum(map(rss_bytes, warm)), "server_rss": rss_bytes(server_pid),
-                   "session_cpu": sum(map(cpu_seconds, pids)) / students,
-                   "server_cpu": (cpu_seconds(server_pid) - server_cpu) / students}
-        for task in reading:
-            task.cancel()
-        await asyncio.gather(*reading, return_exceptions=True)
-        await asyncio.gather(*(client.close() for client in clients))
-    return [client.first_screen for client in clients], figures
-
-
-def classroom(sizes: tuple[int, ...], timeout: float = 600.0) -> list[Figure]:
-    """`backprop-tui serve` with N students connecting at the same moment: time to each one's first full
-    screen (median and slowest) and the memory a session adds (USS: its private pages; PSS: with its share
-    of the pages it shares with the warm parent it was forked from; RSS counts those shared pages in full
-    for every session, so it is shown too but overstates). The load average at the start is printed: on a
-    shared machine the times depend on it."""
-    sys.path.insert(0, str(HERE.parent))  # tests/, for its support package
-    from support.serve_clients import ServerProcess, wait_until
-
-    figures = [Figure("serve_load_average_at_start", os.getloadavg()[0], "")]
-    baseline = min(10, max(sizes))
-    with ServerProcess("--max-sessions", str(baseline), "--idle-timeout", "0",
-                       environment={"BACKPROP_TUI_SERVE_COLD": "1"}) as server:
-        cold, _ = asyncio.run(_classroom(server.pid, server.url, baseline, timeout))
-    cold_median = statistics.median(cold)
-    figures.append(Figure(f"serve_first_screen_median_{baseline}_sessions_exec_baseline", cold_median * 1000, "ms"))
-    for students in sizes:
-        with ServerProcess("--max-sessions", str(students), "--idle-timeout", "0") as server:
-            seconds, memory = asyncio.run(_classroom(server.pid, server.url, students, timeout))
-            if not wait_until(lambda: not server.sessions(), timeout):  # noqa: B023 (called within the loop)
-                raise RuntimeError(f"sessions left running after their clients closed: {server.sessions()}")
-        megabytes = {name: value / 2**20 for name, value in memory.items() if not name.endswith("cpu")}
-        figures += [Figure(f"serve_first_screen_median_{students}_sessions", statistics.median(seconds) * 1000, "ms",
-                           ratio=statistics.median(seconds) / cold_median if students == baseline else None,
-                           target="<=1500 ms at 30" if students == 30 else None,
-                           met=statistics.median(seconds) <= 1.5 if students == 30 else None),
-                    Figure(f"serve_first_screen_max_{students}_sessions", max(seconds) * 1000, "ms",
-                           target="<=3000 ms at 30" if students == 30 else None,
-                           met=max(seconds) <= 3.0 if students == 30 else None),
-                    Figure(f"serve_cpu_per_session_{students}_sessions", memory["session_cpu"] * 1000, "ms"),
-                    Figure(f"serve_server_cpu_per_session_{students}_sessions", memory["server_cpu"] * 1000, "ms"),
-                    Figure(f"serve_uss_per_session_{students}_sessions", megabytes["uss"], "MB", target="<=30 MB",
-                           met=megabytes["uss"] <= 30),
-                    Figure(f"serve_pss_per_session_{students}_sessions", megabytes["pss"], "MB"),
-                    Figure(f"serve_rss_per_session_{students}_sessions", megabytes["rss"], "MB"),
-                    Figure(f"serve_warm_parent_rss_{students}_sessions", megabytes["warm_parent_rss"], "MB"),
-                    Figure(f"serve_server_rss_{students}_sessions", megabytes["server_rss"], "MB")]
-    return figures
-
+# 6. Classroom: serve_classroom.py ----------------------------------------------------------------------
 
 # 7. Big graphs ----------------------------------------------------------------------------------------
 
@@ -593,7 +504,9 @@ def main() -> int:
         figures += parse_hostile(repeats=2 if quick else 5)
         figures += csv_load(rows=100_000 if quick else 1_000_000, repeats=1 if quick else 3)
         figures += big_graph_steps(presses=10 if quick else 40)
-    figures += classroom(sizes=arguments.students or ((1,) if quick else (1, 10, 30, 100)))
+    from serve_classroom import classroom  # its own module (it starts servers and speaks websocket)
+
+    figures += classroom(arguments.students or ((1,) if quick else (1, 10, 30, 100)), Figure)
     if arguments.json:
         print(json.dumps({"figures": [asdict(figure) for figure in figures],
                           "seconds": time.perf_counter() - started, "quick": quick}, indent=2))

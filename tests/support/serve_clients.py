@@ -64,6 +64,9 @@ class ServerProcess:
     def sessions(self) -> list[int]:
         return session_pids(self.pid)
 
+    def ready(self) -> list[int]:
+        return ready_pids(self.pid)
+
     def warm_parent(self) -> int | None:
         return next((pid for pid in children_of(self.pid) if is_warm_parent(pid)), None)
 
@@ -102,12 +105,30 @@ def is_warm_parent(pid: int) -> bool:
     return False
 
 
-def session_pids(server_pid: int) -> list[int]:
-    """The server's session processes: the warm parent's children (forked sessions) and any exec'd ones."""
+def is_ready_session(pid: int) -> bool:
+    """A ready session (forked ahead of time, not yet a student's): it names itself so until it is claimed."""
+    with contextlib.suppress(OSError):
+        return (Path(f"/proc/{pid}") / "comm").read_text().strip() == "bptui-ready"
+    return False
+
+
+def forked_pids(server_pid: int) -> list[int]:
+    """Every app process of the server: the warm parent's children (forked sessions, ready or claimed) and
+    any exec'd ones."""
     found = []
     for pid in children_of(server_pid):
         found += children_of(pid) if is_warm_parent(pid) else [pid]
     return found
+
+
+def session_pids(server_pid: int) -> list[int]:
+    """The server's students' session processes (not the ready ones waiting for a student)."""
+    return [pid for pid in forked_pids(server_pid) if not is_ready_session(pid)]
+
+
+def ready_pids(server_pid: int) -> list[int]:
+    """The server's ready sessions: built ahead of time, waiting for a student."""
+    return [pid for pid in forked_pids(server_pid) if is_ready_session(pid)]
 
 
 def alive(pid: int) -> bool:

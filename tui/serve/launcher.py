@@ -123,13 +123,13 @@ class WarmParent:
             raise RuntimeError(f"the warm parent did not start: {answer.get('error')}")
         self.ready = True
 
-    def _fork(self, columns: int, rows: int, fds: list[int]) -> tuple[int, int]:
+    def _fork(self, request: dict[str, object], fds: list[int]) -> tuple[int, int]:
         """One request and its reply, in a worker thread (blocking socket calls, under `lock`)."""
         assert self.channel is not None
         channel = self.channel.dup()
         try:
             channel.settimeout(FORK_TIMEOUT)
-            socket.send_fds(channel, [json.dumps({"columns": columns, "rows": rows}).encode()], fds)
+            socket.send_fds(channel, [json.dumps(request).encode()], fds)
             message, pidfds, _, _ = socket.recv_fds(channel, 4096, 1)
         finally:
             channel.close()
@@ -140,7 +140,8 @@ class WarmParent:
             raise RuntimeError(answer.get("error", "no pidfd"))
         return answer["pid"], pidfds[0]
 
-    async def fork(self, columns: int, rows: int) -> SessionProcess:
+    async def fork(self, columns: int, rows: int, ready: bool = False) -> SessionProcess:
+        """A session forked at this size; `ready`: a ready session (pool.py), its output held until claimed."""
         stdin_read, stdin_write = os.pipe2(os.O_CLOEXEC)
         stdout_read, stdout_write = os.pipe2(os.O_CLOEXEC)
         stderr_read, stderr_write = os.pipe2(os.O_CLOEXEC)
@@ -148,7 +149,8 @@ class WarmParent:
         ours = [stdin_write, stdout_read, stderr_read]
         try:
             async with self.lock:
-                pid, pidfd = await asyncio.to_thread(self._fork, columns, rows, theirs)
+                request = {"columns": columns, "rows": rows, "ready": ready}
+                pid, pidfd = await asyncio.to_thread(self._fork, request, theirs)
         except BaseException:
             for fd in ours:
                 os.close(fd)
@@ -203,11 +205,15 @@ class Launcher:
             except (RuntimeError, OSError, ValueError) as error:
                 log.warning("the warm parent failed (%s); starting it again", error)
                 await self.warm.close()
-        if self.forking and (self._restarting is None or self._restarting.done()):
-            if self.warm.process is not None:
-                log.warning("the warm parent ended; this session starts as a separate process while it restarts")
-            self._restarting = asyncio.create_task(self.start_warm_parent())
+        self.restart_warm_parent()
         return await self.start_cold(environment)
+
+    def restart_warm_parent(self) -> None:
+        """Start the warm parent again in the background, unless it is starting or forking is given up."""
+        if self.forking and not self.warm.alive and (self._restarting is None or self._restarting.done()):
+            if self.warm.process is not None:
+                log.warning("the warm parent ended; sessions start as separate processes while it restarts")
+            self._restarting = asyncio.create_task(self.start_warm_parent())
 
     async def start_cold(self, environment: Mapping[str, str]) -> SessionProcess:
         process = await asyncio.create_subprocess_exec(

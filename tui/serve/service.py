@@ -1,9 +1,10 @@
 """One student's app process, as textual-serve's `AppService` sees it, with every wait bounded.
 
-The process comes from the `Launcher` (forked from the warm parent, or exec'd). Its output is relayed
-to the tab; a tab that stops reading cannot stall the relay for more than `SEND_TIMEOUT` (the session
-is then aborted), and stopping always ends: ask the app to quit, then SIGTERM, then SIGKILL, each
-with a deadline, and the relay is cancelled if it still waits after the process is gone.
+The process comes from the pool (a ready session, `start_from`) or the `Launcher` (forked from the
+warm parent, or exec'd). Its output is relayed to the tab; a tab that stops reading cannot stall the
+relay for more than `SEND_TIMEOUT` (the session is then aborted), and stopping always ends: ask the
+app to quit, then SIGTERM, then SIGKILL, each with a deadline, and the relay is cancelled if it still
+waits after the process is gone.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from textual_serve.app_service import AppService
 
-from .launcher import Launcher
+from .launcher import Launcher, SessionProcess
 
 log = logging.getLogger("backprop-tui.serve")
 
@@ -74,6 +75,12 @@ class SessionService(AppService):
         self._process = process = await self.launcher.start(width, height, self._build_environment(width, height))
         self._stdin = process.stdin
         return process
+
+    def start_from(self, process: SessionProcess) -> None:
+        """Relay a process that is already running (a ready session from the pool, claimed for this tab)."""
+        self._process = process
+        self._stdin = process.stdin
+        self._task = asyncio.create_task(self.run())
 
     async def on_data(self, payload: bytes) -> None:
         self.drawn.set()

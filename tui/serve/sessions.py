@@ -1,13 +1,13 @@
 """The classroom server behind `backprop-tui serve`: textual-serve's `Server`, with limits a classroom needs.
 
-textual-serve already relays one app per browser tab over a websocket. This module adds what a room
-of students needs: sessions forked from a warm parent (`launcher.py`), a few at a time so the first
-ones to connect see their screen first; a cap on concurrent sessions (the next tab is told the room
-is full, never an out-of-memory); an idle timeout; websockets only from this server's own origin and
-sizes a screen can have (`guard.py`); bad requests as one log line, no directory listings, a deadline
-for a request's headers; a session that always gives its slot back, however it ends (`_end`, a task
-of its own whose every wait is bounded); and a stop on Ctrl+C or SIGTERM within seconds, whatever
-the tabs are doing (a second Ctrl+C ends everything at once).
+textual-serve already relays one app per browser tab over a websocket. This module adds what a room of
+students needs: ready sessions, started before anyone connects (`pool.py`), then sessions forked from a warm
+parent (`launcher.py`), a few at a time so the first ones to connect see their screen first; a cap on
+concurrent sessions (the next tab is told the room is full, never an out-of-memory); an idle timeout;
+websockets only from this server's own origin and sizes a screen can have (`guard.py`); bad requests as one
+log line, no directory listings, a deadline for a request's headers; a session that always gives its slot
+back, however it ends (`_end`, a task of its own whose every wait is bounded); and a stop on Ctrl+C or SIGTERM
+within seconds, whatever the tabs are doing (a second Ctrl+C ends everything at once).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from textual_serve.server import Server, to_int
 from .guard import OriginPolicy, clamp_size, one_line_logging
 from .launcher import Launcher
 from .pages import FULL_MESSAGE, IDLE_MESSAGE, STOPPED_MESSAGE, duration_text, full_page, sessions_text
+from .pool import ReadyPool
 from .service import QUIT_GRACE, SessionService
 
 log = logging.getLogger("backprop-tui.serve")
@@ -78,7 +79,7 @@ class ClassroomServer(Server):
     """textual-serve's `Server` with warm sessions, a cap, an idle timeout, an origin check and a clean stop."""
 
     def __init__(self, argv: Sequence[str], *, app_options: Sequence[str] = (), host: str, port: int,
-                 max_sessions: int, idle_timeout: float, allowed_origins: Sequence[str] = (),
+                 max_sessions: int, idle_timeout: float, allowed_origins: Sequence[str] = (), ready_sessions: int = 0,
                  on_listening: Callable[[list[tuple[str, int]]], None] = lambda addresses: None) -> None:
         super().__init__(" ".join(argv), host=host, port=port, title="backprop-tui", templates_path=TEMPLATES)
         self.argv = list(argv)
@@ -91,6 +92,10 @@ class ClassroomServer(Server):
         self.endings: set[asyncio.Task[None]] = set()
         self.refused: set[str] = set()
         self.start_gate = asyncio.Semaphore(start_gate_size())
+        self.starting = 0
+        """Sessions being started afresh (not from the pool): the pool refills only when there are none."""
+        self.pool = ReadyPool(self.launcher, ready_sessions, room=lambda: self.max_sessions - len(self.sessions),
+                              quiet=lambda: self.starting == 0)
 
     def _warm_environment(self) -> dict[str, str]:
         """The environment of textual-serve's app processes, fixed before the warm parent imports Textual."""
@@ -130,6 +135,7 @@ class ClassroomServer(Server):
         try:
             await web.TCPSite(runner, self.host, self.port).start()
             await self.launcher.start_warm_parent()
+            self.pool.start()
             self.on_listening([address[:2] for address in runner.addresses])
             await stop.wait()
         finally:
@@ -138,11 +144,13 @@ class ClassroomServer(Server):
             except TimeoutError:
                 log.warning("sessions did not end within %gs of the stop: killed", STOP_DEADLINE)
             self._kill_all()
+            await self.pool.close()
             await self.launcher.close()
 
     def _kill_all(self) -> None:
         for session in list(self.sessions.values()):
             session.service.kill()
+        self.pool.kill_all()
 
     async def _make_app(self) -> web.Application:
         """textual-serve's routes, but the static files without a directory listing."""
@@ -193,10 +201,10 @@ class ClassroomServer(Server):
         self.sessions[session.service.app_service_id] = session
         try:
             columns, rows = clamp_size(request.query.get("width"), request.query.get("height"))
-            async with self.start_gate:
-                await session.service.start(columns, rows)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(session.service.screen_drawn.wait(), START_GATE_TIMEOUT)
+            if (ready := await self.pool.take(columns, rows)) is not None:
+                session.service.start_from(ready)  # already built: no need to queue for the cores
+            else:
+                await self._start_afresh(session, columns, rows)
             watchdog = asyncio.create_task(self._end_when_idle(session)) if self.idle_timeout > 0 else None
             try:
                 await self._relay_input(session)
@@ -214,6 +222,16 @@ class ClassroomServer(Server):
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.shield(ending)
         return websocket
+
+    async def _start_afresh(self, session: Session, columns: int, rows: int) -> None:
+        self.starting += 1
+        try:
+            async with self.start_gate:
+                await session.service.start(columns, rows)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(session.service.screen_drawn.wait(), START_GATE_TIMEOUT)
+        finally:
+            self.starting -= 1
 
     async def _end(self, session: Session) -> None:
         """A task of its own (a cancelled handler cannot skip it): close the tab, stop the app, give the slot back."""

@@ -52,10 +52,12 @@ def share_parsed_css() -> None:
 
 def warm_up(app_options: Sequence[str]) -> None:
     """Import the app and run it headless to its first screen, then drop it: imports, caches and the parsed CSS stay.
-    The web driver sessions run with (TEXTUAL_DRIVER, set by the server) is imported here too."""
+    The web drivers sessions run with (TEXTUAL_DRIVER, set by the server, and a ready session's) are imported too."""
+    import numpy.random  # noqa: F401 (each session reseeds it: imported here, not once per session: 30-60 ms)
     import textual.drivers.web_driver  # noqa: F401
 
     from ..cli.main import launch
+    from . import ready_driver  # noqa: F401
 
     async def first_screen(pilot) -> None:  # noqa: ANN001
         await pilot.pause()
@@ -64,13 +66,26 @@ def warm_up(app_options: Sequence[str]) -> None:
     launch(app_options, headless=True, size=WARM_SIZE, auto_pilot=first_screen)
 
 
-def run_session(app_options: Sequence[str], columns: int, rows: int) -> int:
-    """In the forked child: become one student's app, on the pipes now at fds 0, 1 and 2."""
+def run_session(app_options: Sequence[str], columns: int, rows: int, ready: bool = False) -> int:
+    """In the forked child: become one student's app, on the pipes now at fds 0, 1 and 2.
+
+    `ready`: a ready session (pool.py): the app builds its first screen at this guessed size with its
+    output held back (ready_driver.py), and shows it when the server claims it for a student."""
     os.environ["COLUMNS"], os.environ["ROWS"] = str(columns), str(rows)
     import numpy
 
     numpy.random.seed()  # each session its own random state, not a copy of the parent's
     from ..cli.main import launch
+
+    if ready:
+        import textual.constants
+
+        from . import ready_driver
+
+        # Only Textual's own choice of driver changes: TEXTUAL_DRIVER (which the app reads to know it is
+        # in a browser) stays textual-serve's WebDriver.
+        textual.constants.DRIVER = f"{ready_driver.__name__}:{ready_driver.ReadyWebDriver.__name__}"  # type: ignore[misc]
+        ready_driver.mark_ready()
 
     return launch(app_options)
 
@@ -88,7 +103,7 @@ def child(app_options: Sequence[str], request: dict, fds: list[int], keep_closed
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
-        code = run_session(app_options, int(request["columns"]), int(request["rows"]))
+        code = run_session(app_options, int(request["columns"]), int(request["rows"]), request.get("ready") is True)
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1
     except BaseException:  # a session's crash is its own: reported on its stderr, never the parent's

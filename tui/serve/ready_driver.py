@@ -1,0 +1,107 @@
+"""The web driver of a ready session: the app builds its first screen before any student has connected.
+
+A ready session (see `pool.py`) is forked ahead of time and runs the app at a guessed terminal size
+with its output held back: composing, styling, laying out and rendering the first screen all happen
+while the server is idle. When a student connects, the server sends one `claim` message with the
+student's real size; from then on this driver is textual-serve's `WebDriver`: it writes what a
+fresh session writes at its start (the handshake line, the terminal modes), and the app draws its
+whole screen at once (at the real size: a resize if the guess was wrong, otherwise a repaint from
+what is already rendered). Until the claim nothing reaches the pipe, so no tab ever sees a screen
+drawn for another size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from textual import events, messages
+from textual.drivers.web_driver import WebDriver
+from textual.geometry import Size
+
+CLAIM = "claim"
+"""The meta message type that hands a ready session to a student: `{"type": "claim", "width", "height"}`."""
+PRELUDE = b"__GANGLION__\n"
+READY_NAME = "bptui-ready"
+"""A ready session's process name (`ps`, /proc/PID/comm) until it is claimed; then it takes its old name again."""
+_COMM = "/proc/self/comm"
+_claimed_name: str | None = None
+
+
+def mark_ready() -> None:
+    """Name this process as a ready session (Linux; elsewhere nothing), remembering the name it had."""
+    global _claimed_name
+    with contextlib.suppress(OSError):
+        with open(_COMM) as comm:
+            _claimed_name = comm.read().strip()
+        with open(_COMM, "w") as comm:
+            comm.write(READY_NAME)
+
+
+def mark_claimed() -> None:
+    if _claimed_name is not None:
+        with contextlib.suppress(OSError), open(_COMM, "w") as comm:
+            comm.write(_claimed_name)
+
+
+class ReadyWebDriver(WebDriver):
+    """`WebDriver` whose output waits for a claim; everything else (input, resize, quit) is the same."""
+
+    def __init__(self, *args: Any, **options: Any) -> None:
+        super().__init__(*args, **options)
+        self.claimed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._resize: asyncio.Future[bool] | None = None
+        self._really_write = self._write
+        self._write = self._write_when_claimed
+
+    def _write_when_claimed(self, data: bytes) -> int:
+        if self.claimed:
+            return self._really_write(data)
+        return len(data)
+
+    def start_application_mode(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        super().start_application_mode()  # its handshake and terminal modes are dropped: written again at the claim
+
+    def run_input_thread(self) -> None:
+        """As `WebDriver`'s; but if the input ends before a claim, the server is gone: end the app (a ready
+        session writes nothing, so it would never notice on a broken output pipe as a claimed one does)."""
+        try:
+            super().run_input_thread()
+        finally:
+            if not self.claimed and not self.exit_event.is_set():
+                self._app.post_message(messages.ExitApp())
+
+    def on_meta(self, packet_type: str, payload: dict[str, object]) -> None:
+        if packet_type != CLAIM:
+            super().on_meta(packet_type, payload)
+            return
+        width, height = payload.get("width"), payload.get("height")
+        if self._loop is not None and isinstance(width, int) and isinstance(height, int) and width > 0 < height:
+            self._loop.call_soon_threadsafe(self._claim, Size(width, height))
+
+    def _claim(self, size: Size) -> None:
+        """On the app's loop, so nothing the app writes can come before the handshake or between its lines."""
+        if self.claimed:
+            return
+        self.claimed = True
+        mark_claimed()
+        self._write(PRELUDE)
+        self.write("\x1b[?1049h")  # alt screen
+        self._enable_mouse_support()
+        self.write("\x1b[?25l")  # hide cursor
+        self.write("\033[?1003h")
+        self._request_terminal_sync_mode_support()
+        self._enable_bracketed_paste()
+        self._size = (size.width, size.height)
+        app = self._app
+        if app.size != size or not app._dom_ready:
+            # Laid out and drawn whole at the real size. Posted as `start_application_mode` posts the guessed
+            # size (a task), so a claim that arrives before that task has run still comes after it, and wins.
+            self._resize = asyncio.ensure_future(app._post_message(events.Resize(size, size)))
+            return
+        # The same size, already laid out and rendered: the whole screen again, from what is rendered.
+        screen = app.screen
+        app._display(screen, screen._compositor.render_update(full=True, screen_stack=app._background_screens))

@@ -236,3 +236,28 @@ async def test_a_failing_pool_pauses_instead_of_forking_in_a_loop():
     await pool.close()
     assert launcher.warm.forks == pool_module.MAX_FAILURES, "the pool kept forking after repeated failures"
     assert pool.paused_until > 0
+
+
+async def test_a_ready_session_never_looks_like_a_students_while_it_is_being_forked(serve):
+    """A ready session is born with its name (the warm parent takes the name for the fork): listed between
+    its fork and its first line of code, it was counted as a student's session (a refused websocket that
+    'started an app', a cap that looked passed). Ready sessions are killed so that the pool forks again."""
+    with serve.ServerProcess("--ready-sessions", "3", "--idle-timeout", "0") as server:
+        assert await asyncio.to_thread(serve.wait_until, lambda: len(server.ready()) == 3, TIMEOUT)
+        seen_as_students: set[int] = set()
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.is_set():
+                seen_as_students.update(server.sessions())
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        try:
+            for _ in range(6):
+                os.kill(server.ready()[0], signal.SIGKILL)
+                await asyncio.to_thread(serve.wait_until, lambda: len(server.ready()) == 3, TIMEOUT)
+        finally:
+            done.set()
+            watcher.join()
+        assert seen_as_students == set(), "a ready session being forked was listed as a student's session"

@@ -38,6 +38,10 @@ class ServerProcess:
     def __init__(self, *options: str, timeout: float = 60.0, environment: dict[str, str] | None = None) -> None:
         import os
 
+        if "--ready-sessions" not in options:
+            # Two ready sessions: students still get pooled sessions (the default path), but a test's server does
+            # not fork the default 16 on a 2-core machine that runs the rest of the suite beside it.
+            options = ("--ready-sessions", "2", *options)
         command = [sys.executable, "-m", "backprop_tui.tui.cli.main", "serve", "--port", "0", *options]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                         env={**os.environ, **(environment or {})})

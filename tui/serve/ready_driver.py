@@ -30,13 +30,24 @@ _claimed_name: str | None = None
 
 
 def mark_ready() -> None:
-    """Name this process as a ready session (Linux; elsewhere nothing), remembering the name it had."""
+    """Name this process as a ready session (Linux; elsewhere nothing), remembering the name it had.
+
+    The warm parent calls this just before it forks a ready session and `unmark_ready` just after, so the
+    child is born with the name: nothing that lists the server's processes ever sees a ready session that
+    looks like a student's in the moment before the child would have renamed itself."""
     global _claimed_name
     with contextlib.suppress(OSError):
         with open(_COMM) as comm:
-            _claimed_name = comm.read().strip()
+            current = comm.read().strip()
+        if current != READY_NAME:
+            _claimed_name = current
         with open(_COMM, "w") as comm:
             comm.write(READY_NAME)
+
+
+def unmark_ready() -> None:
+    """The warm parent's own name again, once its ready child is forked."""
+    mark_claimed()
 
 
 def mark_claimed() -> None:

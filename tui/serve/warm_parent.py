@@ -128,6 +128,22 @@ def reap() -> None:
             return
 
 
+def _fork(ready: bool) -> int:
+    """`os.fork()`; a ready session's child is born with the ready name (see `ready_driver.mark_ready`)."""
+    if not ready:
+        return os.fork()
+    from . import ready_driver  # imported by warm_up already
+
+    ready_driver.mark_ready()
+    pid = -1
+    try:
+        pid = os.fork()
+    finally:
+        if pid != 0:
+            ready_driver.unmark_ready()
+    return pid
+
+
 def serve_forks(channel: socket.socket, app_options: Sequence[str]) -> None:
     wakeup_read, wakeup_write = os.pipe()
     os.set_blocking(wakeup_write, False)
@@ -157,7 +173,7 @@ def serve_forks(channel: socket.socket, app_options: Sequence[str]) -> None:
             request = json.loads(message)
             if len(fds) != 3:
                 raise ValueError(f"expected 3 pipe ends, got {len(fds)}")
-            pid = os.fork()
+            pid = _fork(isinstance(request, dict) and request.get("ready") is True)
         except (ValueError, OSError) as error:
             for fd in fds:
                 os.close(fd)

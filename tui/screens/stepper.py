@@ -153,7 +153,6 @@ class StepperScreen(Screen[None]):
             # published them, and a second publication would compose it twice before the first frame.
             self.refresh_bindings()
         self.set_reactive(StepperScreen.index, self.validate_index(index))
-        # The rows filled with the step shown at once, not with the last step's text rewritten cell by cell.
         self.query_one(TraceTable).load(final, stepper.snapshot(self.index))
         self.query_one(StepperHeader).problem = problem
         self.query_one(SweepCounter).stepper = stepper

@@ -27,6 +27,8 @@ from .lesson_screens import BUILDERS, WORKBENCH
 from .screens.too_small import MIN_SIZE, TooSmallScreen
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from backprop_tui.core.lessons.session import Session
     from backprop_tui.core.training.setup import DescentSetup
 
@@ -80,8 +82,22 @@ class BackpropApp(App[None]):
         self._uninstall_signals = lambda: None
         self.collector_paused = False
         """Whether start-up paused Python's cycle collector (`cli.main`): turned back on after the first frame."""
-        for mode, builder in BUILDERS.items():
-            self.add_mode(mode, lambda mode=mode, builder=builder: builder(self, mode))
+        for mode in BUILDERS:
+            self.add_mode(mode, lambda mode=mode: self._build_mode(mode))
+
+    def _build_mode(self, mode: str) -> Screen:
+        """The screen at the bottom of `mode`'s stack, built the first time the mode is shown.
+
+        Textual refreshes the whole CSS when it starts a mode whose screen has not seen the app's latest CSS:
+        every source parsed again and the app restyled, some 2.5% of start-up before the first frame. A screen
+        just built is styled on mount from that same stylesheet, so of that pass only the app's restyle counts
+        (the screen's colours derive from the app's): it is done here, the rest skipped. A theme changed later
+        still reaches every screen (Textual restyles them)."""
+        screen = BUILDERS[mode](self, mode)
+        if screen._css_update_count != self._css_update_count:
+            self.stylesheet.update(self)
+            screen._css_update_count = self._css_update_count
+        return screen
 
     @property
     def session(self) -> Session:

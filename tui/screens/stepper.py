@@ -152,10 +152,10 @@ class StepperScreen(Screen[None]):
             # The first load is before the footer shows any key: it asks for the bindings once Textual has
             # published them, and a second publication would compose it twice before the first frame.
             self.refresh_bindings()
-        self.query_one(TraceTable).load(final)
+        self.set_reactive(StepperScreen.index, self.validate_index(index))
+        self.query_one(TraceTable).load(final, stepper.snapshot(self.index))
         self.query_one(StepperHeader).problem = problem
         self.query_one(SweepCounter).stepper = stepper
-        self.set_reactive(StepperScreen.index, self.validate_index(index))
         self.show_step()
         return True
 

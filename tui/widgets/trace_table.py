@@ -99,13 +99,14 @@ class TraceTable(DataTable, can_focus=False):
         self._pinned: list[int] = []
         self._seen: tuple[Row, ...] | None = None
 
-    def load(self, final: Snapshot) -> None:
-        """Set up rows and columns for a new stepper, sized for its last step."""
+    def load(self, final: Snapshot, current: Snapshot | None = None) -> None:
+        """Set up rows and columns for a new stepper, sized for its last step, their text `current`'s: the step
+        about to be shown (without it, the last step's until a snapshot is set, then rewritten cell by cell)."""
         self._final = final
         self._fitted_to = -1
         self._positions = {row.name: position for position, row in enumerate(final.rows)}
         self._pinned = []
-        self.set_reactive(TraceTable.snapshot, None)
+        self.set_reactive(TraceTable.snapshot, current)
         self._fit()
 
     @property

@@ -1,0 +1,67 @@
+"""Start-up does each piece of work once: the CSS parsed once, the lecture's table filled once.
+
+Both were done twice before the first frame: Textual refreshed the whole CSS (every source parsed again)
+when it started the first lesson's mode, and the table was filled with the last step's text, then
+rewritten cell by cell to the step shown, after scrolling to the last step's row. No timing here (the
+time is `tests/benchmarks/first_paint.py`'s): the work itself is counted.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.css.stylesheet import Stylesheet
+
+from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.widgets import TraceTable
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def fresh_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+
+
+def counting(monkeypatch, cls: type, name: str) -> list[int]:
+    """Count the calls of `cls.name` (the method still runs)."""
+    calls: list[int] = []
+    original = getattr(cls, name)
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, counted)
+    return calls
+
+
+def start(lesson: str | None = None) -> dict[str, float]:
+    """Run the app to its first frame; what the table shows then."""
+    seen: dict[str, float] = {}
+
+    async def look(pilot) -> None:
+        await pilot.pause()
+        table = pilot.app.screen.query_one(TraceTable)
+        seen.update(scroll_y=table.scroll_y, rows=table.row_count)
+        pilot.app.exit()
+
+    BackpropApp(lesson=lesson).run(headless=True, size=SIZE, auto_pilot=look)
+    return seen
+
+
+@pytest.mark.parametrize("lesson", [None, "perceptron", "backprop-table"])
+def test_the_css_is_parsed_once(monkeypatch, lesson):
+    reparses = counting(monkeypatch, Stylesheet, "reparse")
+    start(lesson)
+    assert reparses == []
+
+
+@pytest.mark.parametrize("lesson", [None, "backprop-table"])
+def test_the_table_is_filled_once_with_the_step_shown(monkeypatch, lesson):
+    rewrites = counting(monkeypatch, TraceTable, "update_cell")
+    seen = start(lesson)
+    assert rewrites == []
+    assert seen["rows"] > 0
+    # Step 0 shows the inputs, the table's first rows: it used to open scrolled to the last step's row
+    # (L, in the forward-mode lesson).
+    assert seen["scroll_y"] == 0

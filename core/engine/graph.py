@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 import numpy as np
 
@@ -45,18 +44,19 @@ class Node:
     op: str | None
     args: tuple[Arg, ...] = ()
 
+    def __init__(self, name: str, op: str | None, args: tuple[Arg, ...] = ()) -> None:
+        """The dataclass's fields, stored straight into the instance (a frozen dataclass's own `__init__`
+        sets each through `object.__setattr__`: twice as slow, on every node of a ten-thousand-node graph)."""
+        fields = self.__dict__
+        fields["name"], fields["op"], fields["args"] = name, op, args
+        fields["parents"] = tuple(dict.fromkeys(arg for arg in args if isinstance(arg, str)))
+
+    parents: ClassVar[tuple[str, ...]]
+    """Distinct node arguments in argument order (`x*x` has one parent used twice), set by `__init__`."""
+
     @property
     def is_input(self) -> bool:
         return self.op is None
-
-    @cached_property
-    def parents(self) -> tuple[str, ...]:
-        """Distinct node arguments in argument order (`x*x` has one parent used twice)."""
-        seen: list[str] = []
-        for arg in self.args:
-            if isinstance(arg, str) and arg not in seen:
-                seen.append(arg)
-        return tuple(seen)
 
 
 def topological_order(roots: Sequence[T], parents_of: Callable[[T], Sequence[T]]) -> list[T]:
@@ -218,10 +218,18 @@ class Graph:
     def local_partials(self, name: str, values: Mapping[str, Value], exact: bool = True) -> dict[str, Value]:
         """∂node/∂parent for each distinct parent; a parent used twice gets the sum of both partials.
         Where an identity gives a partial, its number (unless `exact` is False: the primitive's own)."""
-        node = self.node(name)
-        args = self.arg_values(node, values)
         with np.errstate(all="ignore"):
-            partials = primitive(node.op).partials(args, values[name])
+            return self._local_partials(self.node(name), values, exact)
+
+    def every_local_partials(self, values: Mapping[str, Value]) -> dict[str, dict[str, Value]]:
+        """`local_partials` of every operation, under one `np.errstate` (entering it costs as much as a node)."""
+        nodes, index = self.nodes, self.index
+        with np.errstate(all="ignore"):
+            return {name: self._local_partials(nodes[index[name]], values, True) for name in self.operations}
+
+    def _local_partials(self, node: Node, values: Mapping[str, Value], exact: bool) -> dict[str, Value]:
+        name = node.name
+        partials = PRIMITIVES[node.op].partials(self.arg_values(node, values), values[name])
         combined: dict[str, Value] = {}
         for arg, partial in zip(node.args, partials, strict=False):
             if isinstance(arg, str):

@@ -57,10 +57,11 @@ class Stepper:
         self.values = {name: self.shown(value) for name, value in graph.evaluate(self.inputs).items()}
         self.notes = merged(notes or {}, identity_notes(graph, self.values, self.mode))
         self.wrt = wrt
-        self.partials = {name: {parent: self.shown(partial)
-                                for parent, partial in graph.local_partials(name, self.values).items()}
-                         for name in graph.operations}
-        scalar = all(np.ndim(value) == 0 for value in self.values.values())
+        shown = self.shown
+        self.partials = {name: {parent: shown(partial) for parent, partial in partials.items()}
+                         for name, partials in graph.every_local_partials(self.values).items()}
+        # A shown scalar is a float64 (`scalar_or_array`): only other values need numpy's slower `ndim`.
+        scalar = all(type(value) is np.float64 or np.ndim(value) == 0 for value in self.values.values())
         errors = rounding_errors(graph, self.values) if scalar else {}
         self.value_forms = closed_form.value_closed_forms(graph, self.values, errors) if scalar else {}
         self.partial_forms = {

@@ -35,6 +35,12 @@ class Formula:
     text: str
     precedence: int = ATOM
 
+    def __init__(self, text: str, precedence: int = ATOM) -> None:
+        """The fields stored straight into the instance: twice as fast as a frozen dataclass's own
+        `__init__` (one `object.__setattr__` per field), and a big graph's rendering makes ~10 per node."""
+        fields = self.__dict__
+        fields["text"], fields["precedence"] = text, precedence
+
     def __str__(self) -> str:
         return self.text
 

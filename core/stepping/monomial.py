@@ -68,6 +68,10 @@ class Base:
     formula: Formula
     value: float
 
+    def __init__(self, formula: Formula, value: float) -> None:
+        fields = self.__dict__  # straight in, as Formula's `__init__` (a frozen dataclass's own is twice as slow)
+        fields["formula"], fields["value"] = formula, value
+
 
 @dataclass(frozen=True)
 class Monomial:
@@ -75,6 +79,10 @@ class Monomial:
 
     coefficient: float
     powers: tuple[tuple[Base, int], ...] = ()
+
+    def __init__(self, coefficient: float, powers: tuple[tuple[Base, int], ...] = ()) -> None:
+        fields = self.__dict__  # straight in, as Formula's `__init__`: a wide sum makes one per contribution
+        fields["coefficient"], fields["powers"] = coefficient, powers
 
     @property
     def value(self) -> float:

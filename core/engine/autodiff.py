@@ -117,10 +117,12 @@ def reverse_adjoints(graph: Graph, values: Mapping[str, Value],
                 piece = unbroadcast(piece, values[parent])
                 received.setdefault(parent, []).append((node.name, piece))
                 adjoints[parent] = adjoints[parent] + piece if parent in adjoints else piece
+    # Each node's pieces arrived from its children in reverse topological order (the loop above walks the
+    # nodes backwards, a child sends once): reversed, they are in the graph's order, with no sort.
     contributions = [
         EdgeContribution(parent, child, piece)
         for node in reversed(graph.nodes)
-        for child, piece in sorted(received.get(node.name, []), key=lambda item: graph.index[item[0]])
+        for child, piece in reversed(received.get(node.name, ()))
         for parent in (node.name,)
     ]
     return adjoints, contributions

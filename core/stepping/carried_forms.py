@@ -49,11 +49,12 @@ class AdjointForms:
         with ten thousand children shows one sum in the final table, not ten thousand)."""
         if not self.partials:
             return None
-        factors = (self.forms.get(child), self.partials[child].get(parent))
-        before = self.forms.get(parent, _ZERO)
+        forms = self.forms
+        factors = (forms.get(child), self.partials[child].get(parent))
+        before = forms.get(parent, _ZERO)
         running = float(running)
         exact = mono.number(running)
-        if exact is not None and not any(term is not None and term.powers for term in (before, *factors)):
+        if exact is not None and not (_has_powers(before) or _has_powers(factors[0]) or _has_powers(factors[1])):
             # Numbers alone (a wide sum's 1 + 1 + …): the piece has no base either, so whatever the sum
             # of the two, `prefer_number` keeps the printed number; the sum's monomial and its check are skipped.
             form = exact
@@ -61,6 +62,10 @@ class AdjointForms:
             form = prefer_number(mono.checked(mono.total([before, mono.times(*factors)]), running), running)
         self.forms[parent] = form
         return form
+
+
+def _has_powers(term: Monomial | None) -> bool:
+    return term is not None and bool(term.powers)
 
 
 _ZERO = Monomial(0.0)

@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.autodiff import forward_tangents, reverse_adjoints
 from ..engine.finite_differences import FD_NODE_LIMIT, forward_checks, reverse_checks
 from ..engine.graph import Graph, GraphError
-from ..engine.numbers import Value, format_sum, format_value
+from ..engine.numbers import Value, format_sum, format_value, scalar_or_array
 from . import carried_forms
 from . import monomial as mono
 from .monomial import Monomial
@@ -126,18 +126,25 @@ class ReverseStepper(Stepper):
         self.contribution_steps: dict[str, list[int]] = {}
         self.running_forms: dict[str, list[Monomial | None]] = {}
         """The closed form of each node's running sum after each contribution (see `running_form`)."""
-        shown, add_form, outline = self.shown, forms.add, self.outline
-        for edge in edges:
+        # Without vectors `shown` is `scalar_or_array`: called directly, one call less per contribution.
+        shown = self.shown if self.vectors else scalar_or_array
+        add_form, outline = forms.add, self.outline
+        done: list[Contribution] = []
+        running: list[Monomial | None] = []
+        steps: list[int] = []
+        current = None
+        for edge in edges:  # grouped by parent: a node's contributions come one after another
             parent, child = edge.parent, edge.child
-            done = self.contributions.get(parent)
-            if done is None:
-                done = self.contributions[parent] = []
-                self.running_forms[parent], self.contribution_steps[parent] = [], []
+            if parent != current:
+                current = parent
+                done = self.contributions.setdefault(parent, [])
+                running = self.running_forms.setdefault(parent, [])
+                steps = self.contribution_steps.setdefault(parent, [])
             value = shown(edge.value)
             total = value if not done else shown(done[-1].total + value)
             done.append(Contribution(child, value, total))
-            self.running_forms[parent].append(add_form(parent, child, total))
-            self.contribution_steps[parent].append(len(outline))
+            running.append(add_form(parent, child, total))
+            steps.append(len(outline))
             outline.append(StepOutline("adjoint", parent, (parent, child)))
 
     def running_form(self, name: str, count: int) -> str | None:

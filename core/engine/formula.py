@@ -134,8 +134,11 @@ def wrap(formula: Formula, minimum: int) -> str:
 
 def bounded(text: str, precedence: int, *parts: Formula) -> Formula:
     """Build a formula unless it grows too long; long expansions collapse to an ellipsis."""
-    if any(part.truncated for part in parts) or len(text) > MAX_FORMULA_CHARS:
+    if len(text) > MAX_FORMULA_CHARS:
         return TRUNCATED
+    for part in parts:  # `truncated` of each, without a generator and a property call per part
+        if part.text == ELLIPSIS:
+            return TRUNCATED
     return Formula(text, precedence)
 
 

@@ -122,9 +122,7 @@ class Graph:
         self.children: dict[str, tuple[str, ...]] = {name: tuple(kids) for name, kids in children.items()}
         self.definitions: dict[str, Formula] = {}
         self.expanded: dict[str, Formula] = {}
-        for node in self.nodes:
-            self.definitions[node.name] = self._render(node, lambda name: fm.atom(name))
-            self.expanded[node.name] = self._render(node, self.expanded.__getitem__)
+        self._render_all()
         self.identities = tuple(identities)
         self.exact_values: dict[str, Identity] = {}
         self.exact_partials: dict[str, dict[str, Identity]] = {}
@@ -177,10 +175,20 @@ class Graph:
             raise GraphError(f"{name!r} is an input, not an operation")
         return primitive(op)
 
-    def _render(self, node: Node, formula_of: Callable[[str], Formula]) -> Formula:
-        if node.is_input:
-            return fm.atom(node.name)
-        return primitive(node.op).render(self._arg_formulas(node, formula_of))
+    def _render_all(self) -> None:
+        """Each node's definition (`ξ2+X`) and expansion (`X+X+X`): `_render` twice, inlined (once per node
+        of a ten-thousand-node graph, its calls cost as much as the formulas)."""
+        atom, exact_number, definitions, expanded = fm.atom, fm.exact_number, self.definitions, self.expanded
+        for node in self.nodes:
+            name = node.name
+            if node.op is None:
+                definitions[name] = expanded[name] = atom(name)
+                continue
+            render = PRIMITIVES[node.op].render
+            definitions[name] = render([exact_number(arg.value) if isinstance(arg, Const) else atom(arg)
+                                        for arg in node.args])
+            expanded[name] = render([exact_number(arg.value) if isinstance(arg, Const) else expanded[arg]
+                                     for arg in node.args])
 
     @staticmethod
     def _arg_formulas(node: Node, formula_of: Callable[[str], Formula]) -> list[Formula]:

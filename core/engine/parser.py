@@ -9,87 +9,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from .graph import Graph, GraphBuilder, topological_order
 from .primitives import FUNCTION_NAMES
+from .tokens import MAX_EXPRESSION_CHARS, ParseError, Token, tokenize
 
-MAX_EXPRESSION_CHARS = 20_000
+__all__ = ["MAX_EXPRESSION_CHARS", "Expr", "ParseError", "Token", "graph_from_expression", "parse_expression",
+           "tokenize"]
+
 MAX_NESTING = 100
 RESERVED_PREFIX = "ξ"
-
-
-class ParseError(ValueError):
-    """Bad expression text; `column` is 1-based and `caret` points at it under the text."""
-
-    def __init__(self, message: str, source: str, column: int) -> None:
-        self.message = message
-        self.source = source
-        self.column = column
-        shown = source if len(source) <= 200 else source[max(0, column - 100):column + 100]
-        offset = column - 1 if len(source) <= 200 else min(column - 1, 100)
-        self.caret = f"{shown}\n{' ' * offset}^"
-        super().__init__(f"column {column}: {message}")
-
-
-class Token(NamedTuple):
-    """One lexeme; a tuple, as a 9,000-character expression has thousands (a dataclass took longer to make)."""
-
-    kind: str
-    text: str
-    column: int
-
-
-def tokenize(source: str) -> list[Token]:
-    """Numbers, names, operators and parentheses; `^` is read as `**`."""
-    if len(source) > MAX_EXPRESSION_CHARS:
-        raise ParseError(f"expression is too long ({len(source)} characters; the limit is {MAX_EXPRESSION_CHARS})",
-                         source, MAX_EXPRESSION_CHARS + 1)
-    tokens: list[Token] = []
-    position = 0
-    while position < len(source):
-        char = source[position]
-        column = position + 1
-        if char.isspace():
-            position += 1
-        elif char.isdigit() or (char == "." and source[position + 1:position + 2].isdigit()):
-            end = position
-            while end < len(source) and (source[end].isdigit() or source[end] == "."):
-                end += 1
-            if end < len(source) and source[end] in "eE":
-                exponent = end + 1
-                if exponent < len(source) and source[exponent] in "+-":
-                    exponent += 1
-                if exponent < len(source) and source[exponent].isdigit():
-                    end = exponent
-                    while end < len(source) and source[end].isdigit():
-                        end += 1
-            text = source[position:end]
-            try:
-                float(text)
-            except ValueError:
-                raise ParseError(f"malformed number {text!r}", source, column) from None
-            tokens.append(Token("number", text, column))
-            position = end
-        elif char.isalpha() or char == "_":
-            end = position
-            while end < len(source) and (source[end].isalnum() or source[end] == "_"):
-                end += 1
-            tokens.append(Token("name", source[position:end], column))
-            position = end
-        elif source.startswith("**", position):
-            tokens.append(Token("op", "**", column))
-            position += 2
-        elif char in "+-*/^()":
-            tokens.append(Token("op", "**" if char == "^" else char, column))
-            position += 1
-        elif char in "−–":
-            tokens.append(Token("op", "-", column))
-            position += 1
-        else:
-            raise ParseError(f"unexpected character {char!r}", source, column)
-    tokens.append(Token("end", "", len(source) + 1))
-    return tokens
 
 
 @dataclass(eq=False)

@@ -249,7 +249,7 @@ class Graph:
     def local_partial_formulas(self, name: str) -> dict[str, Formula]:
         """The local partials as text in terms of the node's own arguments (`∂ξ4/∂ξ3 = −1/ξ3²`)."""
         node = self.node(name)
-        args = self._arg_formulas(node, lambda parent: fm.atom(parent))
+        args = self._arg_formulas(node, fm.atom)
         texts = primitive(node.op).partial_texts(args, fm.atom(name))
         combined: dict[str, Formula] = {}
         for arg, text in zip(node.args, texts, strict=False):

@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.autodiff import forward_tangents, reverse_adjoints
 from ..engine.finite_differences import FD_NODE_LIMIT, forward_checks, reverse_checks
 from ..engine.graph import Graph, GraphError
-from ..engine.numbers import Value, format_sum, format_value, scalar_or_array
+from ..engine.numbers import Value, format_sum, format_value
 from . import carried_forms
 from . import monomial as mono
 from .monomial import Monomial
@@ -126,9 +126,7 @@ class ReverseStepper(Stepper):
         self.contribution_steps: dict[str, list[int]] = {}
         self.running_forms: dict[str, list[Monomial | None]] = {}
         """The closed form of each node's running sum after each contribution (see `running_form`)."""
-        # Without vectors `shown` is `scalar_or_array`: called directly, one call less per contribution.
-        shown = self.shown if self.vectors else scalar_or_array
-        add_form, outline = forms.add, self.outline
+        shown, add_form, outline = self.shown, forms.add, self.outline
         done: list[Contribution] = []
         running: list[Monomial | None] = []
         steps: list[int] = []

@@ -50,22 +50,19 @@ class AdjointForms:
         if not self.partials:
             return None
         forms = self.forms
-        factors = (forms.get(child), self.partials[child].get(parent))
+        carried, local = forms.get(child), self.partials[child].get(parent)
         before = forms.get(parent, _ZERO)
         running = float(running)
         exact = mono.number(running)
-        if exact is not None and not (_has_powers(before) or _has_powers(factors[0]) or _has_powers(factors[1])):
+        if exact is not None and not ((before is not None and before.powers) or (carried is not None and carried.powers)
+                                      or (local is not None and local.powers)):
             # Numbers alone (a wide sum's 1 + 1 + …): the piece has no base either, so whatever the sum
             # of the two, `prefer_number` keeps the printed number; the sum's monomial and its check are skipped.
             form = exact
         else:
-            form = prefer_number(mono.checked(mono.total([before, mono.times(*factors)]), running), running)
+            form = prefer_number(mono.checked(mono.total([before, mono.times(carried, local)]), running), running)
         self.forms[parent] = form
         return form
-
-
-def _has_powers(term: Monomial | None) -> bool:
-    return term is not None and bool(term.powers)
 
 
 _ZERO = Monomial(0.0)

@@ -185,14 +185,14 @@ def table_json(stepper: Stepper, source: TableSource) -> dict[str, Any]:
     snapshot = stepper.final()
     derivative_key = "tangent" if snapshot.mode == "forward" else "adjoint"
     nodes = []
+    graph_nodes, index = stepper.graph.nodes, stepper.graph.index  # `graph.node` without its call, per row
     for row in snapshot.rows:
-        if row.is_input:
+        if row.op is None:  # an input's row (`is_input`)
             continue
-        node = stepper.graph.node(row.name)
         entry: dict[str, Any] = {
             "name": row.name,
             "op": row.op,
-            "inputs": list(node.parents),
+            "inputs": list(graph_nodes[index[row.name]].parents),
             "formula": row.definition,
             "expanded": row.expanded,
             "local_partials": dict(row.partial_formulas),

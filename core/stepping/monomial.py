@@ -114,6 +114,14 @@ class Monomial:
 
 def number(value: float) -> Monomial | None:
     value = float(value)
+    if value == 0:  # 0.0 and -0.0 are one key of a cache: each keeps its own sign here
+        return Monomial(value) if _exact_coefficient(value) else None
+    return _nonzero_number(value)
+
+
+@lru_cache(maxsize=65536)
+def _nonzero_number(value: float) -> Monomial | None:
+    """One monomial per number (monomials are immutable): a wide sum asks for `1` at every contribution."""
     return Monomial(value) if _exact_coefficient(value) else None
 
 

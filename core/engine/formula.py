@@ -35,6 +35,12 @@ class Formula:
     text: str
     precedence: int = ATOM
 
+    def __init__(self, text: str, precedence: int = ATOM) -> None:
+        """The fields stored straight into the instance: twice as fast as a frozen dataclass's own
+        `__init__` (one `object.__setattr__` per field), and a big graph's rendering makes ~10 per node."""
+        fields = self.__dict__
+        fields["text"], fields["precedence"] = text, precedence
+
     def __str__(self) -> str:
         return self.text
 
@@ -128,8 +134,11 @@ def wrap(formula: Formula, minimum: int) -> str:
 
 def bounded(text: str, precedence: int, *parts: Formula) -> Formula:
     """Build a formula unless it grows too long; long expansions collapse to an ellipsis."""
-    if any(part.truncated for part in parts) or len(text) > MAX_FORMULA_CHARS:
+    if len(text) > MAX_FORMULA_CHARS:
         return TRUNCATED
+    for part in parts:  # `truncated` of each, without a generator and a property call per part
+        if part.text == ELLIPSIS:
+            return TRUNCATED
     return Formula(text, precedence)
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 import numpy as np
 
@@ -45,18 +44,19 @@ class Node:
     op: str | None
     args: tuple[Arg, ...] = ()
 
+    def __init__(self, name: str, op: str | None, args: tuple[Arg, ...] = ()) -> None:
+        """The dataclass's fields, stored straight into the instance (a frozen dataclass's own `__init__`
+        sets each through `object.__setattr__`: twice as slow, on every node of a ten-thousand-node graph)."""
+        fields = self.__dict__
+        fields["name"], fields["op"], fields["args"] = name, op, args
+        fields["parents"] = tuple(dict.fromkeys(arg for arg in args if isinstance(arg, str)))
+
+    parents: ClassVar[tuple[str, ...]]
+    """Distinct node arguments in argument order (`x*x` has one parent used twice), set by `__init__`."""
+
     @property
     def is_input(self) -> bool:
         return self.op is None
-
-    @cached_property
-    def parents(self) -> tuple[str, ...]:
-        """Distinct node arguments in argument order (`x*x` has one parent used twice)."""
-        seen: list[str] = []
-        for arg in self.args:
-            if isinstance(arg, str) and arg not in seen:
-                seen.append(arg)
-        return tuple(seen)
 
 
 def topological_order(roots: Sequence[T], parents_of: Callable[[T], Sequence[T]]) -> list[T]:
@@ -122,9 +122,7 @@ class Graph:
         self.children: dict[str, tuple[str, ...]] = {name: tuple(kids) for name, kids in children.items()}
         self.definitions: dict[str, Formula] = {}
         self.expanded: dict[str, Formula] = {}
-        for node in self.nodes:
-            self.definitions[node.name] = self._render(node, lambda name: fm.atom(name))
-            self.expanded[node.name] = self._render(node, self.expanded.__getitem__)
+        self._render_all()
         self.identities = tuple(identities)
         self.exact_values: dict[str, Identity] = {}
         self.exact_partials: dict[str, dict[str, Identity]] = {}
@@ -177,10 +175,20 @@ class Graph:
             raise GraphError(f"{name!r} is an input, not an operation")
         return primitive(op)
 
-    def _render(self, node: Node, formula_of: Callable[[str], Formula]) -> Formula:
-        if node.is_input:
-            return fm.atom(node.name)
-        return primitive(node.op).render(self._arg_formulas(node, formula_of))
+    def _render_all(self) -> None:
+        """Each node's definition (`ξ2+X`) and expansion (`X+X+X`): `_render` twice, inlined (once per node
+        of a ten-thousand-node graph, its calls cost as much as the formulas)."""
+        atom, exact_number, definitions, expanded = fm.atom, fm.exact_number, self.definitions, self.expanded
+        for node in self.nodes:
+            name = node.name
+            if node.op is None:
+                definitions[name] = expanded[name] = atom(name)
+                continue
+            render = PRIMITIVES[node.op].render
+            definitions[name] = render([exact_number(arg.value) if isinstance(arg, Const) else atom(arg)
+                                        for arg in node.args])
+            expanded[name] = render([exact_number(arg.value) if isinstance(arg, Const) else expanded[arg]
+                                     for arg in node.args])
 
     @staticmethod
     def _arg_formulas(node: Node, formula_of: Callable[[str], Formula]) -> list[Formula]:
@@ -218,10 +226,18 @@ class Graph:
     def local_partials(self, name: str, values: Mapping[str, Value], exact: bool = True) -> dict[str, Value]:
         """∂node/∂parent for each distinct parent; a parent used twice gets the sum of both partials.
         Where an identity gives a partial, its number (unless `exact` is False: the primitive's own)."""
-        node = self.node(name)
-        args = self.arg_values(node, values)
         with np.errstate(all="ignore"):
-            partials = primitive(node.op).partials(args, values[name])
+            return self._local_partials(self.node(name), values, exact)
+
+    def every_local_partials(self, values: Mapping[str, Value]) -> dict[str, dict[str, Value]]:
+        """`local_partials` of every operation, under one `np.errstate` (entering it costs as much as a node)."""
+        nodes, index = self.nodes, self.index
+        with np.errstate(all="ignore"):
+            return {name: self._local_partials(nodes[index[name]], values, True) for name in self.operations}
+
+    def _local_partials(self, node: Node, values: Mapping[str, Value], exact: bool) -> dict[str, Value]:
+        name = node.name
+        partials = PRIMITIVES[node.op].partials(self.arg_values(node, values), values[name])
         combined: dict[str, Value] = {}
         for arg, partial in zip(node.args, partials, strict=False):
             if isinstance(arg, str):
@@ -233,7 +249,7 @@ class Graph:
     def local_partial_formulas(self, name: str) -> dict[str, Formula]:
         """The local partials as text in terms of the node's own arguments (`∂ξ4/∂ξ3 = −1/ξ3²`)."""
         node = self.node(name)
-        args = self._arg_formulas(node, lambda parent: fm.atom(parent))
+        args = self._arg_formulas(node, fm.atom)
         texts = primitive(node.op).partial_texts(args, fm.atom(name))
         combined: dict[str, Formula] = {}
         for arg, text in zip(node.args, texts, strict=False):

@@ -9,87 +9,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from .graph import Graph, GraphBuilder, topological_order
-from .literals import literal_problem
 from .primitives import FUNCTION_NAMES
+from .tokens import MAX_EXPRESSION_CHARS, ParseError, Token, tokenize
 
-MAX_EXPRESSION_CHARS = 20_000
+__all__ = ["MAX_EXPRESSION_CHARS", "Expr", "ParseError", "Token", "graph_from_expression", "parse_expression",
+           "tokenize"]
+
 MAX_NESTING = 100
 RESERVED_PREFIX = "ξ"
-
-
-class ParseError(ValueError):
-    """Bad expression text; `column` is 1-based and `caret` points at it under the text."""
-
-    def __init__(self, message: str, source: str, column: int) -> None:
-        self.message = message
-        self.source = source
-        self.column = column
-        shown = source if len(source) <= 200 else source[max(0, column - 100):column + 100]
-        offset = column - 1 if len(source) <= 200 else min(column - 1, 100)
-        self.caret = f"{shown}\n{' ' * offset}^"
-        super().__init__(f"column {column}: {message}")
-
-
-class Token(NamedTuple):
-    """One lexeme; a tuple, as a 9,000-character expression has thousands (a dataclass took longer to make)."""
-
-    kind: str
-    text: str
-    column: int
-
-
-def tokenize(source: str) -> list[Token]:
-    """Numbers, names, operators and parentheses; `^` is read as `**`."""
-    if len(source) > MAX_EXPRESSION_CHARS:
-        raise ParseError(f"expression is too long ({len(source)} characters; the limit is {MAX_EXPRESSION_CHARS})",
-                         source, MAX_EXPRESSION_CHARS + 1)
-    tokens: list[Token] = []
-    position = 0
-    while position < len(source):
-        char = source[position]
-        column = position + 1
-        if char.isspace():
-            position += 1
-        elif char.isdigit() or (char == "." and source[position + 1:position + 2].isdigit()):
-            end = position
-            while end < len(source) and (source[end].isdigit() or source[end] == "."):
-                end += 1
-            if end < len(source) and source[end] in "eE":
-                exponent = end + 1
-                if exponent < len(source) and source[exponent] in "+-":
-                    exponent += 1
-                if exponent < len(source) and source[exponent].isdigit():
-                    end = exponent
-                    while end < len(source) and source[end].isdigit():
-                        end += 1
-            text = source[position:end]
-            problem = literal_problem(text)
-            if problem is not None:
-                raise ParseError(problem, source, column)
-            tokens.append(Token("number", text, column))
-            position = end
-        elif char.isalpha() or char == "_":
-            end = position
-            while end < len(source) and (source[end].isalnum() or source[end] == "_"):
-                end += 1
-            tokens.append(Token("name", source[position:end], column))
-            position = end
-        elif source.startswith("**", position):
-            tokens.append(Token("op", "**", column))
-            position += 2
-        elif char in "+-*/^()":
-            tokens.append(Token("op", "**" if char == "^" else char, column))
-            position += 1
-        elif char in "−–":
-            tokens.append(Token("op", "-", column))
-            position += 1
-        else:
-            raise ParseError(f"unexpected character {char!r}", source, column)
-    tokens.append(Token("end", "", len(source) + 1))
-    return tokens
 
 
 @dataclass(eq=False)
@@ -108,11 +37,9 @@ class _Parser:
         self.source = source
         self.tokens = tokenize(source)
         self.position = 0
+        self.token: Token = self.tokens[0]
+        """The token at `position`, kept as an attribute (a property was 120,000 calls on a 20,000-character sum)."""
         self.depth = 0
-
-    @property
-    def token(self) -> Token:
-        return self.tokens[self.position]
 
     def fail(self, message: str, token: Token | None = None) -> ParseError:
         return ParseError(message, self.source, (token or self.token).column)
@@ -120,6 +47,8 @@ class _Parser:
     def advance(self) -> Token:
         token = self.token
         self.position += 1
+        # Nothing advances past the end token (every caller checks for it first): it stays the last token.
+        self.token = self.tokens[min(self.position, len(self.tokens) - 1)]
         return token
 
     def expect(self, text: str) -> Token:
@@ -251,7 +180,7 @@ def _fold(operator: str, left: float, right: float) -> float | None:
 def graph_from_expression(source: str) -> Graph:
     """Parse `source` and build its computational graph (inputs first, then operations in topological order)."""
     tree = parse_expression(source)
-    order = topological_order([tree], lambda expr: expr.args)
+    order = _post_order(tree)
     builder = GraphBuilder()
     names: dict[str, str] = {}
     for expr in order:
@@ -278,6 +207,21 @@ def graph_from_expression(source: str) -> Graph:
     if operations == 0:
         raise ParseError("the expression needs at least one operation", source, 1)
     return builder.build()
+
+
+def _post_order(tree: Expr) -> list[Expr]:
+    """Every node of the parsed tree after its arguments, in argument order: `topological_order` for a
+    tree (the parser never shares a subtree), without its bookkeeping of visited nodes and cycles."""
+    order: list[Expr] = []
+    stack: list[tuple[Expr, bool]] = [(tree, False)]
+    while stack:
+        expr, arguments_done = stack.pop()
+        if arguments_done:
+            order.append(expr)
+        else:
+            stack.append((expr, True))
+            stack.extend((arg, False) for arg in reversed(expr.args))
+    return order
 
 
 def _operation(expr: Expr, args: list[str | float], source: str) -> tuple[str | None, list[str | float]]:

@@ -49,16 +49,18 @@ class AdjointForms:
         with ten thousand children shows one sum in the final table, not ten thousand)."""
         if not self.partials:
             return None
-        factors = (self.forms.get(child), self.partials[child].get(parent))
-        before = self.forms.get(parent, _ZERO)
+        forms = self.forms
+        carried, local = forms.get(child), self.partials[child].get(parent)
+        before = forms.get(parent, _ZERO)
         running = float(running)
         exact = mono.number(running)
-        if exact is not None and not any(term is not None and term.powers for term in (before, *factors)):
+        if exact is not None and not ((before is not None and before.powers) or (carried is not None and carried.powers)
+                                      or (local is not None and local.powers)):
             # Numbers alone (a wide sum's 1 + 1 + …): the piece has no base either, so whatever the sum
             # of the two, `prefer_number` keeps the printed number; the sum's monomial and its check are skipped.
             form = exact
         else:
-            form = prefer_number(mono.checked(mono.total([before, mono.times(*factors)]), running), running)
+            form = prefer_number(mono.checked(mono.total([before, mono.times(carried, local)]), running), running)
         self.forms[parent] = form
         return form
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from ..engine.graph import Graph, GraphBuilder, GraphError
 from ..engine.logistic_chain import logistic_identities
-from ..engine.mlp import build_mlp
 from ..engine.numbers import vector
 
 
@@ -135,9 +134,14 @@ def mlp_graph() -> Graph:
     return b.build("L", logistic_identities(q, p, y, "L"))
 
 
+def _deep_mlp():  # noqa: ANN202 - an MLP (engine/mlp.py, imported only when this example is built)
+    from ..engine.mlp import build_mlp
+
+    return build_mlp(DEEP_MLP_SIZES, DEEP_MLP_ACTIVATIONS)
+
+
 def _deep_mlp_defaults() -> dict[str, float]:
-    network = build_mlp(DEEP_MLP_SIZES, DEEP_MLP_ACTIVATIONS)
-    return {"X": 0.5, "y": 1.0, **network.initial_parameters(seed=0)}
+    return {"X": 0.5, "y": 1.0, **_deep_mlp().initial_parameters(seed=0)}
 
 
 DEEP_MLP_SIZES = (1, 16, 16, 1)
@@ -161,7 +165,7 @@ GRAPH_EXAMPLES: dict[str, Example] = {
                 {"X": 0.5, "y": 1.0, "W10": -1.0, "W11": 2.0, "W20": 1.0, "W21": -2.0,
                  "W30": -1.0, "W31": 2.0, "W32": 2.0}, "W11"),
         Example("mlp-16-16", "a 1-16-16-1 network (tanh hidden layers), seeded weights", "slides 57-59, scaled up",
-                lambda: build_mlp(DEEP_MLP_SIZES, DEEP_MLP_ACTIVATIONS).graph, _deep_mlp_defaults, "W1[1,1]"),
+                lambda: _deep_mlp().graph, _deep_mlp_defaults, "W1[1,1]"),
     )
 }
 

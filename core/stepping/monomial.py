@@ -68,6 +68,10 @@ class Base:
     formula: Formula
     value: float
 
+    def __init__(self, formula: Formula, value: float) -> None:
+        fields = self.__dict__  # straight in, as Formula's `__init__` (a frozen dataclass's own is twice as slow)
+        fields["formula"], fields["value"] = formula, value
+
 
 @dataclass(frozen=True)
 class Monomial:
@@ -75,6 +79,10 @@ class Monomial:
 
     coefficient: float
     powers: tuple[tuple[Base, int], ...] = ()
+
+    def __init__(self, coefficient: float, powers: tuple[tuple[Base, int], ...] = ()) -> None:
+        fields = self.__dict__  # straight in, as Formula's `__init__`: a wide sum makes one per contribution
+        fields["coefficient"], fields["powers"] = coefficient, powers
 
     @property
     def value(self) -> float:
@@ -106,6 +114,14 @@ class Monomial:
 
 def number(value: float) -> Monomial | None:
     value = float(value)
+    if value == 0:  # 0.0 and -0.0 are one key of a cache: each keeps its own sign here
+        return Monomial(value) if _exact_coefficient(value) else None
+    return _nonzero_number(value)
+
+
+@lru_cache(maxsize=65536)
+def _nonzero_number(value: float) -> Monomial | None:
+    """One monomial per number (monomials are immutable): a wide sum asks for `1` at every contribution."""
     return Monomial(value) if _exact_coefficient(value) else None
 
 

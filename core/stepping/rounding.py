@@ -16,6 +16,7 @@ import numpy as np
 from ..engine import formula as fm
 from ..engine.graph import Const, Graph
 from ..engine.numbers import Value
+from ..engine.primitives import PRIMITIVES
 
 PARTIAL_NUDGE = 1e-8
 
@@ -77,7 +78,7 @@ def _rounding_errors(graph: Graph, values: Mapping[str, Value]) -> dict[str, flo
             errors[node.name] = _text_error(value, literal.text) if float(literal.text) == value else math.inf
             continue
         args = graph.arg_values(node, values)
-        prim = graph.prim(node.name)
+        prim = PRIMITIVES[node.op]  # graph.prim without its second lookup of the node
         partials = prim.partials(args, values[node.name])
         carried = 0.0
         arg_errors = [_text_error(arg.value, fm.exact_number(arg.value).text) if isinstance(arg, Const)

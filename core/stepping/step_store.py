@@ -60,8 +60,9 @@ def derived_row(row: Row, **changes: object) -> Row:
     """`dataclasses.replace` for a Row, without its per-call field introspection: a big graph's
     snapshot builds tens of thousands of rows. Row has no __post_init__, so nothing is skipped."""
     derived = object.__new__(Row)
-    derived.__dict__.update(row.__dict__)
-    derived.__dict__.update(changes)
+    fields = derived.__dict__
+    fields.update(row.__dict__)
+    fields.update(changes)
     return derived
 
 

@@ -39,10 +39,6 @@ def num(value: Value) -> str:
     return f"({format_value(value)})"
 
 
-def text_of(formula: object | None) -> str | None:
-    return None if formula is None else str(formula)
-
-
 class Stepper:
     """Common machinery: values, local partials, static rows and the list of steps."""
 
@@ -52,15 +48,20 @@ class Stepper:
                  notes: Mapping[str, str] | None = None) -> None:
         self.graph = graph
         self.vectors = has_vectors(inputs)
+        if not self.vectors:
+            # Without vectors `shown` is `scalar_or_array`: bound here, a method call less for each of the
+            # some hundred thousand numbers a ten-thousand-node graph shows.
+            self.shown = scalar_or_array  # type: ignore[method-assign]
         self.inputs = {name: scalar_or_array(np.asarray(inputs[name], dtype=float))
                        for name in graph.inputs if name in inputs}
         self.values = {name: self.shown(value) for name, value in graph.evaluate(self.inputs).items()}
         self.notes = merged(notes or {}, identity_notes(graph, self.values, self.mode))
         self.wrt = wrt
-        self.partials = {name: {parent: self.shown(partial)
-                                for parent, partial in graph.local_partials(name, self.values).items()}
-                         for name in graph.operations}
-        scalar = all(np.ndim(value) == 0 for value in self.values.values())
+        shown = self.shown
+        self.partials = {name: {parent: shown(partial) for parent, partial in partials.items()}
+                         for name, partials in graph.every_local_partials(self.values).items()}
+        # A shown scalar is a float64 (`scalar_or_array`): only other values need numpy's slower `ndim`.
+        scalar = all(type(value) is np.float64 or np.ndim(value) == 0 for value in self.values.values())
         errors = rounding_errors(graph, self.values) if scalar else {}
         self.value_forms = closed_form.value_closed_forms(graph, self.values, errors) if scalar else {}
         self.partial_forms = {
@@ -127,18 +128,21 @@ class Stepper:
 
     def _blank_row(self, name: str) -> Row:
         graph = self.graph
-        formulas = graph.local_partial_formulas(name) if graph.node(name).op is not None else {}
-        return derived_row(_NO_ROW, name=name, op=graph.node(name).op, definition=str(graph.definitions[name]),
-                           expanded=str(graph.expanded[name]),
-                           partial_formulas=tuple((parent, str(text)) for parent, text in formulas.items()))
+        op = graph.node(name).op
+        formulas = graph.local_partial_formulas(name) if op is not None else {}
+        # A Formula's str() is its text: read directly (three calls fewer a row).
+        return derived_row(_NO_ROW, name=name, op=op, definition=graph.definitions[name].text,
+                           expanded=graph.expanded[name].text,
+                           partial_formulas=tuple([(parent, text.text) for parent, text in formulas.items()]))
 
     def _valued_row(self, name: str) -> Row:
         partials = self.partials.get(name, {})
         forms = {parent: mono.text(monomial) for parent, monomial in self.partial_monomials.get(name, {}).items()}
+        value_form = self.value_forms.get(name)
         return derived_row(
-            self.blank_row(name), value=self.values[name], value_closed=text_of(self.value_forms.get(name)),
-            partial_values=tuple((parent, scalar_or_array(value)) for parent, value in partials.items()),
-            partial_closed=tuple((parent, forms.get(parent)) for parent in partials))
+            self.blank_row(name), value=self.values[name], value_closed=None if value_form is None else str(value_form),
+            partial_values=tuple([(parent, scalar_or_array(value)) for parent, value in partials.items()]),
+            partial_closed=tuple([(parent, forms.get(parent)) for parent in partials]))
 
     def _start_step(self) -> Step:
         given = ", ".join(f"{name}={format_value(self.values[name])}" for name in self.graph.inputs)

@@ -127,17 +127,22 @@ class ReverseStepper(Stepper):
         self.running_forms: dict[str, list[Monomial | None]] = {}
         """The closed form of each node's running sum after each contribution (see `running_form`)."""
         shown, add_form, outline = self.shown, forms.add, self.outline
-        for edge in edges:
+        done: list[Contribution] = []
+        running: list[Monomial | None] = []
+        steps: list[int] = []
+        current = None
+        for edge in edges:  # grouped by parent: a node's contributions come one after another
             parent, child = edge.parent, edge.child
-            done = self.contributions.get(parent)
-            if done is None:
-                done = self.contributions[parent] = []
-                self.running_forms[parent], self.contribution_steps[parent] = [], []
+            if parent != current:
+                current = parent
+                done = self.contributions.setdefault(parent, [])
+                running = self.running_forms.setdefault(parent, [])
+                steps = self.contribution_steps.setdefault(parent, [])
             value = shown(edge.value)
             total = value if not done else shown(done[-1].total + value)
             done.append(Contribution(child, value, total))
-            self.running_forms[parent].append(add_form(parent, child, total))
-            self.contribution_steps[parent].append(len(outline))
+            running.append(add_form(parent, child, total))
+            steps.append(len(outline))
             outline.append(StepOutline("adjoint", parent, (parent, child)))
 
     def running_form(self, name: str, count: int) -> str | None:

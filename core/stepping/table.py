@@ -6,6 +6,7 @@ One place decides the columns and their text; the exporters only lay them out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import isfinite
 from typing import Any
 
 import numpy as np
@@ -111,7 +112,13 @@ def text_columns(snapshot: Snapshot) -> tuple[list[str], list[list[str]]]:
 
 
 def _number_field(value: Any) -> Any:
+    if type(value) is np.float64:  # the scalar case (six a row), without `to_json_number`'s checks
+        return float(value) if isfinite(value) else None
     return to_json_number(value) if value is not None else None
+
+
+def _finite_or_none(value: Any) -> bool:
+    return value is None or (isfinite(value) if type(value) is np.float64 else is_finite(value))
 
 
 def _non_finite(fields: dict[str, Any]) -> dict[str, str]:
@@ -133,7 +140,7 @@ def _flags(row: Row, derivative_key: str) -> dict[str, str]:
     """Every number of a row that is NaN or infinite (JSON null), by field: the reason for each null."""
     numbers = [row.value, row.accumulated, *(value for _, value in row.partial_values),
                *(c.value for c in row.contributions), row.fd_check.value if row.fd_check is not None else None]
-    if all(value is None or is_finite(value) for value in numbers):
+    if all(map(_finite_or_none, numbers)):
         return {}  # almost every row: no field names written only to be dropped
     fields: dict[str, Any] = {"value": row.value, derivative_key: row.accumulated}
     fields.update({f"local_values.{parent}": value for parent, value in row.partial_values})
@@ -178,14 +185,14 @@ def table_json(stepper: Stepper, source: TableSource) -> dict[str, Any]:
     snapshot = stepper.final()
     derivative_key = "tangent" if snapshot.mode == "forward" else "adjoint"
     nodes = []
+    graph_nodes, index = stepper.graph.nodes, stepper.graph.index  # `graph.node` without its call, per row
     for row in snapshot.rows:
-        if row.is_input:
+        if row.op is None:  # an input's row (`is_input`)
             continue
-        node = stepper.graph.node(row.name)
         entry: dict[str, Any] = {
             "name": row.name,
             "op": row.op,
-            "inputs": list(node.parents),
+            "inputs": list(graph_nodes[index[row.name]].parents),
             "formula": row.definition,
             "expanded": row.expanded,
             "local_partials": dict(row.partial_formulas),

@@ -14,7 +14,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO, NoReturn
 
-from backprop_tui.core.lessons.catalog import LESSON_IDS, lessons_document, lessons_text
 from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 
@@ -97,6 +96,8 @@ class VersionAction(argparse.Action):
 
 
 def app_parser() -> OneLineParser:
+    from backprop_tui.core.lessons.catalog import LESSON_IDS  # not `table`'s: its start-up compiles less
+
     commands = "\n".join(f"  {name:<11} {text}" for name, text in SUBCOMMAND_HELP)
     parser = OneLineParser(prog=PROGRAM, formatter_class=argparse.RawDescriptionHelpFormatter, description=(
         "Step through the forward and backward pass of a computational graph, and the whole lecture around it:\n"
@@ -226,6 +227,8 @@ def lessons_parser() -> OneLineParser:
 
 
 def run_lessons(argv: Sequence[str]) -> int:
+    from backprop_tui.core.lessons.catalog import lessons_document, lessons_text
+
     arguments = lessons_parser().parse_args(list(argv))
     if arguments.format == "json":
         write(json.dumps(lessons_document(), ensure_ascii=False, indent=2))

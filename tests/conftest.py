@@ -18,6 +18,16 @@ import pytest
 os.environ.pop("NO_COLOR", None)
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
+import textual._wait  # noqa: E402 (Pilot's idle wait, tuned below before any app is created)
+
+textual._wait.SLEEP_GRANULARITY = 0.005
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
+"""Pilot's `press` and `pause` wait until the process is idle: they sleep a slice at a time until a slice passes
+with (almost) no CPU used. Textual's slice is 20 ms, and a key press waits at least two slices, so the Pilot tests
+spent most of their time asleep (tests/test_monkey.py: 1,000s of presses). A 5 ms slice with the same idle ratio
+(1/20 of the slice) ends the wait as soon as the app is idle; what a test waits *for* is unchanged: every message
+processed (Pilot's own wait), animations finished, and, where a test needs them, the workers (`settle`)."""
+
 from support.graphs import build_mlp_problem  # noqa: E402 (after the environment is set)
 
 from backprop_tui.core.stepping.problem import Problem, build_problem  # noqa: E402

@@ -18,6 +18,16 @@ import pytest
 os.environ.pop("NO_COLOR", None)
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
+import textual._wait  # noqa: E402 (Pilot's idle wait, tuned below before any app is created)
+
+textual._wait.SLEEP_GRANULARITY = 0.005
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
+"""Pilot's `press` and `pause` wait until the process is idle: they sleep a slice at a time until a slice passes
+with (almost) no CPU used. Textual's slice is 20 ms, and a key press waits at least two slices, so the Pilot tests
+spent most of their time asleep (tests/test_monkey.py: 1,000s of presses). A 5 ms slice with the same idle ratio
+(1/20 of the slice) ends the wait as soon as the app is idle; what a test waits *for* is unchanged: every message
+processed (Pilot's own wait), animations finished, and, where a test needs them, the workers (`settle`)."""
+
 from support.graphs import build_mlp_problem  # noqa: E402 (after the environment is set)
 
 from backprop_tui.core.stepping.problem import Problem, build_problem  # noqa: E402
@@ -30,6 +40,30 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     tests only, and would take the other workers' snapshots for unused ones."""
     if getattr(config.option, "update_snapshots", False):
         config.option.numprocesses = 0
+
+
+LONGEST_FIRST = (
+    "test_monkey.py::test_two_thousand_random_keys",
+    "test_monkey.py::test_a_long_monkey",
+    "test_lecture.py::test_every_example_agrees_across_modes_and_with_finite_differences[mlp-16-16]",
+)
+"""The longest tests, longest first (measured with `--durations`): 22 s, 7-19 s and 15 s on the idle 2-core machine."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the slow tests first, the longest of them at the very front; the rest keeps its order.
+
+    pytest-xdist's worksteal hands each worker a contiguous share of this list and an idle worker steals from
+    the *end* of another's queue. In file order the monkeys (a fifth of the suite's time) sat at the head of one
+    worker's share, so they ran one after another on it while the other worker had finished. Longest first,
+    what is left to steal at the end is short, and both workers finish together. The order is the same in every
+    worker (xdist checks that every worker collected the same list)."""
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        longest = next((place for place, name in enumerate(LONGEST_FIRST) if name in item.nodeid), len(LONGEST_FIRST))
+        return (0 if item.get_closest_marker("slow") else 1, longest)
+
+    items.sort(key=rank)
 
 
 SIZE = (120, 40)

@@ -131,6 +131,26 @@ async def settle_app(pilot) -> None:  # noqa: ANN001 (a Textual Pilot)
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await screen_refreshed(pilot)
+
+
+def refresh_pending(screen) -> bool:  # noqa: ANN001 (a Textual Screen)
+    """Whether the screen still owes a repaint, a `call_after_refresh` callback, or its footer's fit to the width
+    (the keys arrive after the first frame and are measured after the next): Pilot's idle wait can end between
+    two of the screen's 1/60 s refresh ticks."""
+    from backprop_tui.tui.widgets.fitting_footer import FittingFooter
+
+    footers_unfitted = any(not footer.fitted for footer in screen.query(FittingFooter))
+    return bool(footers_unfitted or screen._callbacks or screen._layout_required or screen._repaint_required
+                or screen._dirty_widgets)
+
+
+async def screen_refreshed(pilot, tries: int = 200) -> None:  # noqa: ANN001 (a Textual Pilot)
+    """Wait, a refresh tick at a time, until the screen owes nothing (at most `tries` ticks, about 3 s)."""
+    for _ in range(tries):
+        if not refresh_pending(pilot.app.screen):
+            return
+        await pilot.pause(1 / 60)
 
 
 @pytest.fixture

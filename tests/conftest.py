@@ -183,6 +183,29 @@ def pressing() -> Callable[..., Callable[..., Awaitable[None]]]:
 
 
 @pytest.fixture
+def snap_compare(snap_compare):  # noqa: ANN001, ANN201 (pytest-textual-snapshot's own fixture, wrapped)
+    """pytest-textual-snapshot's `snap_compare`, with the screenshot taken once the app has settled after the
+    `run_before` and the `press=` keys (workers done, footer fitted, screen refreshed), not whenever the last
+    key's idle wait happened to end (5 ms idle slices: see the top of this file)."""
+
+    def compare(app, press=(), terminal_size=(80, 24), run_before=None):  # noqa: ANN001, ANN202
+        keys = tuple(press)
+
+        async def settled(pilot) -> None:  # noqa: ANN001
+            if run_before is not None:
+                result = run_before(pilot)
+                if result is not None:
+                    await result
+            for key in keys:
+                await pilot.press(key)
+            await settle_app(pilot)
+
+        return snap_compare(app, terminal_size=terminal_size, run_before=settled)
+
+    return compare
+
+
+@pytest.fixture
 def serve() -> ModuleType:
     """The websocket students of `backprop-tui serve` (tests/support/serve_clients.py): `serve.ServerProcess`,
     `serve.open_student`, `serve.step_once`, `serve.alive`, `serve.wait_until`, `serve.screen_text`."""

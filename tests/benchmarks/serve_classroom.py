@@ -112,7 +112,7 @@ def _ready_settled(server: ServerProcess, timeout: float) -> dict[str, float]:
 def _run(students: int, options: tuple[str, ...], environment: dict[str, str] | None,
          timeout: float) -> tuple[list[float], dict[str, Any]]:
     with ServerProcess("--max-sessions", str(students), "--idle-timeout", "0", *options,
-                       environment=environment) as server:
+                       environment=environment, ready_sessions=None) as server:
         pool = _ready_settled(server, timeout)
         seconds, measured = asyncio.run(_classroom(server.pid, server.url, students, timeout))
         if not wait_until(lambda: not server.sessions(), timeout):

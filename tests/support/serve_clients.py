@@ -35,13 +35,15 @@ def screen_text(data: bytes) -> str:
 class ServerProcess:
     """`backprop-tui serve --port 0 …` in a subprocess; `url` is read from its first line."""
 
-    def __init__(self, *options: str, timeout: float = 60.0, environment: dict[str, str] | None = None) -> None:
+    def __init__(self, *options: str, timeout: float = 60.0, environment: dict[str, str] | None = None,
+                 ready_sessions: int | None = 2) -> None:
         import os
 
-        if "--ready-sessions" not in options:
+        if ready_sessions is not None and "--ready-sessions" not in options:
             # Two ready sessions: students still get pooled sessions (the default path), but a test's server does
-            # not fork the default 16 on a 2-core machine that runs the rest of the suite beside it.
-            options = ("--ready-sessions", "2", *options)
+            # not fork the default 16 on a 2-core machine that runs the rest of the suite beside it. The
+            # benchmark passes None: the server's own default.
+            options = ("--ready-sessions", str(ready_sessions), *options)
         command = [sys.executable, "-m", "backprop_tui.tui.cli.main", "serve", "--port", "0", *options]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                         env={**os.environ, **(environment or {})})

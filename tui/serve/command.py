@@ -14,7 +14,7 @@ import os
 import shlex
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..cli.common import PROGRAM, OneLineParser, app_parser, fail, glue_option_values, problem_from
@@ -59,34 +59,24 @@ def default_max_sessions(available: int | None) -> int:
     return max(1, int(available * MEMORY_SHARE // (SESSION_MEMORY_MB * 2**20)))
 
 
-def port_number(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, not {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, not {port}")
-    return port
+def whole_number(low: int, high: int | None, rule: str) -> Callable[[str], int]:
+    """An argparse type for a whole number in [low, high] whose refusal says `rule`, then what was given."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{rule}, not {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{rule}, not {value}")
+        return value
+
+    return convert
 
 
-def session_count(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of sessions, at least 1, not {text!r}") from None
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of sessions, at least 1, not {count}")
-    return count
-
-
-def ready_count(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of sessions, 0 or more, not {text!r}") from None
-    if count < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of sessions, 0 or more, not {count}")
-    return count
+port_number = whole_number(0, 65535, "a port is a whole number from 0 to 65535")
+session_count = whole_number(1, None, "expected a whole number of sessions, at least 1")
+ready_count = whole_number(0, None, "expected a whole number of sessions, 0 or more")
 
 
 def seconds(text: str) -> float:

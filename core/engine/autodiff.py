@@ -49,8 +49,7 @@ def forward_tangents(graph: Graph, values: Mapping[str, Value], wrt: str, vector
     With `vector`, a 1-D `wrt` is one vector (slide 14's W, not a batch): its tangent is the identity,
     so every node's tangent gains a last axis, dξ/dWᵢ in entry i: the k sweeps of forward mode, carried
     side by side."""
-    if wrt not in graph.inputs:
-        raise GraphError(f"cannot differentiate with respect to {wrt!r}: inputs are {', '.join(graph.inputs)}")
+    graph.check_input(wrt)
     if np.ndim(values[wrt]) != 0 and not (vector and np.ndim(values[wrt]) == 1):
         raise GraphError(f"forward mode needs a scalar input; {wrt!r} is a vector")
     seed: Value = np.eye(np.size(values[wrt])) if np.ndim(values[wrt]) else 1.0

@@ -169,6 +169,12 @@ class Graph:
         except KeyError:
             raise GraphError(f"no node named {name!r}") from None
 
+    def check_input(self, name: str) -> None:
+        """The one refusal of a derivative with respect to something that is not one of the graph's inputs."""
+        if name not in self.inputs:
+            raise GraphError(f"cannot differentiate with respect to {name!r}: the graph's inputs are "
+                             f"{', '.join(self.inputs)}")
+
     def prim(self, name: str) -> Primitive:
         op = self.node(name).op
         if op is None:

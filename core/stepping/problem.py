@@ -14,12 +14,11 @@ from ..engine.numbers import Vector, format_value, vector
 from ..engine.parser import ParseError, graph_from_expression
 from .examples import GRAPH_EXAMPLES, example
 from .slide_notes import slide_notes
-from .snapshot import Mode
+from .snapshot import MODES, Mode, unknown_mode
 from .steppers import Stepper, make_stepper
 from .table import TableSource
 
 DEFAULT_GRAPH_EXAMPLE = "lecture"
-MODES: tuple[Mode, ...] = ("reverse", "forward")
 
 
 class ProblemError(ValueError):
@@ -152,7 +151,7 @@ def build_problem(example_name: str | None = None, expression: str | None = None
                   wrt: str | None = None, mode: str = "reverse") -> Problem:
     """Resolve the CLI's/form's choices into a Problem, or raise ProblemError with a one-line message."""
     if mode not in MODES:
-        raise ProblemError(f"unknown mode {mode!r}: choose forward or reverse")
+        raise ProblemError(unknown_mode(mode))
     if example_name and expression:
         raise ProblemError("give either an example or an expression, not both")
     defaults: dict[str, float] = {}
@@ -182,7 +181,8 @@ def build_problem(example_name: str | None = None, expression: str | None = None
         raise ProblemError(f"no value for {', '.join(missing)}: give it with --at {missing[0]}=VALUE")
     check_vectors(inputs, defaults)
     chosen_wrt = wrt or default_wrt
-    if chosen_wrt not in graph.inputs:
-        raise ProblemError(f"cannot differentiate with respect to {chosen_wrt!r}: "
-                           f"the graph's inputs are {', '.join(graph.inputs)}")
+    try:
+        graph.check_input(chosen_wrt)
+    except GraphError as error:
+        raise ProblemError(str(error)) from None
     return Problem(source, graph, {name: inputs[name] for name in graph.inputs}, chosen_wrt, mode)  # type: ignore[arg-type]

@@ -14,6 +14,12 @@ from ..engine.finite_differences import FiniteDifference
 from ..engine.numbers import Value
 
 Mode = Literal["forward", "reverse"]
+MODES: tuple[Mode, ...] = ("reverse", "forward")
+
+
+def unknown_mode(mode: object) -> str:
+    """The one refusal of a mode that is neither forward nor reverse."""
+    return f"unknown mode {mode!r}: choose forward or reverse"
 StepKind = Literal["start", "value", "seed", "adjoint"]
 
 

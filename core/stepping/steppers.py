@@ -24,7 +24,7 @@ from ..engine.numbers import Value, format_sum, format_value
 from . import carried_forms
 from . import monomial as mono
 from .monomial import Monomial
-from .snapshot import Contribution, FiniteDifference, Mode, Row, Step, StepKind
+from .snapshot import Contribution, FiniteDifference, Mode, Row, Step, StepKind, unknown_mode
 from .step_store import Prefix, StepOutline, derived_row
 from .stepper_base import Stepper, num, with_closed
 
@@ -265,8 +265,8 @@ def make_stepper(mode: Mode, graph: Graph, inputs: Mapping[str, Value], wrt: str
         with np.errstate(all="ignore"):
             return ForwardStepper(graph, inputs, wrt, notes)
     if mode == "reverse":
-        if wrt is not None and wrt not in graph.inputs:
-            raise GraphError(f"cannot differentiate with respect to {wrt!r}: inputs are {', '.join(graph.inputs)}")
+        if wrt is not None:
+            graph.check_input(wrt)
         with np.errstate(all="ignore"):
             return ReverseStepper(graph, inputs, wrt, notes)
-    raise GraphError(f"unknown mode {mode!r}: use forward or reverse")
+    raise GraphError(unknown_mode(mode))

@@ -112,11 +112,7 @@ class CompiledGraph:
 
     def _depends_on(self, sources: set[str]) -> set[str]:
         """Every node that has one of `sources` among its ancestors (or is one)."""
-        reached = set(sources)
-        for node in self.graph.nodes:
-            if any(parent in reached for parent in node.parents):
-                reached.add(node.name)
-        return reached
+        return self.graph.downstream_of(sources)
 
     def _ancestors_of_output(self) -> set[str]:
         """The output and every node it depends on."""

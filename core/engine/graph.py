@@ -169,6 +169,14 @@ class Graph:
         except KeyError:
             raise GraphError(f"no node named {name!r}") from None
 
+    def downstream_of(self, sources: set[str] | frozenset[str]) -> set[str]:
+        """Every node with one of `sources` among its ancestors, and the sources: one pass in graph order."""
+        reached = set(sources)
+        for node in self.nodes:
+            if any(parent in reached for parent in node.parents):
+                reached.add(node.name)
+        return reached
+
     def check_input(self, name: str) -> None:
         """The one refusal of a derivative with respect to something that is not one of the graph's inputs."""
         if name not in self.inputs:

@@ -55,11 +55,7 @@ class ForwardStepper(Stepper):
 
     def _depends_on_wrt(self) -> set[str]:
         """The nodes on some path from the input differentiated against (their tangent is not 0 by construction)."""
-        reached = {self.wrt}
-        for node in self.graph.nodes:
-            if any(parent in reached for parent in node.parents):
-                reached.add(node.name)
-        return reached
+        return self.graph.downstream_of({self.wrt})
 
     def _terms(self, name: str) -> tuple[Contribution, ...]:
         """One chain-rule term per parent on a path from wrt, ∂ξ/∂p · dp/d(wrt), with the running sum:

@@ -27,7 +27,7 @@ from backprop_tui.core.training.report import REPORT_FORMATS, Outcome, Row, reco
 from backprop_tui.core.training.run import DescentRun
 from backprop_tui.core.training.setup import DESCENT_EXAMPLES, DescentOptions, SetupError, build, resolve
 
-from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
+from .common import PROGRAM, OneLineParser, fail, glue_option_values, looks_numeric, write
 
 LINES_PER_WRITE = 1000
 FLUSH_SECONDS = 0.25
@@ -41,15 +41,7 @@ NUMBER_OPTIONS = ("--lr", "--momentum", "--start", "--iters", "--seed", "--batch
 
 def glue_negative_numbers(argv: Sequence[str]) -> list[str]:
     """`--lr -1e-3` → `--lr=-1e-3`, so argparse reads it as a value (and it is refused as such), not an option."""
-    return glue_option_values(argv, NUMBER_OPTIONS, _looks_numeric)
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return glue_option_values(argv, NUMBER_OPTIONS, looks_numeric)
 
 
 def _number(kind: type[int] | type[float]) -> Callable[[str], int | float]:

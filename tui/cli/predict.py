@@ -17,7 +17,7 @@ from backprop_tui.core.lessons.formulas import LOSS_FORMULA, logistic_formula
 from backprop_tui.core.lessons.predict_report import PREDICT_FORMATS, predict_data, predict_lines
 from backprop_tui.core.training.data import DataError
 
-from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
+from .common import PROGRAM, OneLineParser, fail, glue_option_values, looks_numeric, write
 
 NUMBER_OPTIONS = ("--beta0", "--beta1", "--threshold")
 LINES_PER_WRITE = 1000
@@ -34,14 +34,6 @@ def _finite(text: str) -> float:
     if rounds_to_zero(text, value):
         raise argparse.ArgumentTypeError(too_small(text))
     return value
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text.replace("−", "-"))
-    except ValueError:
-        return False
-    return True
 
 
 def predict_parser() -> OneLineParser:
@@ -62,7 +54,7 @@ def predict_parser() -> OneLineParser:
 
 
 def run_predict(argv: Sequence[str]) -> int:
-    arguments = predict_parser().parse_args(glue_option_values(argv, NUMBER_OPTIONS, _looks_numeric))
+    arguments = predict_parser().parse_args(glue_option_values(argv, NUMBER_OPTIONS, looks_numeric))
     if not 0 < arguments.threshold < 1:
         fail(f"--threshold must be between 0 and 1 (exclusive), got {arguments.threshold:g}")
     try:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..cli.common import PROGRAM, OneLineParser, app_parser, fail, glue_option_values, problem_from
+from .guard import is_ip_address
 
 SESSION_MEMORY_MB = 64
 """The memory budget of one session, from the README's capacity table (`python tests/benchmarks/bench.py --only
@@ -146,14 +147,6 @@ def checked_app_options(app_options: Sequence[str]) -> list[str]:
 def session_command(app_options: Sequence[str]) -> list[str]:
     """What each tab runs: this very installation of the app (never a shell string; see SessionService)."""
     return [sys.executable, "-m", "backprop_tui.tui.cli.main", *app_options]
-
-
-def is_ip_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def is_loopback(host: str) -> bool:

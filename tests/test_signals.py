@@ -11,34 +11,19 @@ import signal
 import subprocess
 import sys
 import termios
-import threading
 import time
 
 import pytest
+from support import bounded_process as bounded
 
 ENDLESS = ["descent", "--iters", "1000000000000", "--lr", "1e-9"]
 SECONDS = 60
 
 
 def signal_after_lines(argv: list[str], signum: int, lines: int = 200) -> tuple[int, str, str]:
-    child = subprocess.Popen([sys.executable, "-m", "backprop_tui.tui.cli.main", *argv], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    printed: list[str] = []
-    reader = threading.Thread(target=lambda: printed.extend(child.stdout), daemon=True)  # type: ignore[arg-type]
-    reader.start()
-    try:
-        deadline = time.monotonic() + SECONDS
-        while len(printed) < lines and child.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(printed) >= lines, f"only {len(printed)} lines (exit code {child.poll()})"
-        child.send_signal(signum)
-        code = child.wait(timeout=SECONDS)
-        reader.join(timeout=SECONDS)
-        return code, "".join(printed), child.stderr.read() if child.stderr else ""
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+    """`signum` once the command has printed `lines` lines: its exit code, everything it printed, its stderr."""
+    code, printed, error = bounded.interrupt_after_lines(argv, lines, seconds=SECONDS, signum=signum)
+    return code, "".join(printed), error
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])

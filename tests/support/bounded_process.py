@@ -46,10 +46,10 @@ def run_bounded(argv: Sequence[str], *, seconds: float, megabytes: int = DEFAULT
                           preexec_fn=prepare, **options)  # type: ignore[call-overload]
 
 
-def interrupt_after_lines(argv: Sequence[str], lines: int, *, seconds: float,
-                          megabytes: int = DEFAULT_MEGABYTES) -> tuple[int, list[str], str]:
+def interrupt_after_lines(argv: Sequence[str], lines: int, *, seconds: float, megabytes: int = DEFAULT_MEGABYTES,
+                          signum: int = signal.SIGINT) -> tuple[int, list[str], str]:
     """Start the command, wait (at most `seconds`) until it has printed `lines` lines, press Ctrl+C
-    (SIGINT), and return its exit code, every line it printed and its stderr.
+    (SIGINT, or send `signum`), and return its exit code, every line it printed and its stderr.
 
     A command that prints nothing while it runs fails this (`AssertionError`) after `seconds`,
     instead of blocking the test; the child is killed in any case.
@@ -64,7 +64,7 @@ def interrupt_after_lines(argv: Sequence[str], lines: int, *, seconds: float,
         while len(printed) < lines and child.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert len(printed) >= lines, f"only {len(printed)} lines after {seconds} s (exit code {child.poll()})"
-        child.send_signal(signal.SIGINT)
+        child.send_signal(signum)
         code = child.wait(timeout=seconds)
         reader.join(timeout=seconds)
         error = child.stderr.read() if child.stderr else ""

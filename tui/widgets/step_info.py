@@ -80,6 +80,10 @@ class StepExplanation(Static):
     MIN_LINES = 3
     MAX_LINES = 8
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._fitted_width = -1
+
     snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
     """The current step."""
 
@@ -97,6 +101,7 @@ class StepExplanation(Static):
         width = self.content_region.width
         if width <= 0:
             return
+        self._fitted_width = width
         needed = max(self.MIN_LINES, min(self.MAX_LINES, self.get_content_height(self.content_region.size,
                                                                                    self.app.size, width)))
         current = self.styles.height.value if self.styles.height is not None else self.MIN_LINES
@@ -104,7 +109,10 @@ class StepExplanation(Static):
             self.styles.height = needed
 
     def on_resize(self) -> None:
-        self.fit_height()
+        """Refit to a new width only. A change of height is this widget's own growth, whose Resize event can
+        arrive a step later: refitting then would shrink it to that step's text, the jump `grow_only` prevents."""
+        if self.content_region.width != self._fitted_width:
+            self.fit_height()
 
 
 class SweepCounter(Static):

@@ -91,54 +91,6 @@ async def test_a_ready_session_is_handed_out_at_the_students_size_and_replaced(s
     assert not any("Traceback" in line for line in server.lines + server.errors)
 
 
-CLAIM_FIRST = r"""
-import gc, os, re, select
-from textual_serve.app_service import AppService
-
-os.environ.update(AppService._build_environment(AppService("", write_bytes=None, write_str=None, close=None,
-                                                           download_manager=None), 80, 24))  # the server's
-from backprop_tui.tui.serve import warm_parent
-from backprop_tui.tui.serve.pool import claim_message
-
-warm_parent.share_parsed_css()
-warm_parent.warm_up([])
-gc.collect()
-gc.freeze()
-for _ in range(3):
-    session_in, claim = os.pipe()
-    screen, session_out = os.pipe()
-    os.write(claim, claim_message(80, 24))  # waiting before the session even exists
-    if (pid := os.fork()) == 0:
-        os.dup2(session_in, 0)
-        os.dup2(session_out, 1)
-        os._exit(warm_parent.run_session([], 120, 40, ready=True))
-    os.close(session_in)
-    os.close(session_out)
-    output = b""
-    while b"step 0/" not in output:
-        output += os.read(screen, 65536)
-    while select.select([screen], [], [], 1.0)[0]:  # and whatever it draws next, until it is still for 1 s
-        output += os.read(screen, 65536)
-    os.write(claim, b'M\x00\x00\x00\x10{"type": "quit"}')
-    while chunk := os.read(screen, 65536):
-        output += chunk
-    os.waitpid(pid, 0)
-    rows = max(int(row) for row in re.findall(rb"\x1b\[(\d+);\d+H", output))  # the lowest row drawn
-    os.write(1, b"%d\n" % rows)
-"""
-
-
-def test_a_claim_that_arrives_before_the_app_has_started_still_wins():
-    """A student can take a ready session forked a moment ago: the claim then waits on its input before the
-    app has even posted its guessed size, and must still be the size it ends at (it once lost, every time)."""
-    import subprocess
-    import sys
-
-    result = subprocess.run([sys.executable, "-c", CLAIM_FIRST], capture_output=True, timeout=TIMEOUT)
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")[-2000:]
-    assert result.stdout.decode().split() == ["24", "24", "24"], "a screen drawn for the guessed 40 rows won"
-
-
 async def test_the_cap_counts_ready_sessions_and_pooled_slots_come_back(serve):
     with serve.ServerProcess("--max-sessions", "3", "--ready-sessions", "2", "--idle-timeout", "0") as server:
         count = ProcessCount(serve, server)

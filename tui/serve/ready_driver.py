@@ -6,8 +6,9 @@ while the server is idle. When a student connects, the server sends one `claim` 
 student's real size; from then on this driver is textual-serve's `WebDriver`: it writes what a
 fresh session writes at its start (the handshake line, the terminal modes), and the app draws its
 whole screen at once (at the real size: a resize if the guess was wrong, otherwise a repaint from
-what is already rendered). Until the claim nothing reaches the pipe, so no tab ever sees a screen
-drawn for another size.
+what is already rendered). Until the claim nothing reaches the pipe; after a claim at a new size,
+nothing does until the screen is laid out at that size (a frame the app was about to paint at the
+guess would otherwise come first), so no tab ever sees a screen drawn for another size.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import contextlib
 from typing import Any
 
 from textual import events, messages
+from textual.app import ScreenError
 from textual.drivers.web_driver import WebDriver
 from textual.geometry import Size
 
@@ -62,13 +64,16 @@ class ReadyWebDriver(WebDriver):
     def __init__(self, *args: Any, **options: Any) -> None:
         super().__init__(*args, **options)
         self.claimed = False
+        self._held_for: Size | None = None
+        """The claimed size while the screen is still laid out at another: output is held back until it is not."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._resize: asyncio.Future[bool] | None = None
+        self._shown: asyncio.Task[None] | None = None
         self._really_write = self._write
         self._write = self._write_when_claimed
 
     def _write_when_claimed(self, data: bytes) -> int:
-        if self.claimed:
+        if self.claimed and self._held_for is None:
             return self._really_write(data)
         return len(data)
 
@@ -111,8 +116,37 @@ class ReadyWebDriver(WebDriver):
         if app.size != size or not app._dom_ready:
             # Laid out and drawn whole at the real size. Posted as `start_application_mode` posts the guessed
             # size (a task), so a claim that arrives before that task has run still comes after it, and wins.
+            self._held_for = size
             self._resize = asyncio.ensure_future(app._post_message(events.Resize(size, size)))
+            self._shown = asyncio.ensure_future(self._show_when_laid_out(size))
             return
-        # The same size, already laid out and rendered: the whole screen again, from what is rendered.
+        self._show_whole()
+
+    def _laid_out_at(self, size: Size) -> bool:
+        """Whether the app's screen is laid out at `size`, outside a batch of updates (which draws nothing)."""
+        app = self._app
+        try:
+            screen = app.screen
+        except ScreenError:  # no screen yet: the app is still starting
+            return False
+        return bool(app._dom_ready and not app._batch_count and screen._compositor.size == size)
+
+    async def _show_when_laid_out(self, size: Size, poll: float = 1 / 240, limit: float = 10.0) -> None:
+        """Release the output once the screen is laid out at the claimed size, starting with the whole screen.
+
+        The app takes a resize in steps (its own size first, the screen's layout after a short timer), and
+        any refresh in between would paint at the guessed size: so this waits for the layout itself, a
+        poll of a few milliseconds at most, then draws the whole screen, which covers whatever was held back."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        while not self._laid_out_at(size) and loop.time() < deadline:
+            await asyncio.sleep(poll)
+        self._held_for = None
+        with contextlib.suppress(ScreenError):  # an app that ended meanwhile has nothing to show
+            self._show_whole()
+
+    def _show_whole(self) -> None:
+        """The whole screen, from what is already rendered (a claimed tab starts from nothing)."""
+        app = self._app
         screen = app.screen
         app._display(screen, screen._compositor.render_update(full=True, screen_stack=app._background_screens))

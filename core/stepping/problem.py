@@ -5,11 +5,10 @@ and refuse exactly the same things with the same messages.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from ..engine.graph import Graph, GraphError
-from ..engine.literals import rounds_to_zero, too_small
+from ..engine.literals import NumberRefused, too_small, typed_number
 from ..engine.numbers import Vector, format_value, vector
 from ..engine.parser import ParseError, graph_from_expression
 from .examples import GRAPH_EXAMPLES, example
@@ -81,14 +80,13 @@ def split_assignments(text: str) -> list[str]:
 
 def _parse_number(name: str, raw: str) -> float:
     try:
-        number = float(raw.replace("−", "-"))
-    except ValueError:
-        raise ProblemError(f"the value of {name} is not a number: {raw!r}") from None
-    if not math.isfinite(number):
-        raise ProblemError(f"the value of {name} must be a finite number, got {raw!r}")
-    if rounds_to_zero(raw, number):
-        raise ProblemError(f"the value of {name}: {too_small(raw.strip())}")
-    return number
+        return typed_number(raw)
+    except NumberRefused as refused:
+        if refused.rule == "not a number":
+            raise ProblemError(f"the value of {name} is not a number: {raw!r}") from None
+        if refused.rule == "not finite":
+            raise ProblemError(f"the value of {name} must be a finite number, got {raw!r}") from None
+        raise ProblemError(f"the value of {name}: {too_small(raw.strip())}") from None
 
 
 MAX_VECTOR_LENGTH = 1000

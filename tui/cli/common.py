@@ -126,15 +126,6 @@ def table_parser() -> OneLineParser:
 VALUE_OPTIONS = ("--expr", "--at", "--start")
 
 
-def looks_numeric(text: str) -> bool:
-    """Whether `text` reads as a number (`−` accepted for a minus): an option's value, not another option."""
-    try:
-        float(text.replace("−", "-"))
-    except ValueError:
-        return False
-    return True
-
-
 def glue_option_values(argv: Sequence[str], options: Sequence[str] = VALUE_OPTIONS,
                        accepts: Callable[[str], bool] = lambda value: True) -> list[str]:
     """`--expr -y*log(p)` → `--expr=-y*log(p)`: argparse would take a value starting with `-` for an option.

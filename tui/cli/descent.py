@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
+from backprop_tui.core.engine.literals import reads_as_number
 from backprop_tui.core.training.data import LoadProgress
 from backprop_tui.core.training.models import MODELS
 from backprop_tui.core.training.optimizers import KINDS, seed_problem
@@ -27,7 +28,7 @@ from backprop_tui.core.training.report import REPORT_FORMATS, Outcome, Row, reco
 from backprop_tui.core.training.run import DescentRun
 from backprop_tui.core.training.setup import DESCENT_EXAMPLES, DescentOptions, SetupError, build, resolve
 
-from .common import PROGRAM, OneLineParser, fail, glue_option_values, looks_numeric, write
+from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
 
 LINES_PER_WRITE = 1000
 FLUSH_SECONDS = 0.25
@@ -41,7 +42,7 @@ NUMBER_OPTIONS = ("--lr", "--momentum", "--start", "--iters", "--seed", "--batch
 
 def glue_negative_numbers(argv: Sequence[str]) -> list[str]:
     """`--lr -1e-3` → `--lr=-1e-3`, so argparse reads it as a value (and it is refused as such), not an option."""
-    return glue_option_values(argv, NUMBER_OPTIONS, looks_numeric)
+    return glue_option_values(argv, NUMBER_OPTIONS, reads_as_number)
 
 
 def _number(kind: type[int] | type[float]) -> Callable[[str], int | float]:

@@ -8,16 +8,15 @@ stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable, Sequence
 
-from backprop_tui.core.engine.literals import rounds_to_zero, too_small
+from backprop_tui.core.engine.literals import NumberRefused, reads_as_number, too_small, typed_number
 from backprop_tui.core.lessons.classification import HandParams, predict
 from backprop_tui.core.lessons.formulas import LOSS_FORMULA, logistic_formula
 from backprop_tui.core.lessons.predict_report import PREDICT_FORMATS, predict_data, predict_lines
 from backprop_tui.core.training.data import DataError
 
-from .common import PROGRAM, OneLineParser, fail, glue_option_values, looks_numeric, write
+from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
 
 NUMBER_OPTIONS = ("--beta0", "--beta1", "--threshold")
 LINES_PER_WRITE = 1000
@@ -26,14 +25,13 @@ LINES_PER_WRITE = 1000
 def _finite(text: str) -> float:
     """An argparse type: a finite number (`−` accepted for a minus), else `must be a finite number`."""
     try:
-        value = float(text.replace("−", "-"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
-    if rounds_to_zero(text, value):
-        raise argparse.ArgumentTypeError(too_small(text))
-    return value
+        return typed_number(text)
+    except NumberRefused as refused:
+        if refused.rule == "not a number":
+            raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+        if refused.rule == "not finite":
+            raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(too_small(text)) from None
 
 
 def predict_parser() -> OneLineParser:
@@ -54,7 +52,7 @@ def predict_parser() -> OneLineParser:
 
 
 def run_predict(argv: Sequence[str]) -> int:
-    arguments = predict_parser().parse_args(glue_option_values(argv, NUMBER_OPTIONS, looks_numeric))
+    arguments = predict_parser().parse_args(glue_option_values(argv, NUMBER_OPTIONS, reads_as_number))
     if not 0 < arguments.threshold < 1:
         fail(f"--threshold must be between 0 and 1 (exclusive), got {arguments.threshold:g}")
     try:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from backprop_tui.core.engine.literals import reads_as_number
+
 MAX_ROW_HEIGHT = 4
 """Lines a row may take when the columns are narrower than their text."""
 MAX_VECTOR_ROW_HEIGHT = 8
@@ -68,18 +70,10 @@ def fit_cell(text: str, width: int, max_lines: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _wrap(text: str, width: int) -> list[str]:
     """A piece too long for its column on as many lines as it takes (a long batch mean `mean 0.458745875 (n=303)`
     or a formula breaks at a space, else anywhere), instead of cut with an ellipsis while rows can grow."""
-    if len(text) <= width or width < 4 or _is_number(text):
+    if len(text) <= width or width < 4 or reads_as_number(text):
         return [_cut(text, width)]  # a number is never broken over lines: cut, it shows it is
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 

@@ -5,9 +5,15 @@ Textual's `Footer` lays its keys out in one row and lets the ones past the right
 measures its keys once they are laid out and, while they overflow, hides the command palette's key
 first and then the keys nearest the right end, keeping the keys that get help, the lesson map and
 quit (every hidden key still works, and `?` lists them all).
+
+Textual's footer also rebuilds all its keys whenever the screen says its bindings may have changed, which
+it says after most key presses: this one rebuilds only when the keys it would show did change (the
+rebuild, a dozen widgets mounted and styled, was a twentieth of a key press's time).
 """
 
 from __future__ import annotations
+
+from collections.abc import Hashable
 
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -35,8 +41,24 @@ class FittingFooter(Footer):
     """Whether the keys shown were fitted to the width since the last change (tests wait for it: the fit runs
     after a refresh, when the keys have their sizes)."""
 
+    _shown: Hashable = None
+    """What the keys composed last showed (`shown_keys`)."""
+
+    def shown_keys(self) -> Hashable:
+        """Everything `Footer.compose` reads to build the keys: the same value, the same keys."""
+        if not self._bindings_ready or not self.is_attached:
+            return None
+        bindings = tuple((binding.key, binding.action, binding.description, binding.show, binding.group,
+                          binding.key_display, binding.tooltip, enabled, tooltip)
+                         for _, binding, enabled, tooltip in self.screen.active_bindings.values())
+        return bindings, self.compact, self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE
+
     async def recompose(self) -> None:
+        shown = self.shown_keys()
+        if shown is not None and shown == self._shown and self.children:
+            return
         self.fitted = False
+        self._shown = shown
         await super().recompose()
         self.call_after_refresh(self.fit_keys)
 

@@ -1,0 +1,44 @@
+"""The footer (tui/widgets/fitting_footer.py) rebuilds its keys only when the keys it shows change.
+
+Textual's footer rebuilt every key after nearly every key press, since the screen says its bindings may have
+changed; the rebuild took a third of a key press's time in the monkeys. A press that changes no key must leave
+the same key widgets; a press that does (a graph with layers offers `c`) must still reach the footer.
+"""
+
+from __future__ import annotations
+
+from textual.widgets._footer import FooterKey
+
+from backprop_tui.core.stepping.problem import build_problem
+from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.widgets.fitting_footer import FittingFooter
+
+
+def footer_keys(app: BackpropApp) -> list[FooterKey]:
+    return list(app.screen.query_one(FittingFooter).query(FooterKey))
+
+
+async def test_a_step_changes_no_key_and_rebuilds_none(size, settle):
+    app = BackpropApp(build_problem("lecture"))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        keys = footer_keys(app)
+        assert {key.key for key in keys} >= {"question_mark", "q", "m"}
+        for key in ("n", "n", "p", "end", "home", "m", "m"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert footer_keys(app) == keys, f"the footer was rebuilt after {key}"
+
+
+async def test_a_key_that_appears_reaches_the_footer(size, settle):
+    app = BackpropApp(build_problem("lecture"))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert "c" not in {key.key for key in footer_keys(app)}
+        app.screen.load(build_problem("mlp"))
+        await settle(pilot)
+        keys = {key.key: key for key in footer_keys(app)}
+        assert "c" in keys and keys["c"].region.width > 0
+        app.screen.load(build_problem("lecture"))
+        await settle(pilot)
+        assert "c" not in {key.key for key in footer_keys(app)}

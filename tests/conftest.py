@@ -42,6 +42,14 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
         config.option.numprocesses = 0
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (the README's `pytest`): one worker more than the machine has cores. A Pilot test spends about a
+    quarter of its time waiting for the app to go idle (and the serve tests for their servers), a core left
+    unused; a third worker on the 2-core machine fills those waits (the suite: 5 min 41 s → 4 min 58 s)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores + 1
+
+
 LONGEST_FIRST = (
     "test_monkey.py::test_two_thousand_random_keys",
     "test_monkey.py::test_a_long_monkey",

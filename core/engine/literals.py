@@ -42,11 +42,11 @@ def typed_number(text: str) -> float:
 
 
 def reads_as_number(text: str) -> bool:
-    """Whether `text` parses as a float at all (`−` accepted for a minus), finite or not: a number, not a word."""
+    """Whether `text` reads as a number at all, finite or not (`typed_number`'s first rule): a number, not a word."""
     try:
-        float(text.replace("−", "-"))
-    except ValueError:
-        return False
+        typed_number(text)
+    except NumberRefused as refused:
+        return refused.rule != "not a number"
     return True
 
 
@@ -68,7 +68,7 @@ def too_small(text: str) -> str:
 
 
 def rounds_to_zero(text: str, value: float) -> bool:
-    """Whether a number the student typed, other than zero, became 0.0 (`1e-400`): for the options' checks."""
+    """Whether a number the student typed, other than zero, became 0.0 (`1e-400`): `typed_number`'s third rule."""
     mantissa = text.lower().partition("e")[0]
     return value == 0.0 and any(digit in "123456789" for digit in mantissa)
 

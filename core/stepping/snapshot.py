@@ -20,6 +20,8 @@ MODES: tuple[Mode, ...] = ("reverse", "forward")
 def unknown_mode(mode: object) -> str:
     """The one refusal of a mode that is neither forward nor reverse."""
     return f"unknown mode {mode!r}: choose forward or reverse"
+
+
 StepKind = Literal["start", "value", "seed", "adjoint"]
 
 

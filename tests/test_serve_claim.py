@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 TIMEOUT = 120.0
 
 WARM_PARENT = r"""
-import gc, os, re, select, time
+import gc, os, select, time
 from textual_serve.app_service import AppService
 
 os.environ.update(AppService._build_environment(AppService("", write_bytes=None, write_str=None, close=None,
@@ -60,10 +60,6 @@ def end(pid, claim, screen):
     return rest
 
 
-def lowest_row(output):
-    return max(int(row) for row in re.findall(rb"\x1b\[(\d+);\d+H", output))
-
-
 """
 
 WARM_UP = r"""
@@ -80,7 +76,7 @@ for _ in range(3):
     while select.select([screen], [], [], 1.0)[0]:  # and whatever it draws next, until it is still for 1 s
         output += os.read(screen, 65536)
     output += end(pid, claim, screen)
-    os.write(1, b"%d\n" % lowest_row(output))
+    os.write(1, output.hex().encode() + b"\n")  # what the tab would get, for the test to read
 """
 
 CLAIM_DURING_A_SLOW_RESIZE = WARM_PARENT + r"""
@@ -103,23 +99,25 @@ for _ in range(3):
     os.write(claim, claim_message(100, 50) + KEY_N)  # and a key that repaints while the resize waits
     output = read_until(screen, b"step 1/")
     end(pid, claim, screen)
-    os.write(1, b"%d\n" % lowest_row(output))
+    os.write(1, output.hex().encode() + b"\n")  # what the tab would get, for the test to read
 """
 
 
-def run(script: str) -> list[str]:
+def rows_drawn_by_each_session(script: str, serve) -> list[int]:  # noqa: ANN001 (the serve fixture's module)
+    """Run `script`; for each session it forked, the lowest row its output drew to (`serve.rows_drawn`)."""
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=TIMEOUT)
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")[-2000:]
-    return result.stdout.decode().split()
+    return [serve.rows_drawn(bytes.fromhex(line.decode()).decode("utf-8", "replace")) for line in result.stdout.split()]
 
 
-def test_a_claim_that_arrives_before_the_app_has_started_still_wins():
+def test_a_claim_that_arrives_before_the_app_has_started_still_wins(serve):
     """A student can take a ready session forked a moment ago: the claim then waits on its input before the
     app has even posted its guessed size, and must still be the size it ends at (it once lost, every time)."""
-    assert run(CLAIM_FIRST) == ["24", "24", "24"], "a screen drawn for the guessed 40 rows won"
+    assert rows_drawn_by_each_session(CLAIM_FIRST, serve) == [24, 24, 24], "a screen drawn for the guessed 40 rows won"
 
 
-def test_nothing_drawn_at_the_guess_reaches_a_tab_claimed_at_another_size():
+def test_nothing_drawn_at_the_guess_reaches_a_tab_claimed_at_another_size(serve):
     """A claim at a new size resizes the app, which lays its screen out a timer later. A frame painted in
     between (a key, the end of the start) was drawn at the guess: it once reached the tab first, under load."""
-    assert run(CLAIM_DURING_A_SLOW_RESIZE) == ["50", "50", "50"], "a frame drawn for the guessed 24 rows came first"
+    assert rows_drawn_by_each_session(CLAIM_DURING_A_SLOW_RESIZE, serve) == [50, 50, 50], \
+        "a frame drawn for the guessed 24 rows came first"

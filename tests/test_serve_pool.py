@@ -21,14 +21,6 @@ import pytest
 pytestmark = pytest.mark.slow
 
 TIMEOUT = 120.0
-CURSOR_ROW = re.compile(r"\x1b\[(\d+);\d+H")
-
-
-def rows_drawn(raw: str) -> int:
-    """The lowest row the app's output moved the cursor to: a screen drawn for 40 rows reaches row 40."""
-    return max((int(row) for row in CURSOR_ROW.findall(raw)), default=0)
-
-
 class RawStudent:
     """A student that keeps the app's raw output (escape sequences included) besides the screen text."""
 
@@ -76,17 +68,17 @@ async def test_a_ready_session_is_handed_out_at_the_students_size_and_replaced(s
             assert await small.read_until(r"step 0/\d+", TIMEOUT)
             taken = server.sessions()
             assert len(taken) == 1 and taken[0] in ready, "the student's session was not a ready one"
-            assert rows_drawn(small.raw) == 24, "a screen drawn for the guessed 40 rows reached the tab"
+            assert serve.rows_drawn(small.raw) == 24, "a screen drawn for the guessed 40 rows reached the tab"
             assert await serve.step_once(small.student, TIMEOUT)
             assert await asyncio.to_thread(serve.wait_until, lambda: len(server.ready()) == 2, TIMEOUT)
             assert taken[0] not in server.ready()
 
             same = RawStudent(await serve.open_student(http, server.url, width=80, height=24))
             assert await same.read_until(r"step 0/\d+", TIMEOUT)
-            assert rows_drawn(same.raw) == 24
+            assert serve.rows_drawn(same.raw) == 24
             tall = RawStudent(await serve.open_student(http, server.url, width=100, height=50))
             assert await tall.read_until(r"step 0/\d+", TIMEOUT)
-            assert rows_drawn(tall.raw) == 50
+            assert serve.rows_drawn(tall.raw) == 50
             assert len(server.sessions()) == 3
     assert not any("Traceback" in line for line in server.lines + server.errors)
 

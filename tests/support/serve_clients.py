@@ -25,6 +25,12 @@ import aiohttp
 ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])")
 URL_LINE = re.compile(r"open (http://\S+/)")
 STEP = re.compile(r"step (\d+)/(\d+)")
+CURSOR_ROW = re.compile(r"\x1b\[(\d+);\d+H")
+
+
+def rows_drawn(raw: str) -> int:
+    """The lowest row the app's output moved the cursor to: a screen drawn for 40 rows reaches row 40."""
+    return max((int(row) for row in CURSOR_ROW.findall(raw)), default=0)
 
 
 def screen_text(data: bytes) -> str:

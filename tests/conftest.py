@@ -64,7 +64,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     pytest-xdist's worksteal hands each worker a contiguous share of this list and an idle worker steals from
     the *end* of another's queue. In file order the monkeys (a fifth of the suite's time) sat at the head of one
     worker's share, so they ran one after another on it while the other worker had finished. Longest first,
-    what is left to steal at the end is short, and both workers finish together. The order is the same in every
+    what is left to steal at the end is short, and the workers finish together. The order is the same in every
     worker (xdist checks that every worker collected the same list)."""
 
     def rank(item: pytest.Item) -> tuple[int, int]:

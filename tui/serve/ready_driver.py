@@ -69,6 +69,7 @@ class ReadyWebDriver(WebDriver):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._resize: asyncio.Future[bool] | None = None
         self._shown: asyncio.Task[None] | None = None
+        """The claim's two tasks, held here: the event loop keeps only weak references to running tasks."""
         self._really_write = self._write
         self._write = self._write_when_claimed
 

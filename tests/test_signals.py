@@ -42,6 +42,40 @@ def test_descent_jsonl_and_text_end_with_the_terminated_verdict():
     assert code == 143 and verdict.startswith("stopped: terminated after ") and "(a signal)" in verdict
 
 
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_a_signal_while_the_pipe_is_full_cuts_no_line(unbuffered):
+    """The reader stops reading, so the pipe fills and `descent` blocks in the middle of writing a batch; SIGTERM
+    then interrupts that write part-way. Every line must still arrive whole, the verdict last. Unbuffered
+    (PYTHONUNBUFFERED=1), Python's stdout dropped what a short write left over: a JSON line cut in two."""
+    child = subprocess.Popen([sys.executable, "-m", "backprop_tui.tui.cli.main", *ENDLESS, "--format", "jsonl"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0,  # nothing read ahead
+                             env={**os.environ, "PYTHONUNBUFFERED": unbuffered})
+    try:
+        first = child.stdout.readline()  # type: ignore[union-attr]
+        deadline, waiting = time.monotonic() + SECONDS, -1
+        while (now := _waiting_in_pipe(child)) != waiting and time.monotonic() < deadline:
+            waiting = now  # until the pipe stops filling: the child is blocked in a write
+            time.sleep(0.2)
+        child.send_signal(signal.SIGTERM)
+        rest, _ = child.communicate(timeout=SECONDS)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    lines = (first + rest).decode().splitlines()
+    assert child.returncode == 143
+    assert [json.loads(line) for line in lines][-1]["stopped"] == "terminated"
+
+
+def _waiting_in_pipe(child: subprocess.Popen) -> int:
+    """How many bytes wait unread in the child's stdout pipe (Linux: FIONREAD on the read end)."""
+    import fcntl
+
+    waiting = bytearray(4)
+    fcntl.ioctl(child.stdout.fileno(), termios.FIONREAD, waiting)  # type: ignore[union-attr]
+    return int.from_bytes(waiting, sys.byteorder)
+
+
 def _read_until_quiet(master: int, seconds: float, wanted: bytes = b"") -> bytes:
     output = b""
     deadline = time.monotonic() + seconds

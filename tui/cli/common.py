@@ -10,6 +10,7 @@ import argparse
 import gc
 import json
 import os
+import select
 import sys
 from collections.abc import Callable, Sequence
 from typing import IO, NoReturn
@@ -165,8 +166,7 @@ def write(text: str, end: str = "\n") -> None:
     if stream is None:
         fail("cannot write the output: standard output is closed", OUTPUT_ERROR)
     try:
-        stream.write(text + end)
-        stream.flush()
+        _write_whole(stream, text + end)
     except BrokenPipeError:
         _silence_stdout()
         raise SystemExit(0) from None
@@ -175,6 +175,29 @@ def write(text: str, end: str = "\n") -> None:
         fail(f"cannot write the output: {error.strerror or error}", OUTPUT_ERROR)
     except ValueError:
         fail("cannot write the output: standard output is closed", OUTPUT_ERROR)
+
+
+def _write_whole(stream: IO[str], text: str) -> None:
+    """`stream.write(text)` and a flush, every byte of it.
+
+    Unbuffered (`python -u`, PYTHONUNBUFFERED=1, as many containers run), stdout's text layer writes straight
+    to the descriptor and ignores how much a write took: a write into a full pipe that a signal interrupts
+    part-way returns short, and the rest of the text was dropped (`descent --format jsonl` ended SIGTERM with
+    a JSON line cut in two). So the bytes go to the binary layer here, in a loop until all are written."""
+    binary = getattr(stream, "buffer", None)
+    if binary is None or os.linesep != "\n":  # a text-only stream (a test's StringIO), or newlines translated
+        stream.write(text)
+        stream.flush()
+        return
+    stream.flush()  # anything written to the text layer before this
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        written = binary.write(data)
+        if written is None:  # a non-blocking descriptor that is full: wait until it takes more
+            select.select([], [binary], [])
+            continue
+        data = data[written:]
+    binary.flush()
 
 
 def flush_output() -> None:

@@ -49,7 +49,7 @@ def test_status_survives_a_corrupt_file_with_one_warning(capsys, state_home):
 
 @pytest.mark.parametrize(("argv", "words"), [
     (["--seed", "-1"], "--seed must be a whole number of at least 0"),
-    (["--seed", "x"], "invalid int value"),
+    (["--seed", "x"], "argument --seed: must be a whole number, got 'x'"),
     (["--format", "json"], "--format is for --status"),
     (["--status", "--reset"], "not allowed with"),
 ])

@@ -29,6 +29,7 @@ from backprop_tui.core.training.run import DescentRun
 from backprop_tui.core.training.setup import DESCENT_EXAMPLES, DescentOptions, SetupError, build, resolve
 
 from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
+from .number_options import finite_number, whole_number
 
 LINES_PER_WRITE = 1000
 FLUSH_SECONDS = 0.25
@@ -45,19 +46,6 @@ def glue_negative_numbers(argv: Sequence[str]) -> list[str]:
     return glue_option_values(argv, NUMBER_OPTIONS, reads_as_number)
 
 
-def _number(kind: type[int] | type[float]) -> Callable[[str], int | float]:
-    """An argparse type whose refusal reads `argument --lr: must be a number, got 'abc'`."""
-
-    def convert(text: str) -> int | float:
-        try:
-            return kind(text)
-        except ValueError:
-            noun = "a whole number" if kind is int else "a number"
-            raise argparse.ArgumentTypeError(f"must be {noun}, got {text!r}") from None
-
-    return convert
-
-
 def descent_parser() -> OneLineParser:
     parser = OneLineParser(prog=f"{PROGRAM} descent", description=(
         "Run gradient descent headless and print every iteration. Examples: heart (AHD ~ MaxHR, "
@@ -71,15 +59,15 @@ def descent_parser() -> OneLineParser:
     parser.add_argument("--y", metavar="COL", help="target column: Yes/No, 1/0 or true/false")
     parser.add_argument("--model", choices=MODELS, help="neuron (logistic regression, default) or mlp (1-2-1)")
     parser.add_argument("--optimizer", choices=KINDS, help="gd (full batch, default), minibatch or sgd")
-    parser.add_argument("--batch-size", type=_number(int), metavar="N",
+    parser.add_argument("--batch-size", type=whole_number, metavar="N",
                         help="rows per mini-batch (default 32)")
-    parser.add_argument("--lr", type=_number(float), metavar="F", help="learning rate η")
-    parser.add_argument("--momentum", type=_number(float), metavar="F", help="momentum μ in [0, 1)")
-    parser.add_argument("--iters", type=_number(int), metavar="N", help="maximum number of iterations")
-    parser.add_argument("--seed", type=_number(int), metavar="S", help="seed for the shuffles (default 0)")
+    parser.add_argument("--lr", type=finite_number, metavar="F", help="learning rate η")
+    parser.add_argument("--momentum", type=finite_number, metavar="F", help="momentum μ in [0, 1)")
+    parser.add_argument("--iters", type=whole_number, metavar="N", help="maximum number of iterations")
+    parser.add_argument("--seed", type=whole_number, metavar="S", help="seed for the shuffles (default 0)")
     parser.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
                         help="standardise the features (default on for the examples, off for --data)")
-    parser.add_argument("--start", type=_number(float), metavar="X",
+    parser.add_argument("--start", type=finite_number, metavar="X",
                         help="starting x for --example minima, in [0.1, 1] (default 0.9)")
     parser.add_argument("--init", metavar="NAME=VALUE,...",
                         help="starting parameters in the data's own units, e.g. β0=6,β1=-0.04 (or b0=…,b1=…); "

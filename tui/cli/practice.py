@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from .common import PROGRAM, OneLineParser, fail, write
+from .number_options import whole_number
 
 
 def practice_parser() -> OneLineParser:
     parser = OneLineParser(prog=f"{PROGRAM} practice", description=(
         "Compute each cell of the lecture's table before the app reveals it: a list of exercises in order "
         "of difficulty, a hint after a wrong answer, a score per exercise, progress kept between runs."))
-    parser.add_argument("--seed", type=int, metavar="N",
+    parser.add_argument("--seed", type=whole_number, metavar="N",
                         help="the seed of the generated exercises (the same seed gives the whole class the same graph)")
     actions = parser.add_mutually_exclusive_group()
     actions.add_argument("--status", action="store_true", help="print your progress and exit")

@@ -7,31 +7,19 @@ stderr and exit code 2.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Sequence
 
-from backprop_tui.core.engine.literals import NumberRefused, reads_as_number, too_small, typed_number
+from backprop_tui.core.engine.literals import reads_as_number
 from backprop_tui.core.lessons.classification import HandParams, predict
 from backprop_tui.core.lessons.formulas import LOSS_FORMULA, logistic_formula
 from backprop_tui.core.lessons.predict_report import PREDICT_FORMATS, predict_data, predict_lines
 from backprop_tui.core.training.data import DataError
 
 from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
+from .number_options import finite_number
 
 NUMBER_OPTIONS = ("--beta0", "--beta1", "--threshold")
 LINES_PER_WRITE = 1000
-
-
-def _finite(text: str) -> float:
-    """An argparse type: a finite number (`−` accepted for a minus), else `must be a finite number`."""
-    try:
-        return typed_number(text)
-    except NumberRefused as refused:
-        if refused.rule == "not a number":
-            raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-        if refused.rule == "not finite":
-            raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}") from None
-        raise argparse.ArgumentTypeError(too_small(text)) from None
 
 
 def predict_parser() -> OneLineParser:
@@ -40,12 +28,12 @@ def predict_parser() -> OneLineParser:
         f"p̂ = {logistic_formula('x')}, the predicted class, the actual class and the patient's loss "
         f"{LOSS_FORMULA}; the loss L is their mean. Default data: the Heart "
         "data, MaxHR → AHD (the maximum-likelihood fit is --beta0 6.32494975 --beta1 -0.04341112)."))
-    parser.add_argument("--beta0", type=_finite, required=True, metavar="B0", help="the intercept β0")
-    parser.add_argument("--beta1", type=_finite, required=True, metavar="B1", help="the slope β1, per unit of x")
+    parser.add_argument("--beta0", type=finite_number, required=True, metavar="B0", help="the intercept β0")
+    parser.add_argument("--beta1", type=finite_number, required=True, metavar="B1", help="the slope β1, per unit of x")
     parser.add_argument("--data", metavar="CSV", help="your own CSV file (needs --x and --y)")
     parser.add_argument("--x", metavar="COL", help="the feature column (default MaxHR)")
     parser.add_argument("--y", metavar="COL", help="the target column: Yes/No, 1/0 or true/false (default AHD)")
-    parser.add_argument("--threshold", type=_finite, default=0.5, metavar="T",
+    parser.add_argument("--threshold", type=finite_number, default=0.5, metavar="T",
                         help="predict class 1 when p̂ ≥ T, for T between 0 and 1 (default 0.5)")
     parser.add_argument("--format", choices=PREDICT_FORMATS, default="text", help="output format (default text)")
     return parser

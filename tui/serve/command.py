@@ -17,7 +17,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from backprop_tui.core.engine.literals import NumberRefused, typed_number
+
 from ..cli.common import PROGRAM, OneLineParser, app_parser, fail, glue_option_values, problem_from
+from ..cli.number_options import typed_whole
 from .guard import is_ip_address
 
 SESSION_MEMORY_MB = 64
@@ -60,12 +63,12 @@ def default_max_sessions(available: int | None) -> int:
     return max(1, int(available * MEMORY_SHARE // (SESSION_MEMORY_MB * 2**20)))
 
 
-def whole_number(low: int, high: int | None, rule: str) -> Callable[[str], int]:
+def bounded_whole_number(low: int, high: int | None, rule: str) -> Callable[[str], int]:
     """An argparse type for a whole number in [low, high] whose refusal says `rule`, then what was given."""
 
     def convert(text: str) -> int:
         try:
-            value = int(text)
+            value = typed_whole(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{rule}, not {text!r}") from None
         if value < low or (high is not None and value > high):
@@ -75,17 +78,17 @@ def whole_number(low: int, high: int | None, rule: str) -> Callable[[str], int]:
     return convert
 
 
-port_number = whole_number(0, 65535, "a port is a whole number from 0 to 65535")
-session_count = whole_number(1, None, "expected a whole number of sessions, at least 1")
-ready_count = whole_number(0, None, "expected a whole number of sessions, 0 or more")
+port_number = bounded_whole_number(0, 65535, "a port is a whole number from 0 to 65535")
+session_count = bounded_whole_number(1, None, "expected a whole number of sessions, at least 1")
+ready_count = bounded_whole_number(0, None, "expected a whole number of sessions, 0 or more")
 
 
 def seconds(text: str) -> float:
     try:
-        value = float(text)
-    except ValueError:
+        value = typed_number(text)  # 1e-400 is refused, not read as 0 (never)
+    except NumberRefused:
         raise argparse.ArgumentTypeError(f"expected a number of seconds (0 = never), not {text!r}") from None
-    if not 0 <= value < float("inf"):
+    if value < 0:
         raise argparse.ArgumentTypeError(f"expected a number of seconds (0 = never), not {text!r}")
     return value
 

@@ -8,13 +8,14 @@ import pytest
 from textual.widgets import Input
 
 from backprop_tui.core.stepping.problem import build_problem
+from backprop_tui.core.stepping.step_store import step_of
 from backprop_tui.core.stepping.steppers import ForwardStepper, ReverseStepper
 from backprop_tui.core.stepping.table import accumulated_text
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.dialogs.choice import ChoiceScreen
 from backprop_tui.tui.dialogs.edit import EditScreen
 from backprop_tui.tui.dialogs.help import HelpScreen
-from backprop_tui.tui.screens.stepper import StepperScreen, step_of
+from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.screens.too_small import TooSmallScreen
 from backprop_tui.tui.widgets import GraphCanvas, StepExplanation, StepperHeader, TraceTable
 from backprop_tui.tui.widgets.trace_table import COLUMNS

@@ -7,9 +7,9 @@ import math
 
 import numpy as np
 
-from .graph import topological_order
 from .parser import Expr, ParseError, parse_expression
 from .primitives import primitive
+from .topological import topological_order
 
 CONSTANTS: dict[str, float] = {"e": math.e, "pi": math.pi, "π": math.pi}
 """Names a constant expression may use (a student's answer: `e^-9`, `1/(1+exp(-9))`, `2*pi`)."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .graph import Graph, GraphBuilder, topological_order
+from .graph import Graph, GraphBuilder
 from .primitives import FUNCTION_NAMES
 from .tokens import MAX_EXPRESSION_CHARS, ParseError, Token, tokenize
+from .topological import topological_order
 
 __all__ = ["MAX_EXPRESSION_CHARS", "Expr", "ParseError", "Token", "graph_from_expression", "parse_expression",
            "tokenize"]

@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from ..engine.graph import Graph, GraphError, topological_order
+from ..engine.graph import Graph, GraphError
 from ..engine.mlp import ACTIVATIONS, Layer
+from ..engine.topological import topological_order
 from .placement import Dag, Edge, GraphLayout, layout_dag
 
 COLLAPSE_ABOVE = 40

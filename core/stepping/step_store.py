@@ -56,6 +56,16 @@ class Steps(Sequence[Step]):
         return (self[index] for index in range(len(self)))
 
 
+def step_of(stepper: StepBuilder, name: str, backward: bool) -> int:
+    """The step that computes `name`: its value, or in the backward pass its complete adjoint (where a click
+    on a node or a row jumps)."""
+    kinds = ("seed", "adjoint") if backward else ("value",)
+    steps = [index for index, step in enumerate(stepper.outline) if step.node == name and step.kind in kinds]
+    if not steps:
+        return 0
+    return steps[-1] if backward else steps[0]
+
+
 def derived_row(row: Row, **changes: object) -> Row:
     """`dataclasses.replace` for a Row, without its per-call field introspection: a big graph's
     snapshot builds tens of thousands of rows. Row has no __post_init__, so nothing is skipped."""

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Label
 from backprop_tui.core.layout.grouping import group_layers
 from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
+from backprop_tui.core.stepping.step_store import step_of
 from backprop_tui.core.stepping.steppers import Stepper
 
 from .. import navigation
@@ -32,15 +33,6 @@ GRAPH_TITLE = "Computational graph"
 TABLE_TITLE = "The lecture's table"
 NOTE_ID = "stepper-note"
 """The line under the header that says where this graph came from (a lesson, an iteration, a patient)."""
-
-
-def step_of(stepper: Stepper, name: str, backward: bool) -> int:
-    """The step that computes `name`: its value, or in the backward pass its complete adjoint."""
-    kinds = ("seed", "adjoint") if backward else ("value",)
-    steps = [index for index, step in enumerate(stepper.outline) if step.node == name and step.kind in kinds]
-    if not steps:
-        return 0
-    return steps[-1] if backward else steps[0]
 
 
 def breakpoint_classes(size: Size, horizontal: Sequence[tuple[int, str]],

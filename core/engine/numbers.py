@@ -64,6 +64,25 @@ def format_value(value: Value, digits: int = SIGNIFICANT_DIGITS) -> str:
     return f"mean {format_scalar(batch_mean(array), digits)} (n={array.shape[0]})"
 
 
+def mean(values: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """The mean of `values` (over `axis`, else all), finite whenever the true mean is.
+
+    `np.mean` sums first: 303 losses of 1e307 overflow to an infinite sum, so a finite mean loss (a
+    diverged descent's, predict at β1 = 1e305) read inf, with a RuntimeWarning on stderr. Where the sum
+    overflows, the mean is the sum of each value divided by the count, which cannot exceed the largest
+    value; an infinite or NaN value still gives an infinite or NaN mean (`[1e308, 1e308, −inf]` is −inf, not
+    the NaN of inf − inf). Other means are numpy's, digit
+    for digit (the lecture's numbers do not change)."""
+    values = np.asarray(values, dtype=float)
+    count = values.size if axis is None else values.shape[axis]
+    with np.errstate(all="ignore"):
+        average = np.add.reduce(values, axis) / max(count, 1)
+        overflowed = ~np.isfinite(average)  # inf, or NaN from an inf the sum made meeting a −inf value
+        if np.any(overflowed):
+            average = np.where(overflowed, np.add.reduce(values / count, axis), average)
+    return average
+
+
 def batch_mean(array: np.ndarray) -> float:
     """The mean of a batch, with a mean that is 0 within rounding shown as 0.
 
@@ -72,12 +91,11 @@ def batch_mean(array: np.ndarray) -> float:
     `-1.17e-16` would be that rounding, not a property of the data. So a mean within that bound is
     reported as exactly 0; any mean larger than the rounding could produce is shown as computed.
     """
-    with np.errstate(all="ignore"):
-        mean = float(np.mean(array))
-        scale = float(np.mean(np.abs(array)))
-    if math.isfinite(mean) and abs(mean) <= array.size * np.finfo(float).eps * scale:
+    average = float(mean(array))
+    scale = float(mean(np.abs(array)))
+    if math.isfinite(average) and abs(average) <= array.size * np.finfo(float).eps * scale:
         return 0.0
-    return mean
+    return average
 
 
 def to_json_number(value: Value) -> float | list | None:

@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from ..engine.logistic import bce_from_logit, sigmoid
+from ..engine.numbers import mean
 from ..training.data import Dataset, bundled, load_csv
 
 Parameter = Literal["β0", "β1"]
@@ -158,7 +159,7 @@ class Predictions:
     @property
     def loss(self) -> float:
         """L = (1/n) Σ Lᵢ: the mean of the loss column."""
-        return float(self.losses.mean())
+        return float(mean(self.losses))
 
     @property
     def correct(self) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.numbers import mean
 from . import minima
 from .objective import Objective
 from .optimizers import Optimizer
@@ -122,7 +123,7 @@ def losses(objective: Objective, base: Sequence[float], values: dict[int, np.nda
         for index, column in flat.items():
             inputs[names[index]] = column[start:start + chunk]
         value = np.asarray(objective.compiled.evaluate(inputs)[objective.compiled.output], dtype=float)
-        value = value.mean(axis=1) if data_names else value.reshape(-1)
+        value = mean(value, axis=1) if data_names else value.reshape(-1)
         out[start:start + chunk] = np.broadcast_to(value, (min(chunk, points - start),))
     return out.reshape(shape)
 

@@ -58,7 +58,9 @@ class Model:
     def raw_params(self, params: Sequence[float], scaling: Scaling | None) -> tuple[float, ...]:
         """The parameters for features in their file units, when training saw them standardised.
 
-        With z = (x − m)/s, the affine part b + w·z equals (b − w·m/s) + (w/s)·x.
+        With z = (x − m)/s, the affine part b + w·z equals (b − w_raw·m) + w_raw·x, w_raw = w/s. The
+        weight is divided first: w·m/s in that order overflowed to an infinite intercept for a huge w
+        (a diverged run's −2e307) whose file-unit intercept is a finite double.
         """
         if scaling is None:
             return tuple(float(value) for value in params)
@@ -66,8 +68,8 @@ class Model:
         for layer in self.layers:
             for weight, feature in layer.weights:
                 mean, std = scaling.mean[feature], scaling.std[feature]
-                values[layer.bias] -= values[weight] * mean / std
                 values[weight] /= std
+                values[layer.bias] -= values[weight] * mean
         return tuple(values[name] for name in self.params)
 
     def standardised_params(self, raw: Sequence[float], scaling: Scaling | None) -> tuple[float, ...]:

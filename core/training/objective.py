@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..engine.compiled import CompiledGraph
+from ..engine.numbers import mean
 from .data import Dataset
 from .models import Model
 
@@ -95,13 +96,12 @@ _add_rows = np.add.reduce
 _largest_row = np.maximum.reduce
 _SAFE_TOTAL = 1e307
 """Below this a sum of the rows cannot overflow, so numpy's error state need not be entered (it costs
-more than the sum of 303 rows; a diverged run's losses of 1e306 and more take the guarded path)."""
+more than the sum of 303 rows; a diverging run's losses of 1e306 and more take `mean`'s guarded path)."""
 
 
 def _mean(losses: object, count: int) -> float:
     if type(losses) is np.ndarray and losses.ndim == 1 and count:
         if float(_largest_row(np.abs(losses), 0)) < _SAFE_TOTAL / count:  # False for NaN and inf as well
             return float(_add_rows(losses, 0)) / count  # losses.sum() / count, without the method's wrapper
-        with np.errstate(all="ignore"):  # an overflowing sum is an inf loss (diverged), never a warning
-            return float(_add_rows(losses, 0)) / count
+        return float(mean(losses))  # huge losses: a sum that overflows is no infinite mean
     return float(losses)  # type: ignore[arg-type]

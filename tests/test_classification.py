@@ -103,6 +103,16 @@ class TestShape:
         assert a == 95.0 and pa == pytest.approx(0.5 + 0.025 * 5) and (b, pb) == pytest.approx((116.0, 0.1))
         assert tangent_within(shown, 150.0, 200.0) is None
 
+    @pytest.mark.parametrize("beta1", [5e-324, -5e-324, 1e-310])
+    def test_a_subnormal_beta1_is_a_flat_tangent_at_one_half_not_a_division_by_zero(self, beta1):
+        """β1/4 underflows to 0 (or to a subnormal) while the line is not flat: its tangent runs to ±inf."""
+        shown = shape(HandParams(0.0, beta1))
+        assert shown.midpoint == 0.0 and math.copysign(1.0, shown.midpoint) == 1.0  # 0, not −0
+        assert [x for x, _ in shown.tangent] == sorted([x for x, _ in shown.tangent], reverse=beta1 < 0)
+        assert all(math.isinf(x) or abs(x) > 1e300 for x, _ in shown.tangent)
+        (a, pa), (b, pb) = tangent_within(shown, 60.0, 210.0)
+        assert (a, b) == (60.0, 210.0) and pa == pytest.approx(0.5) and pb == pytest.approx(0.5)
+
     def test_a_flat_line_has_no_midpoint_and_no_width(self):
         assert shape(HandParams(1.0, 0.0)).midpoint is None
         assert shape(HandParams(1.0, 0.0)).width is None

@@ -109,10 +109,12 @@ def shape(params: HandParams) -> Shape:
     if params.beta1 == 0:
         return Shape(None, 0.0, None)
     beta0, beta1 = params.beta0, params.beta1
-    midpoint, slope = -beta0 / beta1, beta1 / 4
+    midpoint, slope = -beta0 / beta1 + 0.0, beta1 / 4  # + 0.0: β0 = 0 puts it at 0, never "-0"
     low, high = (math.log(p / (1 - p)) for p in WIDTH_PROBABILITIES)
     edges = ((low - beta0) / beta1, (high - beta0) / beta1)
-    tangent = tuple((midpoint + (p - 0.5) / slope, p) for p in WIDTH_PROBABILITIES)
+    # (p − ½)/(β1/4), with the 4 moved up: β1/4 is 0 for a subnormal β1 (5e-324) whose tangent is merely
+    # very long; for any other β1 the quotient is the same double (dividing by 4 is exact).
+    tangent = tuple((midpoint + (p - 0.5) * 4 / beta1, p) for p in WIDTH_PROBABILITIES)
     reach = tuple(logit / abs(beta1) for logit in SLIDE_REACH_LOGITS)
     return Shape(midpoint, slope, (high - low) / abs(beta1), edges, tangent, reach)  # type: ignore[arg-type]
 
@@ -205,10 +207,12 @@ def tangent_within(shape: Shape, low: float, high: float) -> tuple[tuple[float, 
         return None
     (x1, y1), (x2, y2) = sorted(shape.tangent)
     a, b = max(x1, low), min(x2, high)
-    if a >= b:
+    if a >= b or shape.midpoint is None:
         return None
-    at = lambda x: y1 + (y2 - y1) * (x - x1) / (x2 - x1)  # noqa: E731
-    return (a, at(a)), (b, at(b))
+    # The tangent's own equation p = ½ + (β1/4)(x − midpoint): interpolating between its ends gave inf/inf, NaN,
+    # for a tangent whose ends are at ±inf (β1 = 5e-324: a flat line at ½ across the plot).
+    at = lambda x: 0.5 + shape.slope * (x - shape.midpoint)  # noqa: E731
+    return (a, y1 if a == x1 else at(a)), (b, y2 if b == x2 else at(b))
 
 
 def plot_range(x: np.ndarray, margin: float = 0.05) -> tuple[float, float]:

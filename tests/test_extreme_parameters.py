@@ -1,4 +1,5 @@
-"""A mean of huge losses is the finite number it is: summing first overflowed.
+"""Parameters at the ends of the doubles: a mean of huge losses is the finite number it is (summing first
+overflowed), and the smallest β1 is a flat curve, not a division by zero.
 
 `np.mean` of 303 losses near 1e307 sums to infinity before it divides, so `predict --beta1 1e305` printed
 "loss inf" with a RuntimeWarning on stderr, a descent at η = 1e308 "diverged: the numbers are no longer
@@ -84,6 +85,13 @@ class TestCommands:
         document = json.loads(result.stdout)
         assert document["loss"] == pytest.approx(float(true_mean_loss(0.0, 1e305)), rel=1e-12)
         assert "null_reasons" not in document
+
+    def test_predict_at_the_smallest_beta1_is_no_traceback(self) -> None:
+        """β1 = 5e-324: β1/4 is 0, the tangent's length 4(p − ½)/β1 is infinite, the curve is flat at ½."""
+        result = cli("predict", "--beta0", "0", "--beta1", "5e-324")
+        assert result.returncode == 0 and result.stderr == ""
+        assert result.stdout.splitlines()[-1] == ("p = ½ at MaxHR = −β0/β1 = 0 · slope there β1/4 = 0 per unit · "
+                                                  "p goes from 0.1 to 0.9 over inf units")
 
     def test_a_descent_with_a_huge_step_diverges_by_the_bound_with_finite_numbers(self) -> None:
         result = cli("descent", "--lr", "1e308", "--iters", "4", "--format", "json")

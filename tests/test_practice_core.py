@@ -39,6 +39,10 @@ LECTURE_DLDW = -0.000370183728  # −3e^−9/(1+e^−9)
     ("−1/(1+e^-9)^2", -1 / (1 + math.exp(-9)) ** 2),
     ("2^3^2", 512.0),
     ("1.5e-3", 0.0015),
+    ("e^700", 1.0142320547350045e304),  # exp(x) at x = 700: a table's value near the top of the doubles
+    ("tanh(1e308)", 1.0),
+    ("1.7976931348623157e308", 1.7976931348623157e308),
+    ("5e-324", 5e-324),
 ])
 def test_evaluate_constant_reads_numbers_and_expressions(text, expected):
     assert evaluate_constant(text) == pytest.approx(expected, rel=1e-12)

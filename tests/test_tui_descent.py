@@ -16,7 +16,9 @@ from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.widgets.descent_header import DescentHeader
 from backprop_tui.tui.widgets.descent_table import DescentTable
 from backprop_tui.tui.widgets.plot_base import DescentPlot
+from backprop_tui.tui.widgets.plot_fit import FitPlot
 from backprop_tui.tui.widgets.plot_landscape import LandscapePlot, SlicePlot
+from backprop_tui.tui.widgets.plot_loss import LossPlot
 
 
 @pytest.fixture
@@ -214,6 +216,39 @@ class TestRunning:
             assert all(np.isfinite(record.loss) for record in screen.run.history)
             for plot in screen.query(DescentPlot):  # the plots still draw every iteration's point
                 assert max((len(series) for series in plot.plt.monitor.x), default=0) > 0, type(plot).__name__
+
+    async def test_a_loss_near_the_largest_double_is_plotted_with_readable_ticks(self, descent_app, size, ready,
+                                                                               settle):
+        """η = 1e308: the loss reaches 4.26e306 (finite). plotext spelled such ticks in full, wider than the plot,
+        and drew nothing; the ticks are now short and the three points are drawn."""
+        app = descent_app(lr=1e308)
+        async with app.run_test(size=size) as pilot:
+            screen = await ready(pilot)
+            for _ in range(2):
+                await pilot.press("space")
+                await settle(pilot)
+            assert screen.run.stopped == "diverged" and np.isfinite(screen.run.history[-1].loss)
+            drawn = screen.query_one(LossPlot).plt.build()
+            assert "4.26e+306┤" in drawn and "0.693┤" in drawn  # the top and the first loss, labelled short
+            assert any(dot in drawn for dot in "⠁⠂⠄⡀⠈⠐⠠⢀●")
+
+    async def test_a_feature_spanning_the_doubles_is_drawn_not_a_crash(self, descent_app, size, ready, settle,
+                                                                       tmp_path):
+        """A CSV feature from −1.7e308 to 1.7e308 (file units): its span is inf, so the fit curve's grid was inf
+        and NaN, and plotext's (bins − 1)·(x − low)/(high − low) raised out of the fit plot's render."""
+        rows = [f"{-1.7e308 * (1 - index / 40) + 0.85e308 * (index / 40)!r},{index % 2}" for index in range(40)]
+        (tmp_path / "wide.csv").write_text("a,b\n" + "\n".join([*rows, "1.7e308,1"]) + "\n")
+        app = descent_app(data=str(tmp_path / "wide.csv"), x="a", y="b")
+        async with app.run_test(size=size) as pilot:
+            screen = await ready(pilot)
+            for _ in range(2):
+                await pilot.press("space")
+                await settle(pilot)
+            assert app.is_running and screen.run.current.iteration == 2
+            for plot in screen.query(DescentPlot):
+                plot.render()  # what the compositor does: raised ValueError before
+            drawn = screen.query_one(FitPlot).plt.build()
+            assert "-1.7e+308" in drawn  # the axis names the feature's values, in short
 
     async def test_a_huge_learning_rate_diverges_and_stops_the_run(self, descent_app, size, ready, settle):
         app = descent_app(lr=1e6)

@@ -83,6 +83,17 @@ def mean(values: np.ndarray, axis: int | None = None) -> np.ndarray:
     return average
 
 
+def spaced(low: float, high: float, count: int) -> np.ndarray:
+    """`np.linspace(low, high, count)`, finite whenever the ends are: numpy steps by (high − low)/(count − 1),
+    which is inf for a span wider than the largest double (a feature from −1.7e308 to 1.7e308), and every
+    point past the first became inf or NaN. Such a span is spaced as low·(1 − t) + high·t instead; any
+    other is numpy's, to the bit."""
+    if math.isfinite(high - low):
+        return np.linspace(low, high, count)
+    shares = np.linspace(0.0, 1.0, count)
+    return low * (1.0 - shares) + high * shares
+
+
 def batch_mean(array: np.ndarray) -> float:
     """The mean of a batch, with a mean that is 0 within rounding shown as 0.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.numbers import mean
+from ..engine.numbers import mean, spaced
 from . import minima
 from .objective import Objective
 from .optimizers import Optimizer
@@ -179,7 +179,7 @@ def fit_curve(objective: Objective, params: Sequence[float], points: int = 120) 
     data = objective.data
     if data is None or data.raw.shape[1] != 1 or objective.model.probability is None:
         return None
-    raw = np.linspace(float(np.min(data.raw[:, 0])), float(np.max(data.raw[:, 0])), points)
+    raw = spaced(float(np.min(data.raw[:, 0])), float(np.max(data.raw[:, 0])), points)
     trained = (raw - data.scaling.mean[0]) / data.scaling.std[0] if data.scaling else raw
     p = objective.probabilities(params, trained.reshape(-1, 1))
     return raw, np.asarray(p, dtype=float)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from textual.content import Content
@@ -16,6 +17,8 @@ from textual_plotext import PlotextPlot
 
 from backprop_tui.core.training.landscape import Curve, Landscape, thin
 from backprop_tui.core.training.view import IterationView
+
+from .plot_axes import AxisFitter
 
 RGB = tuple[int, int, int]
 PATH_COLOR: RGB = (235, 235, 235)
@@ -49,7 +52,30 @@ def inside(x: list[float], y: list[float], xs: tuple[float, float], ys: tuple[fl
     return [x[index] for index in keep], [y[index] for index in keep]
 
 
-class DescentPlot(PlotextPlot):
+class FittedPlot(PlotextPlot):
+    """A plotext plot whose `draw()` goes through `AxisFitter` (plot_axes.py): any numbers, readable ticks."""
+
+    _drawing: AxisFitter | None = None
+
+    @property
+    def plt(self) -> Any:
+        """plotext, or while `draw()` runs the recorder that replays its calls on plotext with fitted axes."""
+        return self._drawing if self._drawing is not None else super().plt
+
+    def draw(self) -> None:
+        raise NotImplementedError
+
+    def draw_fitted(self) -> None:
+        self._drawing = AxisFitter()
+        try:
+            self.draw()
+            recorded = self._drawing
+        finally:
+            self._drawing = None
+        recorded.replay(self.plt)
+
+
+class DescentPlot(FittedPlot):
     """A plot of one view of the run; subclasses draw it in `draw()`."""
 
     DEFAULT_CSS = """
@@ -83,7 +109,7 @@ class DescentPlot(PlotextPlot):
         plt.xaxes(True, False)
         plt.yaxes(True, False)
         if self.view is not None and self.size.width > 8 and self.size.height > 3:
-            self.draw()
+            self.draw_fitted()
         self.refresh()
 
     def on_resize(self) -> None:
@@ -93,9 +119,6 @@ class DescentPlot(PlotextPlot):
     def columns(self) -> int:
         """How many points a series needs to fill the plot's width (braille has two dots per cell)."""
         return max(2, 2 * self.size.width)
-
-    def draw(self) -> None:
-        raise NotImplementedError
 
     def thinned(self, count: int) -> np.ndarray:
         """Indices of at most about the plot's width of `count` points, always the first and the last."""
@@ -109,7 +132,7 @@ class DescentPlot(PlotextPlot):
         return view.path[chosen], view.path_loss[chosen]
 
 
-class LessonPlot(PlotextPlot):
+class LessonPlot(FittedPlot):
     """A plot that redraws from what it was handed whenever that or its size changes."""
 
     DEFAULT_CSS = """
@@ -134,12 +157,9 @@ class LessonPlot(PlotextPlot):
         plt.xaxes(True, False)
         plt.yaxes(True, False)
         if self.size.width > 8 and self.size.height > 3:
-            self.draw()
+            self.draw_fitted()
         self.border_subtitle = self.legend()
         self.refresh()
-
-    def draw(self) -> None:
-        raise NotImplementedError
 
     def legend(self) -> Content | None:
         return None

@@ -7,13 +7,12 @@ few rows that step's gradient came from.
 
 from __future__ import annotations
 
-import numpy as np
 from textual.content import Content
 
 from backprop_tui.core.training.data import Dataset
 from backprop_tui.core.training.landscape import thin
 
-from .plot_base import BATCH_COLOR, DATA_COLOR, LOSS_COLOR, DescentPlot, key, legend
+from .plot_base import BATCH_COLOR, DATA_COLOR, LOSS_COLOR, DescentPlot, finite_pairs, key, legend
 
 MAX_POINTS = 2000
 """A larger data set is drawn from this many evenly spaced rows (a cell holds only one dot anyway)."""
@@ -44,8 +43,7 @@ class FitPlot(DescentPlot):
             rows = view.batch.rows
             plt.scatter(data.raw[rows, 0].tolist(), data.y[rows].tolist(), marker="●", color=BATCH_COLOR)
         x, p = view.fit
-        finite = np.isfinite(p)
-        plt.plot(x[finite].tolist(), p[finite].tolist(), marker="braille", color=LOSS_COLOR)
+        plt.plot(*finite_pairs(x, p), marker="braille", color=LOSS_COLOR)
         plt.ylim(-0.1, 1.1)
         plt.yticks([0, 0.5, 1], [data.labels[0] if not self.compact else "0", "0.5",
                                  data.labels[1] if not self.compact else "1"])

@@ -122,7 +122,7 @@ class SlicePlot(DescentPlot):
         drawn = y if batch is None else np.concatenate([y, batch.loss])
         finite = drawn[np.isfinite(drawn)]
         top, bottom = (float(finite.max()), float(finite.min())) if len(finite) else (1.0, 0.0)
-        margin = 0.05 * (top - bottom or 1.0)
+        margin = (0.05 * top - 0.05 * bottom) or 0.05  # not 0.05·(top − bottom): that overflows at ±1e308
         ys = (bottom - margin, top + margin)
         if batch is not None:
             self.draw_batch(batch, xs, ys)

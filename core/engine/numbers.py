@@ -71,8 +71,7 @@ def mean(values: np.ndarray, axis: int | None = None) -> np.ndarray:
     diverged descent's, predict at β1 = 1e305) read inf, with a RuntimeWarning on stderr. Where the sum
     overflows, the mean is the sum of each value divided by the count, which cannot exceed the largest
     value; an infinite or NaN value still gives an infinite or NaN mean (`[1e308, 1e308, −inf]` is −inf, not
-    the NaN of inf − inf). Other means are numpy's, digit
-    for digit (the lecture's numbers do not change)."""
+    the NaN of inf − inf). Other means are numpy's, digit for digit (the lecture's numbers do not change)."""
     values = np.asarray(values, dtype=float)
     count = values.size if axis is None else values.shape[axis]
     with np.errstate(all="ignore"):

@@ -66,6 +66,7 @@ class FittedPlot(PlotextPlot):
         raise NotImplementedError
 
     def draw_fitted(self) -> None:
+        """`draw()` into a recorder, then onto plotext with its axes fitted (every redraw goes through here)."""
         self._drawing = AxisFitter()
         try:
             self.draw()

@@ -24,6 +24,9 @@ JOURNEYS = {
     "minima": (",",) * 8,
 }
 """Places inside a lesson where the issue found cuts, reached with the keys a student presses."""
+STEPPER_DIALOGS = {"edit form": ("e",), "examples": ("x",), "wrt picker": ("m", "w"), "help": ("question_mark",),
+                   "lesson map": ("l",), "basic functions": ("f",), "every basic function": ("f", "f")}
+"""The stepper's dialogs, each opened by the keys a student presses."""
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +62,32 @@ async def test_every_lesson_is_a_finished_page_at_three_sizes(lesson, settle):
                 await pilot.press(key)
                 await settle(pilot)
             found += await check_sizes(app, pilot, settle, f"{lesson} after {' '.join(keys)}")
+    assert not found, "\n\n".join(found)
+
+
+@pytest.mark.parametrize("dialog", sorted(STEPPER_DIALOGS))
+async def test_every_dialog_of_the_stepper_is_a_finished_page(dialog, settle):
+    """A dialog keeps all it holds in view at every size, or scrolls to it (the edit form's buttons were below its
+    border at 80×24)."""
+    app = BackpropApp()
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await settle(pilot)
+        for key in STEPPER_DIALOGS[dialog]:
+            await pilot.press(key)
+            await settle(pilot)
+        assert type(app.screen).__name__ != "StepperScreen", f"{dialog} did not open"
+        found = await check_sizes(app, pilot, settle, dialog)
+    assert not found, "\n\n".join(found)
+
+
+@pytest.mark.parametrize("lesson", LESSON_IDS)
+async def test_every_lessons_help_is_a_finished_page(lesson, settle):
+    app = BackpropApp(lesson=lesson)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        found = await check_sizes(app, pilot, settle, f"{lesson}'s help")
     assert not found, "\n\n".join(found)
 
 

@@ -9,7 +9,9 @@
   (`L = −[y log(σ(h))…`), or the current node's box out of view;
 - a footer whose help or quit key is hidden or past the right edge (`? H`, `q Qui`);
 - an ellipsis `…` painted anywhere (a truncated border title, table cell or box) that is not in the text
-  of the widget that paints it.
+  of the widget that paints it;
+- a widget reaching past the container it sits in, when that container does not scroll (the edit form's
+  Apply and Cancel below the dialog's border at 80×24).
 """
 
 from __future__ import annotations
@@ -120,7 +122,8 @@ def footer_cuts(app: App) -> list[str]:
 def ellipsis_cuts(app: App) -> list[str]:
     """A painted `…` that no widget's own text holds: something was truncated to fit. The lecture's table may cut
     a formula only when its columns are squeezed to their minimum widths (an 80-column terminal)."""
-    own = any(ELLIPSIS in str(widget.render()) for widget in app.screen.query(Static) if widget.display)
+    own = any(ELLIPSIS in str(widget.render()) for screen in app.screen_stack  # a dialog shows the screens below
+              for widget in screen.query(Static) if widget.display)
     if own:
         return []
     allowed: set[int] = set()
@@ -131,6 +134,34 @@ def ellipsis_cuts(app: App) -> list[str]:
             if ELLIPSIS in line and index not in allowed]
 
 
+def _parent_scrolls(widget: Widget) -> bool:
+    """Whether the widget's own container has a scroll bar for it (overflow auto or scroll, not hidden). Only
+    the container itself counts: what a Vertical hides, a screen that scrolls does not bring into view."""
+    node = widget.parent
+    return isinstance(node, (DataTable, OptionList)) or (isinstance(node, Widget) and (
+        node.styles.overflow_y in ("auto", "scroll") or node.styles.overflow_x in ("auto", "scroll")))
+
+
+def overflow_cuts(app: App) -> list[str]:
+    """Widgets that reach past their container's content, where no container can scroll to them."""
+    cuts = []
+    for widget in app.screen.query("*"):
+        parent = widget.parent
+        if (not isinstance(parent, Widget) or not widget.display or not widget.visible or widget.region.area == 0
+                or _parent_scrolls(widget)):
+            continue
+        inside = parent.content_region if parent is not app.screen else app.screen.region
+        if inside.contains_region(widget.region):
+            continue
+        if isinstance(widget, Static):  # a text: cut when the rows it needs are not all in view
+            shown = widget.region.intersection(inside)
+            needed = widget.get_content_height(widget.content_region.size, app.size, widget.content_region.width)
+            if needed + widget.styles.gutter.height <= shown.height and shown.width == widget.region.width:
+                continue  # a stale row of layout below a text that fits (a header's title)
+        cuts.append(f"{widget!r} at {widget.region} reaches past {parent!r}'s {inside}")
+    return cuts
+
+
 def clipped(app: App) -> list[str]:
     """Every cut on the screen shown, in words (empty when the screen is a finished page)."""
-    return [*text_cuts(app), *canvas_cuts(app), *footer_cuts(app), *ellipsis_cuts(app)]
+    return [*text_cuts(app), *canvas_cuts(app), *footer_cuts(app), *ellipsis_cuts(app), *overflow_cuts(app)]

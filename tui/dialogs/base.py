@@ -20,6 +20,9 @@ class Dialog(ModalScreen[ResultT], Generic[ResultT]):
     CSS_PATH = "../styles/dialogs.tcss"
     """Read when the first dialog is shown, not at start-up (relative to the dialog's module, in tui/dialogs/)."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]
+    """Under 28 rows a dialog drops its blank rows (the edit form's buttons were cut at 80×24)."""
+
     _answered = False
 
     def close(self, result: ResultT | None = None) -> None:

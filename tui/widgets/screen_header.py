@@ -15,11 +15,13 @@ from textual.widgets import Label
 
 
 class ScreenHeader(Horizontal):
-    """`brand · [parts] title … [status]` on one line: the title takes the room the others leave."""
+    """`brand · [parts] title … [status]` on one line: the title takes the room the others leave, and wraps to a
+    second line when that room is too small (the inputs `W=3` were cut off the end at 80 columns)."""
 
     DEFAULT_CSS = """
     ScreenHeader {
-        height: 1;
+        height: auto;
+        max-height: 2;
         background: $panel;
         & > .header-brand { width: auto; padding: 0 0 0 1; text-style: bold; }
         & > .header-parts { width: auto; padding: 0 1; }

@@ -93,6 +93,15 @@ class TestCommands:
         assert result.stdout.splitlines()[-1] == ("p = ½ at MaxHR = −β0/β1 = 0 · slope there β1/4 = 0 per unit · "
                                                   "p goes from 0.1 to 0.9 over inf units")
 
+    def test_a_start_no_double_holds_once_standardised_is_refused_by_name(self) -> None:
+        """β1 = 1e307 per MaxHR is 1e307 × 22.9 (the std) per standard deviation: past the largest double. It
+        started a run at inf that 'diverged at iteration 1: try a smaller --lr'."""
+        result = cli("descent", "--init", "β0=0,β1=1e307", "--iters", "2")
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr == ("backprop-tui: error: --init: standardised for training, β0 and β1 would pass the "
+                                 "largest double (1.7976931348623157e308): give smaller values\n")
+        assert cli("descent", "--init", "β0=0,β1=1e305", "--iters", "1").returncode == 0  # 2.3e306: a double
+
     def test_a_descent_with_a_huge_step_diverges_by_the_bound_with_finite_numbers(self) -> None:
         result = cli("descent", "--lr", "1e308", "--iters", "4", "--format", "json")
         assert result.returncode == 0 and result.stderr == ""

@@ -7,9 +7,11 @@ features are standardised for training, the values are mapped to the standardise
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
+from ..engine.literals import LARGEST_DOUBLE
 from ..engine.numbers import format_scalar
 from ..stepping.problem import ProblemError, parse_assignments
 from .data import Scaling
@@ -45,7 +47,12 @@ def start_from_raw(model: Model, scaling: Scaling | None, given: Mapping[str, fl
     """The training start for `given` raw-unit values; parameters not given keep the model's start."""
     raw = dict(zip(model.params, model.raw_params(model.start, scaling), strict=True))
     raw.update(given)
-    return model.standardised_params([raw[name] for name in model.params], scaling)
+    start = model.standardised_params([raw[name] for name in model.params], scaling)
+    beyond = [name for name, value in zip(model.params, start, strict=True) if not math.isfinite(value)]
+    if beyond:  # β1 = 1e307 per MaxHR is 2.3e308 per standard deviation: a start no double holds
+        raise InitError(f"standardised for training, {' and '.join(beyond)} would pass the largest double "
+                        f"({LARGEST_DOUBLE}): give smaller values")
+    return start
 
 
 def start_note(model: Model, scaling: Scaling | None, features: tuple[str, ...],

@@ -284,5 +284,7 @@ def build(config: DescentConfig, progress: LoadCallback | None = None) -> Descen
         model = model_for(config.model, len(config.x))
         start = start_from_raw(model, data.scaling, dict(config.init)) if config.init is not None else None
         return DescentSetup(config, Objective(model, data), start)
+    except InitError as error:
+        raise SetupError(f"--init: {error}") from None
     except (DataError, ModelError, OptimizerError) as error:
         raise SetupError(str(error)) from None

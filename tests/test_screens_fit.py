@@ -51,6 +51,7 @@ async def check_sizes(app: BackpropApp, pilot, settle, where: str) -> list[str]:
 
 @pytest.mark.parametrize("lesson", ["stepper", *LESSON_IDS])
 async def test_every_lesson_is_a_finished_page_at_three_sizes(lesson, settle):
+    """The lesson's first screen, the places its journey reaches, and its help (`?`), in one app."""
     app = BackpropApp(lesson=None if lesson == "stepper" else lesson)
     async with app.run_test(size=SIZES[0]) as pilot:
         await settle(pilot)
@@ -62,6 +63,10 @@ async def test_every_lesson_is_a_finished_page_at_three_sizes(lesson, settle):
                 await pilot.press(key)
                 await settle(pilot)
             found += await check_sizes(app, pilot, settle, f"{lesson} after {' '.join(keys)}")
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen is not app.screen_stack[0], f"{lesson}: ? opened no help"
+        found += await check_sizes(app, pilot, settle, f"{lesson}'s help")
     assert not found, "\n\n".join(found)
 
 
@@ -77,17 +82,6 @@ async def test_every_dialog_of_the_stepper_is_a_finished_page(dialog, settle):
             await settle(pilot)
         assert type(app.screen).__name__ != "StepperScreen", f"{dialog} did not open"
         found = await check_sizes(app, pilot, settle, dialog)
-    assert not found, "\n\n".join(found)
-
-
-@pytest.mark.parametrize("lesson", LESSON_IDS)
-async def test_every_lessons_help_is_a_finished_page(lesson, settle):
-    app = BackpropApp(lesson=lesson)
-    async with app.run_test(size=SIZES[0]) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        found = await check_sizes(app, pilot, settle, f"{lesson}'s help")
     assert not found, "\n\n".join(found)
 
 

@@ -10,11 +10,10 @@ from functools import lru_cache
 import numpy as np
 
 from ..engine.graph import Graph
-from ..engine.numbers import Value, Vector, format_value, is_finite, scalar_or_array
-from . import closed_form
+from ..engine.numbers import Value, format_value, is_finite, scalar_or_array
 from . import monomial as mono
+from .evaluation import evaluation, shown_value
 from .identity_notes import identity_notes, merged
-from .rounding import rounding_errors
 from .snapshot import Mode, Row, Snapshot, Step, StepKind
 from .step_store import StepOutline, Steps, derived_row
 
@@ -29,12 +28,6 @@ _NO_ROW = Row(name="", op=None, definition="", expanded="", partial_formulas=())
 `__init__`, paid once per node of a ten-thousand-node graph."""
 
 
-def has_vectors(inputs: Mapping[str, Value]) -> bool:
-    """Whether some inputs are vectors and none is a batch (then no 1-D array in the pass is a batch)."""
-    kinds = [isinstance(value, Vector) for value in inputs.values() if np.ndim(value) > 0]
-    return bool(kinds) and all(kinds)
-
-
 def num(value: Value) -> str:
     return f"({format_value(value)})"
 
@@ -47,34 +40,14 @@ class Stepper:
     def __init__(self, graph: Graph, inputs: Mapping[str, Value], wrt: str | None = None,
                  notes: Mapping[str, str] | None = None) -> None:
         self.graph = graph
-        self.vectors = has_vectors(inputs)
-        if not self.vectors:
-            # Without vectors `shown` is `scalar_or_array`: bound here, a method call less for each of the
-            # some hundred thousand numbers a ten-thousand-node graph shows.
-            self.shown = scalar_or_array  # type: ignore[method-assign]
-        self.inputs = {name: scalar_or_array(np.asarray(inputs[name], dtype=float))
-                       for name in graph.inputs if name in inputs}
-        self.values = {name: self.shown(value) for name, value in graph.evaluate(self.inputs).items()}
+        computed = evaluation(graph, inputs)
+        self.vectors = computed.vectors
+        self.shown = computed.shown  # type: ignore[method-assign]
+        self.inputs, self.values, self.partials = computed.inputs, computed.values, computed.partials
         self.notes = merged(notes or {}, identity_notes(graph, self.values, self.mode))
         self.wrt = wrt
-        shown = self.shown
-        self.partials = {name: {parent: shown(partial) for parent, partial in partials.items()}
-                         for name, partials in graph.every_local_partials(self.values).items()}
-        # A shown scalar is a float64 (`scalar_or_array`): only other values need numpy's slower `ndim`.
-        scalar = all(type(value) is np.float64 or np.ndim(value) == 0 for value in self.values.values())
-        errors = rounding_errors(graph, self.values) if scalar else {}
-        self.value_forms = closed_form.value_closed_forms(graph, self.values, errors) if scalar else {}
-        self.partial_forms = {
-            name: closed_form.partial_closed_forms(graph, name, self.value_forms, self.partials[name], errors)
-            for name in graph.operations
-        } if scalar else {}
-        self.value_monomials = (closed_form.value_monomials(graph, self.values, self.value_forms)
-                                if scalar else {})
-        self.partial_monomials = {
-            name: closed_form.partial_monomials(graph, name, self.value_monomials, self.partial_forms[name],
-                                                self.partials[name])
-            for name in graph.operations
-        } if scalar else {}
+        self.value_forms, self.partial_forms = computed.value_forms, computed.partial_forms
+        self.value_monomials, self.partial_monomials = computed.value_monomials, computed.partial_monomials
         self._blank: dict[str, Row] = {}
         self._valued: dict[str, Row] = {}
         self.outline: list[StepOutline] = [StepOutline("start", None, None)]
@@ -88,12 +61,8 @@ class Stepper:
         return len(self.outline)
 
     def shown(self, value: Value) -> Value:
-        """`value` as the table shows it: with vector inputs (slide 14's W and X, one sample, no batch)
-        every 1-D array is a vector, shown component by component; otherwise a 1-D array is a batch."""
-        value = scalar_or_array(value)
-        if self.vectors and np.ndim(value) in (1, 2) and not isinstance(value, Vector):
-            return value.view(Vector)
-        return value
+        """`value` as the table shows it (`evaluation.shown_value`: with vector inputs a 1-D array is a vector)."""
+        return shown_value(value, self.vectors)
 
     @property
     def sweeps_for_full_gradient(self) -> int:

@@ -71,9 +71,13 @@ class RecipePanel(Static):
         stopped = {"converged": f"converged after {result.iterations} iterations",
                    "diverged": f"diverged at iteration {result.iterations}",
                    "iterations": f"ran all {result.iterations} iterations"}[result.stopped]
+        # Compact, the recipe is one line (the stopped line says how many iterations ran): at 80×24 part 2's
+        # last line, "p = σ(q) is the band", fell one row below the panel.
+        recipe = ([Content(f"{result.run.optimizer.label} descent · η = {config.lr:g}")] if self.compact else
+                  [Content(f"{result.run.optimizer.label} gradient descent"),
+                   Content(f"η = {config.lr:g} · at most {config.iters} iterations")])
         lines = [*([] if self.compact else [heading("Recipe")]),
-                 Content(f"{result.run.optimizer.label} gradient descent"),
-                 Content(f"η = {config.lr:g} · at most {config.iters} iterations"),
+                 *recipe,
                  *([] if self.compact else [Content(f"{data.features[0]} standardised · start below")]),
                  Content(stopped),
                  *gap,

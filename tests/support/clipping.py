@@ -33,7 +33,11 @@ def screen_lines(app: App) -> list[str]:
 
 
 def _scrolls(widget: Widget) -> bool:
-    """Whether the widget sits in something that scrolls (its text is then reachable, not cut)."""
+    """Whether the widget scrolls its own text with its scroll bar shown (the bar says there is more: the
+    two-neurons recipe panel's, when the loss plot below takes its rows), or sits in something that scrolls:
+    its text is then reachable, not cut."""
+    if widget.show_vertical_scrollbar and widget.max_scroll_y > 0:
+        return True
     node = widget.parent
     while isinstance(node, Widget):
         if isinstance(node, (ScrollableContainer, DataTable, OptionList)) or (

@@ -17,6 +17,8 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
+import numpy as np
+
 from backprop_tui.core.engine.numbers import format_scalar, spaced
 
 WIDEST_LABEL = 9
@@ -72,19 +74,29 @@ class AxisFitter:
 
         return record
 
-    def _values(self, axis: Axis) -> list[float]:
-        """Every finite coordinate, limit and tick drawn on `axis`."""
-        values: list[float] = []
+    def _span(self, axis: Axis) -> tuple[float, ...]:
+        """The lowest and highest finite coordinate, limit and tick drawn on `axis` (empty when none is): a
+        numpy pass per call, since a landscape scatters thousands of points on every redraw."""
+        low, high = math.inf, -math.inf
         for name, args, _ in self._calls:
             if name in POINT_CALLS and len(args) >= 2:
-                values.extend(args[0 if axis == "x" else 1])
+                drawn = args[0 if axis == "x" else 1]
             elif AXIS_CALLS.get(name) == axis and args:
-                values.extend(args[0] if name.endswith("ticks") else args[:2])
-        return [float(value) for value in values if isinstance(value, (int, float)) and math.isfinite(value)]
+                drawn = args[0] if name.endswith("ticks") else args[:2]
+            else:
+                continue
+            try:
+                numbers = np.asarray(drawn, dtype=float)
+            except (TypeError, ValueError):  # labels, not numbers
+                continue
+            finite = numbers[np.isfinite(numbers)]
+            if finite.size:
+                low, high = min(low, float(finite.min())), max(high, float(finite.max()))
+        return (low, high) if low <= high else ()
 
     def replay(self, plt: Any) -> None:
         """Make the recorded calls on `plt`, each axis scaled by `axis_scale`, its ticks labelled where needed."""
-        values = {"x": self._values("x"), "y": self._values("y")}
+        values = {"x": self._span("x"), "y": self._span("y")}
         scale = {axis: axis_scale(values[axis]) for axis in values}
         ticked: set[str] = set()
         for name, args, kwargs in self._calls:

@@ -13,6 +13,8 @@ from .topological import topological_order
 
 CONSTANTS: dict[str, float] = {"e": math.e, "pi": math.pi, "π": math.pi}
 """Names a constant expression may use (a student's answer: `e^-9`, `1/(1+exp(-9))`, `2*pi`)."""
+
+
 def evaluate_constant(source: str) -> float:
     """The number a constant expression stands for, with the graph parser's grammar and limits.
 

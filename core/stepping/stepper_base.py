@@ -4,7 +4,7 @@ when first needed, and snapshots served from a small cache (see steppers.py for 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -12,7 +12,7 @@ import numpy as np
 from ..engine.graph import Graph
 from ..engine.numbers import Value, format_value, is_finite, scalar_or_array
 from . import monomial as mono
-from .evaluation import evaluation, shown_value
+from .evaluation import evaluation
 from .identity_notes import identity_notes, merged
 from .snapshot import Mode, Row, Snapshot, Step, StepKind
 from .step_store import StepOutline, Steps, derived_row
@@ -36,13 +36,15 @@ class Stepper:
     """Common machinery: values, local partials, static rows and the list of steps."""
 
     mode: Mode
+    shown: Callable[[Value], Value]
+    """A value as the table shows it (`evaluation.shown_value`: with vector inputs a 1-D array is a vector)."""
 
     def __init__(self, graph: Graph, inputs: Mapping[str, Value], wrt: str | None = None,
                  notes: Mapping[str, str] | None = None) -> None:
         self.graph = graph
         computed = evaluation(graph, inputs)
         self.vectors = computed.vectors
-        self.shown = computed.shown  # type: ignore[method-assign]
+        self.shown = computed.shown
         self.inputs, self.values, self.partials = computed.inputs, computed.values, computed.partials
         self.notes = merged(notes or {}, identity_notes(graph, self.values, self.mode))
         self.wrt = wrt
@@ -59,10 +61,6 @@ class Stepper:
 
     def __len__(self) -> int:
         return len(self.outline)
-
-    def shown(self, value: Value) -> Value:
-        """`value` as the table shows it (`evaluation.shown_value`: with vector inputs a 1-D array is a vector)."""
-        return shown_value(value, self.vectors)
 
     @property
     def sweeps_for_full_gradient(self) -> int:

@@ -142,3 +142,17 @@ def test_names_with_brackets_take_values(capsys):
     assert code == 0
     document = json.loads(out)
     assert document["inputs"]["W1[1,1]"] == 0.3 and document["inputs"]["X"] == 1.0
+
+
+def test_a_table_process_ends_at_once_with_its_whole_output_written(capsys):
+    """The command run as a process ends with `os._exit` once its table is written (tui/cli/process_end.py): every
+    byte must be out first, through a pipe bigger than the pipe's buffer, and the exit code must be 0."""
+    expression = "+".join(["X"] * 600)
+    argv = ["table", "--expr", expression, "--at", "X=1", "--format", "json"]
+    result = subprocess.run([sys.executable, "-m", "backprop_tui.tui.cli.main", *argv], capture_output=True,
+                            timeout=120)
+    assert result.returncode == 0 and result.stderr == b""
+    code, in_process, _ = run(capsys, *argv)  # the same call in this process returns; it never ends the process
+    assert code == 0
+    assert len(result.stdout) > 2**17
+    assert result.stdout.decode("utf-8") == in_process

@@ -18,6 +18,8 @@ from typing import IO, NoReturn
 from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 
+from .process_end import end_process_now
+
 PROGRAM = "backprop-tui"
 USAGE_ERROR = 2
 OUTPUT_ERROR = 1
@@ -236,6 +238,7 @@ def run_table(argv: Sequence[str]) -> int:
 
         problem = problem_from(arguments)
         write(export_table(problem.stepper(), problem.source, arguments.format))
+        end_process_now(0)  # the table is out: the process ends without freeing the graph and rows one by one
     finally:
         if collecting:
             gc.enable()

@@ -60,6 +60,10 @@ def run_app(app: Any, **run_options: Any) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if argv is None:
+        from .process_end import own_process
+
+        own_process()
     try:
         if arguments and arguments[0] in SUBCOMMANDS:
             from .common import flush_output

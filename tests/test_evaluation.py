@@ -61,3 +61,20 @@ def test_at_most_two_input_sets_are_kept_per_graph():
     for x in (1.0, 2.0, 3.0, 4.0):
         ReverseStepper(graph, {**chosen.defaults, "X": x})
     assert len(ev._kept[graph]) == ev.KEPT_PER_GRAPH == 2
+
+
+def test_rows_built_by_one_mode_are_the_rows_the_other_mode_would_build():
+    """The blank and valued rows are shared through the pass: the forward steppers of every input reuse what the
+    reverse stepper built, and each is equal to the row built from scratch on a fresh pass."""
+    chosen = GRAPH_EXAMPLES["mlp"]
+    graph = chosen.graph()
+    reverse = ReverseStepper(graph, chosen.defaults)
+    reverse.final()
+    shared = {name: reverse.valued_row(name) for name in graph.operations}
+    for wrt in graph.inputs:
+        forward = ForwardStepper(graph, chosen.defaults, wrt)
+        assert all(forward.valued_row(name) is row for name, row in shared.items())
+    built_alone = ReverseStepper.__new__(ReverseStepper)
+    built_alone.__dict__.update(reverse.__dict__, _blank={}, _valued={})
+    assert all(built_alone.valued_row(name) == row and built_alone.valued_row(name) is not row
+               for name, row in shared.items())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -91,8 +92,23 @@ def _skipped(estimate: np.ndarray, exact: np.ndarray, smallest: np.ndarray) -> l
                 (unresolved, BELOW_RESOLUTION)]
 
 
+def _scalar_verdict(estimate: float, exact: float, smallest: float) -> bool | None:
+    """`agrees` for two finite numbers that a difference can resolve, in plain floats (the same comparison as
+    numpy's `isclose`); None when the general path must decide (a non-finite number, or both below
+    `smallest`). A network's forward-mode check judges hundreds of scalars a sweep, one per node."""
+    if not (math.isfinite(estimate) and math.isfinite(exact) and math.isfinite(smallest)):
+        return None
+    if abs(estimate) <= smallest and abs(exact) <= smallest and not (estimate == 0 and exact == 0):
+        return None
+    return bool(abs(estimate - exact) <= ABSOLUTE_TOLERANCE + RELATIVE_TOLERANCE * abs(exact))
+
+
 def _check(estimate: Value, exact: Value, smallest: Value = 0.0) -> FiniteDifference:
     """The verdict on one derivative: ok, a mismatch, or None with the reason no difference can decide."""
+    if isinstance(estimate, float) and isinstance(exact, float) and isinstance(smallest, float):
+        verdict = _scalar_verdict(float(estimate), float(exact), float(smallest))  # np.float64 is a float
+        if verdict is not None:
+            return FiniteDifference(float(estimate), verdict)
     estimate = float(estimate) if np.ndim(estimate) == 0 else np.asarray(estimate, dtype=float)
     shape = np.broadcast_shapes(np.shape(estimate), np.shape(exact), np.shape(smallest))
     guess, truth = np.broadcast_to(estimate, shape), np.broadcast_to(np.asarray(exact, dtype=float), shape)

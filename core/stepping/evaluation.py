@@ -5,7 +5,8 @@ the graph and the input values only, not on the mode or on the input differentia
 (`m`) or the input (`w`) on a big graph built them all again, and the forward-mode check of every input of a
 network (one stepper per input) built them once per input. They are kept here for the last few graphs seen,
 by the graph object (weakly: a graph no longer used takes its entry with it) and the input values' bytes.
-Steppers only read what they are handed.
+Steppers only read what they are handed, except the two row caches, which they fill (a row is immutable, and
+the same for every mode).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from ..engine.graph import Graph
 from ..engine.numbers import Value, Vector, scalar_or_array
 from . import closed_form
 from .rounding import rounding_errors
+from .snapshot import Row
 
 KEPT_PER_GRAPH = 2
 """Input sets kept per graph: the one shown and one more (y flipped and back), so memory stays that of two passes."""
@@ -55,6 +57,11 @@ class Evaluation:
     partial_forms: dict[str, Any]
     value_monomials: dict[str, Any]
     partial_monomials: dict[str, Any]
+    blank_rows: dict[str, Row] = field(default_factory=dict)
+    """Each node's row before it is computed, by name: built by the first stepper that shows it, then shared."""
+    valued_rows: dict[str, Row] = field(default_factory=dict)
+    """Each node's row once its value and local partials are known (mode-independent too), shared the same way:
+    the forward-mode check of a 390-node network built all 390 again for each of its 323 inputs."""
 
 
 _kept: weakref.WeakKeyDictionary[Graph, dict[tuple, Evaluation]] = weakref.WeakKeyDictionary()

@@ -50,8 +50,8 @@ class Stepper:
         self.wrt = wrt
         self.value_forms, self.partial_forms = computed.value_forms, computed.partial_forms
         self.value_monomials, self.partial_monomials = computed.value_monomials, computed.partial_monomials
-        self._blank: dict[str, Row] = {}
-        self._valued: dict[str, Row] = {}
+        self._blank: dict[str, Row] = computed.blank_rows
+        self._valued: dict[str, Row] = computed.valued_rows
         self.outline: list[StepOutline] = [StepOutline("start", None, None)]
         self.steps: Sequence[Step] = Steps(self)
         self.value_step: dict[str, int] = {name: 0 for name in graph.inputs}
@@ -80,14 +80,15 @@ class Stepper:
         return max(1, int(np.size(self.values[self.wrt])))
 
     def blank_row(self, name: str) -> Row:
-        """The row before its node is computed (built once, then shared by every snapshot)."""
+        """The row before its node is computed (built once, then shared by every snapshot and every stepper of
+        the same graph and inputs)."""
         row = self._blank.get(name)
         if row is None:
             row = self._blank[name] = self._blank_row(name)
         return row
 
     def valued_row(self, name: str) -> Row:
-        """The row once its node's value and local partials are known (built once, then shared)."""
+        """The row once its node's value and local partials are known (built once, then shared like `blank_row`)."""
         row = self._valued.get(name)
         if row is None:
             row = self._valued[name] = self._valued_row(name)

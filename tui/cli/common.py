@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
-import select
 import sys
 from collections.abc import Callable, Sequence
 from typing import IO, NoReturn
@@ -18,13 +16,10 @@ from typing import IO, NoReturn
 from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 
+from .output import OUTPUT_ERROR, PROGRAM, USAGE_ERROR, fail, flush_output, write
 from .process_end import end_process_now
 
-PROGRAM = "backprop-tui"
-USAGE_ERROR = 2
-OUTPUT_ERROR = 1
-"""The exit code when the output cannot be written (a full disk, a closed stdout): not a usage mistake."""
-
+__all__ = ["OUTPUT_ERROR", "PROGRAM", "USAGE_ERROR", "fail", "flush_output", "write"]
 
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is a single clear line and exit code 2."""
@@ -40,16 +35,6 @@ class OneLineParser(argparse.ArgumentParser):
             write(message, end="")
         else:
             super()._print_message(message, file)
-
-
-def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
-    """One line on stderr and exit `code`; a stderr that cannot be written to loses only the line."""
-    if sys.stderr is not None:
-        try:
-            print(f"{PROGRAM}: error: {message}", file=sys.stderr, flush=True)
-        except (OSError, ValueError):
-            pass
-    raise SystemExit(code)
 
 
 def add_graph_options(parser: argparse.ArgumentParser) -> None:
@@ -157,66 +142,6 @@ def problem_from(arguments: argparse.Namespace) -> Problem:
         fail(str(error))
 
 
-def write(text: str, end: str = "\n") -> None:
-    """Print to stdout at once (flushed, so what is printed is never lost to an interruption).
-
-    A reader that closes the pipe early (`| head -1`) ends the program quietly, as `head` asked. Output
-    that cannot be written at all (`> /dev/full`, a closed stdout `>&-`) ends it with one line on
-    stderr and `OUTPUT_ERROR`: a script must not take a lost result for a success.
-    """
-    stream = sys.stdout
-    if stream is None:
-        fail("cannot write the output: standard output is closed", OUTPUT_ERROR)
-    try:
-        _write_whole(stream, text + end)
-    except BrokenPipeError:
-        _silence_stdout()
-        raise SystemExit(0) from None
-    except OSError as error:
-        _silence_stdout()
-        fail(f"cannot write the output: {error.strerror or error}", OUTPUT_ERROR)
-    except ValueError:
-        fail("cannot write the output: standard output is closed", OUTPUT_ERROR)
-
-
-def _write_whole(stream: IO[str], text: str) -> None:
-    """`stream.write(text)` and a flush, every byte of it.
-
-    Unbuffered (`python -u`, PYTHONUNBUFFERED=1, as many containers run), stdout's text layer writes straight
-    to the descriptor and ignores how much a write took: a write into a full pipe that a signal interrupts
-    part-way returns short, and the rest of the text was dropped (`descent --format jsonl` ended SIGTERM with
-    a JSON line cut in two). So the bytes go to the binary layer here, in a loop until all are written."""
-    binary = getattr(stream, "buffer", None)
-    if binary is None or os.linesep != "\n":  # a text-only stream (a test's StringIO), or newlines translated
-        stream.write(text)
-        stream.flush()
-        return
-    stream.flush()  # anything written to the text layer before this
-    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
-    while data:
-        written = binary.write(data)
-        if written is None:  # a non-blocking descriptor that is full: wait until it takes more
-            select.select([], [binary], [])
-            continue
-        data = data[written:]
-    binary.flush()
-
-
-def flush_output() -> None:
-    """Flush stdout before exiting, so a late write error is the same one line, not the interpreter's traceback."""
-    write("", end="")
-
-
-def _silence_stdout() -> None:
-    """Point stdout's descriptor at /dev/null, so the interpreter's last flush of the unwritten text succeeds."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
 def list_examples() -> str:
     width = max(len(name) for name in GRAPH_EXAMPLES)
     return "\n".join(f"{name.ljust(width)}  {item.title} ({item.slides})" for name, item in GRAPH_EXAMPLES.items())
@@ -237,7 +162,7 @@ def run_table(argv: Sequence[str]) -> int:
         from backprop_tui.core.stepping.export import export_table
 
         problem = problem_from(arguments)
-        write(export_table(problem.stepper(), problem.source, arguments.format))
+        write(export_table(problem.stepper(), problem.source, arguments.format), json_text=arguments.format == "json")
         end_process_now(0)  # the table is out: the process ends without freeing the graph and rows one by one
     finally:
         if collecting:
@@ -257,7 +182,7 @@ def run_lessons(argv: Sequence[str]) -> int:
 
     arguments = lessons_parser().parse_args(list(argv))
     if arguments.format == "json":
-        write(json.dumps(lessons_document(), ensure_ascii=False, indent=2))
+        write(json.dumps(lessons_document(), ensure_ascii=False, indent=2), json_text=True)
     else:
         write(lessons_text())
     return 0

@@ -122,7 +122,8 @@ def run_descent(argv: Sequence[str]) -> int:
         def outcome() -> Outcome:
             return _CUT_SHORT[received()] if received() else (run.stopped or "iterations")
 
-        _write_streaming(report_lines(arguments.format, setup, run, _iterate(run, config.iters, received), outcome))
+        _write_streaming(report_lines(arguments.format, setup, run, _iterate(run, config.iters, received), outcome),
+                         json_text=arguments.format in ("json", "jsonl"))
     return 128 + received() if received() else 0
 
 
@@ -137,18 +138,18 @@ def _iterate(run: DescentRun, iterations: int, interrupted: Callable[[], bool]) 
             return
 
 
-def _write_streaming(lines: Iterable[str]) -> None:
+def _write_streaming(lines: Iterable[str], json_text: bool) -> None:
     """Write `lines` in batches: every `LINES_PER_WRITE` lines, or sooner once `FLUSH_SECONDS` have passed."""
     pending: list[str] = []
     written = time.monotonic()
     for line in lines:
         pending.append(line)
         if len(pending) >= LINES_PER_WRITE or time.monotonic() - written >= FLUSH_SECONDS:
-            write("\n".join(pending))
+            write("\n".join(pending), json_text=json_text)
             pending.clear()
             written = time.monotonic()
     if pending:
-        write("\n".join(pending))
+        write("\n".join(pending), json_text=json_text)
 
 
 _CUT_SHORT: dict[int, Outcome] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated",
@@ -208,7 +209,8 @@ def run_two_neurons(arguments: argparse.Namespace) -> int:
         return run_app(BackpropApp(lesson="two-neurons", two_neurons_seed=seed))
     one, two = two_neurons.train(two_neurons.ONE_NEURON, seed), two_neurons.train(two_neurons.TWO_NEURONS, seed)
     if arguments.format == "json":
-        write(json.dumps(two_neurons_summary.summary_document(one, two), ensure_ascii=False, allow_nan=False, indent=2))
+        write(json.dumps(two_neurons_summary.summary_document(one, two), ensure_ascii=False, allow_nan=False, indent=2),
+              json_text=True)
     else:
         write("\n".join(two_neurons_summary.summary_lines(one, two)))
     return 0

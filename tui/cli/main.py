@@ -54,6 +54,10 @@ def launch(argv: Sequence[str], *, collector_paused: bool = False, **run_options
 
 def run_app(app: Any, **run_options: Any) -> int:
     """Run the app; a crash inside it exits non-zero (Textual has printed what went wrong)."""
+    if not run_options.get("headless"):
+        from .terminal_encoding import draw_in_utf8
+
+        draw_in_utf8()
     app.run(**run_options)
     return app.return_code or 0
 

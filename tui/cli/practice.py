@@ -44,8 +44,9 @@ def run_practice(argv: Sequence[str], **run_options: Any) -> int:
     if arguments.status:
         if store.problem:
             print(f"{PROGRAM}: warning: {store.problem}", file=sys.stderr)
-        write(json.dumps(store.status_document(), ensure_ascii=False, indent=2) if arguments.format == "json"
-              else store.status_text())
+        as_json = arguments.format == "json"
+        write(json.dumps(store.status_document(), ensure_ascii=False, indent=2) if as_json else store.status_text(),
+              json_text=as_json)
         return 0
     from ..app import BackpropApp
     from .main import run_app

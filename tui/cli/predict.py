@@ -48,7 +48,7 @@ def run_predict(argv: Sequence[str]) -> int:
     except DataError as error:
         fail(str(error))
     seen = predict(data, HandParams(arguments.beta0, arguments.beta1), arguments.threshold)
-    flush: Callable[[list[str]], None] = lambda lines: write("\n".join(lines))
+    flush: Callable[[list[str]], None] = lambda lines: write("\n".join(lines), json_text=arguments.format == "json")
     pending: list[str] = []
     for line in predict_lines(arguments.format, seen, data.name, data.dropped):
         pending.append(line)

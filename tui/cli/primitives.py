@@ -23,7 +23,7 @@ def primitives_parser() -> OneLineParser:
 def run_primitives(argv: Sequence[str]) -> int:
     arguments = primitives_parser().parse_args(list(argv))
     if arguments.format == "json":
-        write(json.dumps([item.as_json() for item in basic_functions()], ensure_ascii=False, indent=2))
+        write(json.dumps([item.as_json() for item in basic_functions()], ensure_ascii=False, indent=2), json_text=True)
     else:
         write(basic_functions_text())
     return 0

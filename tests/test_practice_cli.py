@@ -38,6 +38,24 @@ def test_status_text_after_progress_and_reset(capsys, state_home):
     assert not (state_home / "practice.json").exists()
 
 
+def test_reset_with_no_folder_that_can_exist_has_nothing_to_forget(capsys, monkeypatch, tmp_path):
+    """A state folder that cannot be made (its parent is a file) holds no progress: reset succeeds and says so."""
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "not-a-folder"))
+    assert main(["practice", "--reset"]) == 0
+    assert "forgotten" in capsys.readouterr().out
+
+
+def test_reset_that_cannot_remove_the_file_says_so(capsys, state_home):
+    state_home.mkdir(parents=True)
+    (state_home / "practice.json").mkdir()  # a directory in its place: unlink fails
+    (state_home / "practice.json" / "inside").write_text("", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["practice", "--reset"])
+    assert exited.value.code == 2
+    assert "cannot remove" in capsys.readouterr().err
+
+
 def test_status_survives_a_corrupt_file_with_one_warning(capsys, state_home):
     state_home.mkdir(parents=True)
     (state_home / "practice.json").write_text("{", encoding="utf-8")

@@ -12,6 +12,7 @@ its descent questions) is imported when an exercise's id must be checked or the 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -194,6 +195,10 @@ class ProgressStore:
             with locked(self.path):
                 self.path.unlink(missing_ok=True)
         except OSError as error:
+            if not os.path.lexists(self.path):  # no file, and no folder to lock it in (XDG_STATE_HOME=/proc)
+                self.problem, self.saving, self._said = None, True, False
+                return True
+            self.problem = None  # this failure, not the load's ("… --reset clears it"), is what a reset must say
             self._give_up(f"cannot remove {self.path} ({error.strerror or error})")
             return False
         self.problem, self.saving, self._said = None, True, False

@@ -5,8 +5,10 @@ Shared by the placement of boxes (`placement`) and the routing of lines between 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 NODE_HEIGHT = 5
@@ -68,10 +70,22 @@ class GraphLayout:
 
     def node_at(self, x: int, y: int) -> str | None:
         """The node whose box (or a reference to it, in a wrapped drawing) covers the cell."""
-        for box in self.boxes.values():
-            if box.contains(x, y):
-                return self.refs.get(box.name, box.name)
+        starts, boxes = self._boxes_by_row.get(y, ((), ()))
+        index = bisect_right(starts, x) - 1
+        if index >= 0 and boxes[index].contains(x, y):
+            return self.refs.get(boxes[index].name, boxes[index].name)
         return None
+
+    @cached_property
+    def _boxes_by_row(self) -> dict[int, tuple[tuple[int, ...], tuple[Box, ...]]]:
+        """Each row's boxes, left to right, with their left edges for bisection (boxes never overlap): a click, or
+        a check of every line cell of a 390-node drawing, finds its box without trying every box."""
+        rows: dict[int, list[Box]] = {}
+        for box in self.boxes.values():
+            for row in range(box.y, box.y + box.height):
+                rows.setdefault(row, []).append(box)
+        ordered = {row: sorted(found, key=lambda box: box.x) for row, found in rows.items()}
+        return {row: (tuple(box.x for box in found), tuple(found)) for row, found in ordered.items()}
 
 
 def item_height(item: Item, heights: Mapping[str, int]) -> int:

@@ -145,12 +145,18 @@ async def settle_app(pilot) -> None:  # noqa: ANN001 (a Textual Pilot)
 def refresh_pending(screen) -> bool:  # noqa: ANN001 (a Textual Screen)
     """Whether the screen still owes a repaint, a `call_after_refresh` callback, or its footer's fit to the width
     (the keys arrive after the first frame and are measured after the next): Pilot's idle wait can end between
-    two of the screen's 1/60 s refresh ticks."""
+    two of the screen's 1/60 s refresh ticks.
+
+    A widget's own request counts too, before it reaches the screen: `Static.update` marks the widget, whose next
+    idle posts a Layout message to the screen. Seen only on the screen, a busy CI machine caught the two-neurons
+    recipe between the two, still at its previous size's height (19 rows where its text had grown to 24)."""
     from backprop_tui.tui.widgets.fitting_footer import FittingFooter
 
     footers_unfitted = any(not footer.fitted for footer in screen.query(FittingFooter))
-    return bool(footers_unfitted or screen._callbacks or screen._layout_required or screen._repaint_required
-                or screen._dirty_widgets)
+    widgets_owing = any(widget._layout_required or widget._repaint_required or widget._refresh_styles_required
+                        or widget._scroll_required for widget in screen.walk_children())
+    return bool(footers_unfitted or widgets_owing or screen._callbacks or screen._layout_required
+                or screen._repaint_required or screen._dirty_widgets or screen._message_queue.qsize())
 
 
 async def screen_refreshed(pilot, tries: int = 200) -> None:  # noqa: ANN001 (a Textual Pilot)

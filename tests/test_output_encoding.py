@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from backprop_tui.tui.cli import terminal_encoding
+from backprop_tui.tui.cli import terminal
 
 COMMAND = [sys.executable, "-m", "backprop_tui.tui.cli.main"]
 
@@ -62,21 +62,21 @@ def test_text_within_the_encoding_is_written_as_before():
 
 def test_the_apps_terminal_is_switched_to_utf8(monkeypatch):
     leader, follower = pty.openpty()
-    terminal = open(follower, "w", encoding="ascii")  # noqa: SIM115 (closed below)
+    screen = open(follower, "w", encoding="ascii")  # noqa: SIM115 (closed below)
     try:
-        monkeypatch.setattr(sys, "__stderr__", terminal)
-        terminal_encoding.draw_in_utf8()
-        assert terminal.encoding == "utf-8"
-        terminal.write("┌─ξ1─▶")  # an ascii stream would raise here
-        terminal.flush()
+        monkeypatch.setattr(sys, "__stderr__", screen)
+        terminal.draw_in_utf8()
+        assert screen.encoding == "utf-8"
+        screen.write("┌─ξ1─▶")  # an ascii stream would raise here
+        screen.flush()
         assert os.read(leader, 100).decode("utf-8") == "┌─ξ1─▶"
     finally:
-        terminal.close()
+        screen.close()
         os.close(leader)
 
 
 def test_a_stream_that_is_not_a_terminal_keeps_its_encoding(monkeypatch, tmp_path):
     with open(tmp_path / "log", "w", encoding="ascii") as stream:
         monkeypatch.setattr(sys, "__stderr__", stream)
-        terminal_encoding.draw_in_utf8()
+        terminal.draw_in_utf8()
         assert stream.encoding == "ascii"

@@ -55,9 +55,12 @@ def launch(argv: Sequence[str], *, collector_paused: bool = False, **run_options
 def run_app(app: Any, **run_options: Any) -> int:
     """Run the app; a crash inside it exits non-zero (Textual has printed what went wrong)."""
     if not run_options.get("headless"):
-        from .terminal_encoding import draw_in_utf8
+        from .output import fail
+        from .terminal import prepare_terminal
 
-        draw_in_utf8()
+        problem = prepare_terminal()
+        if problem is not None:
+            fail(problem)
     app.run(**run_options)
     return app.return_code or 0
 

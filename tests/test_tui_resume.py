@@ -193,3 +193,24 @@ async def test_a_hostile_progress_file_is_one_warning_in_the_practice_lesson_and
         await settle(pilot)
         assert type(app.screen).__name__ == "PracticeScreen" and app.is_running
     assert (tmp_path / "practice.json").read_bytes() == content
+
+
+async def test_a_place_that_cannot_be_written_is_said_after_the_app_has_left(tmp_path, settle, monkeypatch, capfd):
+    """A full disk is a notification while the app runs and, on the way out, a line printed once the terminal is
+    back: a notification shown while quitting is never seen."""
+    import errno
+
+    from backprop_tui.core.lessons import resume
+
+    def disk_full(path, document) -> None:  # noqa: ANN001
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(resume, "write_state", disk_full)
+    app = launched(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right")
+        await quit_app(pilot)
+    captured = capfd.readouterr()
+    printed = " ".join((captured.out + captured.err).split())  # Textual wraps the line to the terminal's width
+    assert printed.count("backprop-tui: warning: cannot write") == 1 and "your place will not be kept" in printed

@@ -148,8 +148,11 @@ class BackpropApp(App[None]):
         self.exit(return_code=128 + signum)
 
     def exit(self, result: None = None, return_code: int = 0, message: object | None = None) -> None:
-        """Every way out (q, Ctrl+C, a signal) saves the student's place first."""
-        place.save_place(self, self.place_store)
+        """Every way out (q, Ctrl+C, a signal) saves the student's place first; a place that cannot be written (a
+        full disk) is said on the terminal once the app has left it, since a notification would vanish with it."""
+        problem = place.save_place(self, self.place_store)
+        if problem is not None and message is None:
+            message = f"backprop-tui: warning: {problem}"
         super().exit(result, return_code, message)  # type: ignore[arg-type]
 
     def action_command_palette(self) -> None:

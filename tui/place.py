@@ -53,13 +53,16 @@ def restore_position(app: BackpropApp, mode: str) -> None:
                    severity="warning")
 
 
-def save_place(app: BackpropApp, store: PlaceStore | None) -> None:
-    """Write the place (the lesson shown and every position) when the app keeps one; a failure is said once."""
+def save_place(app: BackpropApp, store: PlaceStore | None) -> str | None:
+    """Write the place (the lesson shown and every position) when the app keeps one; a failure is notified once.
+    Returns why the place is not kept when it is not (on the way out a notification is never seen: the caller
+    prints it)."""
     if store is None or not app.screen_stack:
-        return
+        return None
     keep_position(app, app.current_mode)
     app.place.lesson = app.current_mode
     said = store.problem
     store.save(app.place)
     if store.problem and store.problem != said:
         app.notify(store.problem, title="Place", severity="warning", timeout=8)
+    return None if store.saving else store.problem

@@ -21,6 +21,7 @@ import os
 import random
 
 import pytest
+from support.keys import screen_keys
 from textual import events
 from textual.screen import Screen
 from textual.widgets import Label
@@ -38,18 +39,6 @@ MONKEYS = 4
 """`KEYS` are shared by this many independent sessions (seeds SEED, SEED + 1, …)."""
 SEED = 20261128
 SIZES = [(120, 40), (80, 24), (100, 30), (60, 20), (160, 50)]
-NEVER = {"q", "ctrl+c", "ctrl+q"}
-EXTRA_KEYS = ["escape", "enter", "tab", "space", "backspace", "a", "1", "-", "down", "up"]
-
-
-def screen_keys(screen: Screen) -> list[str]:
-    """Every key the active screen (and the app) binds, minus quitting, plus a few typed keys."""
-    keys = []
-    for holder in (screen, screen.app):
-        for binding in getattr(holder, "BINDINGS", []):
-            key = binding[0] if isinstance(binding, tuple) else binding.key
-            keys.extend(part.strip() for part in key.split(","))
-    return [key for key in keys + EXTRA_KEYS if key not in NEVER]
 
 
 async def check_display(pilot, settle) -> None:  # noqa: ANN001 (a Pilot, the settle fixture)

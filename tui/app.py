@@ -66,6 +66,8 @@ class BackpropApp(App[None]):
         self.descent_setup = descent_setup
         """The run set up on the command line (`descent --tui …`): the first lesson's, used when it is built."""
         self.started = False
+        self.leaving = False
+        """Set once the app is quitting: input that arrives after it is dropped (see `on_event`)."""
         """Whether start-up is over (Textual's Ready): until then the footer composes no keys (StartupFooter)."""
         self.came_from: list[str] = []
         """The modes the student left to reach this one, most recent last: where `escape` returns."""
@@ -150,10 +152,19 @@ class BackpropApp(App[None]):
     def exit(self, result: None = None, return_code: int = 0, message: object | None = None) -> None:
         """Every way out (q, Ctrl+C, a signal) saves the student's place first; a place that cannot be written (a
         full disk) is said on the terminal once the app has left it, since a notification would vanish with it."""
+        self.leaving = True
         problem = place.save_place(self, self.place_store)
         if problem is not None and message is None:
             message = f"backprop-tui: warning: {problem}"
         super().exit(result, return_code, message)  # type: ignore[arg-type]
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and clicks that arrive once the app is quitting are dropped: `q` then `e` typed in one breath opened
+        the edit form while the app shut down, its fields were never composed, and the way out ended in a
+        traceback (exit 1). A student's last keys must not turn a quit into a crash."""
+        if self.leaving and isinstance(event, events.InputEvent):
+            return
+        await super().on_event(event)
 
     def action_command_palette(self) -> None:
         """Textual's palette, guarded against a quick second Enter (see `palette`)."""

@@ -23,6 +23,7 @@ from backprop_tui.core.lessons.resume import Place, PlaceStore
 from backprop_tui.core.stepping.problem import Problem, build_problem
 
 from . import place, signals
+from .keys_in_one_breath import KeysInOneBreath
 from .lesson_screens import BUILDERS, WORKBENCH
 from .screens.too_small import MIN_SIZE, TooSmallScreen
 
@@ -32,8 +33,7 @@ if TYPE_CHECKING:
     from backprop_tui.core.lessons.session import Session
     from backprop_tui.core.training.setup import DescentSetup
 
-
-class BackpropApp(App[None]):
+class BackpropApp(KeysInOneBreath, App[None]):
     """Step through backpropagation, and the whole lecture around it, lesson by lesson."""
 
     CSS_PATH = "styles/stepper.tcss"
@@ -66,8 +66,6 @@ class BackpropApp(App[None]):
         self.descent_setup = descent_setup
         """The run set up on the command line (`descent --tui …`): the first lesson's, used when it is built."""
         self.started = False
-        self.leaving = False
-        """Set once the app is quitting: input that arrives after it is dropped (see `on_event`)."""
         """Whether start-up is over (Textual's Ready): until then the footer composes no keys (StartupFooter)."""
         self.came_from: list[str] = []
         """The modes the student left to reach this one, most recent last: where `escape` returns."""
@@ -152,19 +150,10 @@ class BackpropApp(App[None]):
     def exit(self, result: None = None, return_code: int = 0, message: object | None = None) -> None:
         """Every way out (q, Ctrl+C, a signal) saves the student's place first; a place that cannot be written (a
         full disk) is said on the terminal once the app has left it, since a notification would vanish with it."""
-        self.leaving = True
         problem = place.save_place(self, self.place_store)
         if problem is not None and message is None:
             message = f"backprop-tui: warning: {problem}"
         super().exit(result, return_code, message)  # type: ignore[arg-type]
-
-    async def on_event(self, event: events.Event) -> None:
-        """Keys and clicks that arrive once the app is quitting are dropped: `q` then `e` typed in one breath opened
-        the edit form while the app shut down, its fields were never composed, and the way out ended in a
-        traceback (exit 1). A student's last keys must not turn a quit into a crash."""
-        if self.leaving and isinstance(event, events.InputEvent):
-            return
-        await super().on_event(event)
 
     def action_command_palette(self) -> None:
         """Textual's palette, guarded against a quick second Enter (see `palette`)."""

@@ -195,12 +195,11 @@ class ProgressStore:
             with locked(self.path):
                 self.path.unlink(missing_ok=True)
         except OSError as error:
-            if not os.path.lexists(self.path):  # no file, and no folder to lock it in (XDG_STATE_HOME=/proc)
-                self.problem, self.saving, self._said = None, True, False
-                return True
-            self.problem = None  # this failure, not the load's ("… --reset clears it"), is what a reset must say
-            self._give_up(f"cannot remove {self.path} ({error.strerror or error})")
-            return False
+            # No file, and no folder to lock it in (XDG_STATE_HOME=/proc): nothing to forget, a reset like any other.
+            if os.path.lexists(self.path):
+                self.problem = None  # this failure, not the load's ("… --reset clears it"), is what a reset says
+                self._give_up(f"cannot remove {self.path} ({error.strerror or error})")
+                return False
         self.problem, self.saving, self._said = None, True, False
         return True
 

@@ -186,6 +186,11 @@ def _resolve_minima(options: DescentOptions) -> DescentConfig:
     return config
 
 
+def init_refused(error: Exception) -> SetupError:
+    """The refusal of a --init value, checked when the options are read or when the data is loaded."""
+    return SetupError(f"--init: {error}")
+
+
 def _with_init(config: DescentConfig, init: str) -> DescentConfig:
     """`config` starting from --init's parameters (checked against the model's names, not loaded yet)."""
     if config.model == "minima":
@@ -193,7 +198,7 @@ def _with_init(config: DescentConfig, init: str) -> DescentConfig:
     try:
         given = parse_init(init, model_for(config.model, len(config.x)).params)
     except (InitError, ModelError) as error:
-        raise SetupError(f"--init: {error}") from None
+        raise init_refused(error) from None
     return replace(config, init=tuple(given.items()))
 
 
@@ -285,6 +290,6 @@ def build(config: DescentConfig, progress: LoadCallback | None = None) -> Descen
         start = start_from_raw(model, data.scaling, dict(config.init)) if config.init is not None else None
         return DescentSetup(config, Objective(model, data), start)
     except InitError as error:
-        raise SetupError(f"--init: {error}") from None
+        raise init_refused(error) from None
     except (DataError, ModelError, OptimizerError) as error:
         raise SetupError(str(error)) from None

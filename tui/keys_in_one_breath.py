@@ -38,16 +38,16 @@ class KeysInOneBreath(App):
 
     def pop_screen(self) -> AwaitComplete:
         """Pop the top screen, or, while it is still mounting, once it has mounted (at most `POP_WAIT` seconds)."""
-        leaving = self.screen
-        if leaving.is_mounted or len(self.screen_stack) <= 1:
+        top = self.screen
+        if top.is_mounted or len(self.screen_stack) <= 1:
             return super().pop_screen()
 
         async def once_mounted() -> None:
             for _ in range(int(POP_WAIT / POP_POLL)):
-                if leaving.is_mounted:
+                if top.is_mounted:
                     break
                 await asyncio.sleep(POP_POLL)
-            if self.screen is leaving and len(self.screen_stack) > 1:  # not popped meanwhile by another way out
+            if self.screen is top and len(self.screen_stack) > 1:  # not popped meanwhile by another way out
                 await super(KeysInOneBreath, self).pop_screen()
 
         return AwaitComplete(once_mounted()).call_next(self)

@@ -16,7 +16,7 @@ from typing import IO, NoReturn
 from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 
-from .output import OUTPUT_ERROR, PROGRAM, USAGE_ERROR, fail, flush_output, write
+from .output import OUTPUT_ERROR, PROGRAM, USAGE_ERROR, fail, flush_output, is_json, write
 from .process_end import end_process_now
 
 __all__ = ["OUTPUT_ERROR", "PROGRAM", "USAGE_ERROR", "fail", "flush_output", "write"]
@@ -162,7 +162,7 @@ def run_table(argv: Sequence[str]) -> int:
         from backprop_tui.core.stepping.export import export_table
 
         problem = problem_from(arguments)
-        write(export_table(problem.stepper(), problem.source, arguments.format), json_text=arguments.format == "json")
+        write(export_table(problem.stepper(), problem.source, arguments.format), json_text=is_json(arguments.format))
         end_process_now(0)  # the table is out: the process ends without freeing the graph and rows one by one
     finally:
         if collecting:

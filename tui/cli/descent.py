@@ -30,6 +30,7 @@ from backprop_tui.core.training.setup import DESCENT_EXAMPLES, DescentOptions, S
 
 from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
 from .number_options import finite_number, whole_number
+from .output import is_json
 
 LINES_PER_WRITE = 1000
 FLUSH_SECONDS = 0.25
@@ -123,7 +124,7 @@ def run_descent(argv: Sequence[str]) -> int:
             return _CUT_SHORT[received()] if received() else (run.stopped or "iterations")
 
         _write_streaming(report_lines(arguments.format, setup, run, _iterate(run, config.iters, received), outcome),
-                         json_text=arguments.format in ("json", "jsonl"))
+                         json_text=is_json(arguments.format))
     return 128 + received() if received() else 0
 
 

@@ -19,6 +19,8 @@ PROGRAM = "backprop-tui"
 USAGE_ERROR = 2
 OUTPUT_ERROR = 1
 """The exit code when the output cannot be written (a full disk, a closed stdout): not a usage mistake."""
+JSON_FORMATS = frozenset({"json", "jsonl"})
+"""The `--format`s whose output is JSON (written with escapes where stdout's encoding lacks a character)."""
 JSON_ESCAPE = "backprop-tui-json-escape"
 """The codec error handler that writes a character the encoding lacks as JSON's `\\uXXXX` (a surrogate pair above
 U+FFFF); JSON text holds such characters only inside strings, where the escape means the same character."""
@@ -49,6 +51,10 @@ def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
         except (OSError, ValueError):
             pass
     raise SystemExit(code)
+
+
+def is_json(fmt: str) -> bool:
+    return fmt in JSON_FORMATS
 
 
 def write(text: str, end: str = "\n", *, json_text: bool = False) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from .common import PROGRAM, OneLineParser, fail, write
 from .number_options import whole_number
+from .output import is_json
 
 
 def practice_parser() -> OneLineParser:
@@ -44,7 +45,7 @@ def run_practice(argv: Sequence[str], **run_options: Any) -> int:
     if arguments.status:
         if store.problem:
             print(f"{PROGRAM}: warning: {store.problem}", file=sys.stderr)
-        as_json = arguments.format == "json"
+        as_json = is_json(arguments.format)
         write(json.dumps(store.status_document(), ensure_ascii=False, indent=2) if as_json else store.status_text(),
               json_text=as_json)
         return 0

@@ -17,6 +17,7 @@ from backprop_tui.core.training.data import DataError
 
 from .common import PROGRAM, OneLineParser, fail, glue_option_values, write
 from .number_options import finite_number
+from .output import is_json
 
 NUMBER_OPTIONS = ("--beta0", "--beta1", "--threshold")
 LINES_PER_WRITE = 1000
@@ -48,7 +49,7 @@ def run_predict(argv: Sequence[str]) -> int:
     except DataError as error:
         fail(str(error))
     seen = predict(data, HandParams(arguments.beta0, arguments.beta1), arguments.threshold)
-    flush: Callable[[list[str]], None] = lambda lines: write("\n".join(lines), json_text=arguments.format == "json")
+    flush: Callable[[list[str]], None] = lambda lines: write("\n".join(lines), json_text=is_json(arguments.format))
     pending: list[str] = []
     for line in predict_lines(arguments.format, seen, data.name, data.dropped):
         pending.append(line)

@@ -62,11 +62,10 @@ def _keys_from_controlling_terminal() -> bool:
 def draw_in_utf8() -> None:
     """Switch the stream Textual draws on to UTF-8 when it is a terminal with another encoding."""
     stream = sys.__stderr__
-    if stream is None or not hasattr(stream, "reconfigure"):
+    if not _is_terminal(stream) or not hasattr(stream, "reconfigure"):
         return
     try:
-        if not stream.isatty() or codecs.lookup(stream.encoding or "utf-8").name == "utf-8":
-            return
-        stream.reconfigure(encoding="utf-8")
+        if codecs.lookup(stream.encoding or "utf-8").name != "utf-8":
+            stream.reconfigure(encoding="utf-8")
     except (OSError, ValueError, LookupError):
         pass  # a closed or unusual stream: Textual reports what it cannot write

@@ -9,6 +9,7 @@ machines and terminals set it), so it is cleared before any app is created.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Awaitable, Callable
 from types import ModuleType
@@ -72,6 +73,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return (0 if item.get_closest_marker("slow") else 1, longest)
 
     items.sort(key=rank)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Collect garbage less often once the tests are collected: the collector's time is not what the tests test.
+
+    Each Pilot test builds and discards tens of thousands of Textual objects (widgets, strips, segments, styles).
+    With Python's default thresholds (700, 10, 10) the cyclic collector ran thousands of times per test, and
+    each full pass walked every object the imports had made (Textual, Rich, numpy, the app): about a sixth of
+    the monkeys' and the fit checks' CPU time. The modules and fixtures made so far are frozen out of its walks,
+    and a young generation of 10,000 objects makes its passes ten times rarer. Garbage is still collected:
+    the tests that measure memory measure the same objects (tracemalloc counts them either way)."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 SIZE = (120, 40)

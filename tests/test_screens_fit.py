@@ -104,3 +104,30 @@ async def test_the_check_sees_a_cut(settle, monkeypatch):
         cuts = clipped(app)
     assert any("box" in cut for cut in cuts), cuts
     assert any("footer key" in cut for cut in cuts), cuts
+
+
+async def test_the_check_sees_a_cropped_column_label(settle, monkeypatch):
+    """DataTable crops a label wider than its column without a sign: the lecture's table said `local parti` at 80×24
+    until its labels had short forms. With the labels left whole, the check reports it."""
+    from backprop_tui.tui.widgets import trace_table
+
+    monkeypatch.setattr(trace_table, "column_label", lambda header, width: header)
+    app = BackpropApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        cuts = clipped(app)
+    assert any("column label 'local partial'" in cut for cut in cuts), cuts
+
+
+def test_a_column_label_fits_its_column_at_any_width():
+    from rich.cells import cell_len
+
+    from backprop_tui.tui.widgets.trace_table import HEADERS, MIN_WIDTHS, column_label
+
+    for header, narrowest in zip(HEADERS, MIN_WIDTHS, strict=False):
+        for width in range(1, len(header) + 3):
+            label = column_label(header, width)
+            assert cell_len(label) <= width, (header, width, label)
+            assert label == header or width < len(header)
+        assert "…" not in column_label(header, narrowest), header  # a short form fits the narrowest column
+    assert column_label("dξ/dlearning_rate", 14) == "dξ/dlearning_…"

@@ -11,11 +11,14 @@
 - an ellipsis `…` painted anywhere (a truncated border title, table cell or box) that is not in the text
   of the widget that paints it;
 - a widget reaching past the container it sits in, when that container does not scroll (the edit form's
-  Apply and Cancel below the dialog's border at 80×24).
+  Apply and Cancel below the dialog's border at 80×24);
+- a table's column label wider than its column, or taller than the header row: DataTable crops it without an
+  ellipsis (the lecture's table headed `local parti` at 80×24).
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import App
 from textual.containers import ScrollableContainer
 from textual.widget import Widget
@@ -166,6 +169,22 @@ def overflow_cuts(app: App) -> list[str]:
     return cuts
 
 
+def header_cuts(app: App) -> list[str]:
+    """Column labels a DataTable crops: wider than the column, or with more lines than the header has rows."""
+    cuts = []
+    for table in app.screen.query(DataTable):
+        if not table.display or table.region.area == 0 or not table.show_header:
+            continue
+        for column in table.columns.values():
+            lines = column.label.plain.split("\n")
+            wide = max(cell_len(line) for line in lines)
+            if wide > column.width or len(lines) > table.header_height:
+                cuts.append(f"{table!r} column label {column.label.plain!r} ({wide} wide, {len(lines)} lines) "
+                            f"in a column {column.width} wide under a header {table.header_height} high")
+    return cuts
+
+
 def clipped(app: App) -> list[str]:
     """Every cut on the screen shown, in words (empty when the screen is a finished page)."""
-    return [*text_cuts(app), *canvas_cuts(app), *footer_cuts(app), *ellipsis_cuts(app), *overflow_cuts(app)]
+    return [*text_cuts(app), *canvas_cuts(app), *footer_cuts(app), *ellipsis_cuts(app), *overflow_cuts(app),
+            *header_cuts(app)]

@@ -10,6 +10,7 @@ as an input every node reads), refilled only when the step nears the window's ed
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -34,6 +35,9 @@ COLUMNS = ("var", "definition", "partial", "value", "partial_value", "accumulate
 """Column keys, in the lecture's order."""
 HEADERS = ("var", "definition", "local partial", "value", "partial value")
 """Headers of all but the last column, whose header depends on the mode (dξ/dW or dL/dξ)."""
+SHORT_HEADERS = {"definition": "formula", "local partial": "local ∂"}
+"""What a header says in a column narrower than it (an 80-column terminal gives `local partial` 10 or 11 cells):
+DataTable would crop it silently to `local parti`. Each fits its column's narrowest width (MIN_WIDTHS)."""
 MIN_WIDTHS = (3, 8, 10, 14, 14, 14)
 """Narrowest each column gets in a small terminal: formulas give way first, numbers stay whole."""
 TABLE_WHOLE_LIMIT = 500
@@ -47,6 +51,17 @@ MAX_PINNED = 8
 DAGGER_NOTE = "† a slide printed another number here: the step's explanation says which and why"
 DAGGER_SHORT = "† a slide printed another number"
 """The table's legend for `†`, in its bottom border whenever a row carries one."""
+
+def column_label(header: str, width: int) -> str:
+    """The header, or its short form when the column is narrower than it; past that, cut with an ellipsis that
+    says so (a long input name in `dξ/d…`), never cropped without a sign."""
+    if cell_len(header) <= width:
+        return header
+    short = SHORT_HEADERS.get(header)
+    if short is not None and cell_len(short) <= width:
+        return short
+    return set_cell_size(header, max(width - 1, 0)) + "…"
+
 
 def row_stage(row: Row) -> tuple[bool, bool, int, int]:
     """How far a row has been filled: value known, derivative known, contributions and local partials received.
@@ -141,7 +156,7 @@ class TraceTable(DataTable, can_focus=False):
         for key, header, width in zip(COLUMNS, headers, widths, strict=True):
             # A Text, not a str: DataTable parses a str as markup, whose first use imports rich's emoji table
             # (~5 ms of start-up) for headers that hold neither markup nor emoji.
-            self.add_column(Text(header), width=width, key=key)
+            self.add_column(Text(column_label(header, width)), width=width, key=key)
         self._fill(self.snapshot or final)
 
     def _shown_positions(self, current: Snapshot) -> list[int]:

@@ -131,3 +131,19 @@ def test_a_column_label_fits_its_column_at_any_width():
             assert label == header or width < len(header)
         assert "…" not in column_label(header, narrowest), header  # a short form fits the narrowest column
     assert column_label("dξ/dlearning_rate", 14) == "dξ/dlearning_…"
+
+
+async def test_a_graph_of_thirty_inputs_keeps_its_header_whole_in_meaning(settle):
+    """The header holds two lines: `a0*b0+…+a14*b14 · forward mode, d/da0 · a0=0 b0=1 …` took five at 80 columns,
+    and the mode and the inputs were cut off without a sign. The long parts now end in `…`; the mode stays."""
+    from backprop_tui.core.stepping.problem import build_problem
+
+    expression = "+".join(f"a{i}*b{i}" for i in range(15))
+    inputs = ",".join(f"a{i}={i},b{i}={i + 1}" for i in range(15))
+    app = BackpropApp(build_problem(None, expression, inputs, mode="forward", wrt="a0"))
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await settle(pilot)
+        found = await check_sizes(app, pilot, settle, "thirty inputs")
+        title = str(app.screen.query_one("#stepper-title").render())
+    assert not found, "\n\n".join(found)
+    assert "forward mode, d/da0" in title

@@ -13,6 +13,8 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label
 
+from .header_title import HeaderTitle
+
 
 class ScreenHeader(Horizontal):
     """`brand · [parts] title … [status]` on one line: the title takes the room the others leave, and wraps to a
@@ -44,7 +46,7 @@ class ScreenHeader(Horizontal):
         yield Label(Content(self.brand), id=f"{self.prefix}-brand", classes="header-brand")
         if self.parts:
             yield Label(id=f"{self.prefix}-parts", classes="header-parts")
-        yield Label(Content(self.initial_title), id=f"{self.prefix}-title", classes="header-title")
+        yield HeaderTitle(self.initial_title, id=f"{self.prefix}-title", classes="header-title")
         if self.status is not None:
             yield Label(id=f"{self.prefix}-{self.status}", classes="header-status")
 
@@ -53,7 +55,8 @@ class ScreenHeader(Horizontal):
         return self.query_one(f"#{self.prefix}-{part}", Label)
 
     def show_title(self, title: str | Content) -> None:
-        self.label("title").update(Content(title) if isinstance(title, str) else title)
+        """The title, whole when it fits the header's two lines, else shortened where its parts are longest."""
+        self.query_one(f"#{self.prefix}-title", HeaderTitle).show(title)
 
     def show_status(self, status: str) -> None:
         """The right-hand label; a new layout only when its width changes (it is `width: auto`)."""

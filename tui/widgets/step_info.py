@@ -116,11 +116,14 @@ class StepExplanation(Static):
 
 
 class SweepCounter(Static):
-    """What reverse mode saves: one sweep for the whole gradient, against one per input in forward mode."""
+    """What reverse mode saves: one sweep for the whole gradient, against one per input in forward mode.
+
+    One line for the lecture's graphs; a second when the names are long (`this one gives dξ29/da0` ran past 80
+    columns and was cut). It changes with the mode and the input only, never on a step."""
 
     DEFAULT_CSS = """
     SweepCounter {
-        height: 1;
+        height: auto;
         padding: 0 1;
         color: $text-muted;
     }

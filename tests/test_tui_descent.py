@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from textual.widgets import Label
@@ -216,6 +218,16 @@ class TestRunning:
             assert all(np.isfinite(record.loss) for record in screen.run.history)
             for plot in screen.query(DescentPlot):  # the plots still draw every iteration's point
                 assert max((len(series) for series in plot.plt.monitor.x), default=0) > 0, type(plot).__name__
+
+    async def test_the_loss_slice_has_no_negative_tick(self, descent_app, size, ready):
+        """A loss is never negative. The slice's margin below its lowest loss put a tick at -3.6 on the axis of
+        MaxHR in raw units, where the loss spans 0.69 to 90: the axis now starts at 0."""
+        app = descent_app(standardize=False)
+        async with app.run_test(size=size) as pilot:
+            screen = await ready(pilot)
+            drawn = re.sub(r"\x1b\[[0-9;]*m", "", screen.query_one(SlicePlot).plt.build())
+            ticks = [float(line.split("┤")[0]) for line in drawn.splitlines() if "┤" in line]
+            assert len(ticks) >= 3 and min(ticks) == 0.0 and max(ticks) > 50, ticks
 
     async def test_a_loss_near_the_largest_double_is_plotted_with_readable_ticks(self, descent_app, size, ready,
                                                                                settle):

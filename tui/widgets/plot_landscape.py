@@ -123,7 +123,10 @@ class SlicePlot(DescentPlot):
         finite = drawn[np.isfinite(drawn)]
         top, bottom = (float(finite.max()), float(finite.min())) if len(finite) else (1.0, 0.0)
         margin = (0.05 * top - 0.05 * bottom) or 0.05  # not 0.05·(top − bottom): that overflows at ±1e308
-        ys = (bottom - margin, top + margin)
+        low = bottom - margin
+        if self.curve is None and bottom >= 0:
+            low = max(low, 0.0)  # a loss is never negative: its axis had a tick at -3.3 for a raw-units feature
+        ys = (low, top + margin)
         if batch is not None:
             self.draw_batch(batch, xs, ys)
         path, loss = self.path_points()

@@ -125,7 +125,7 @@ class SlicePlot(DescentPlot):
         margin = (0.05 * top - 0.05 * bottom) or 0.05  # not 0.05·(top − bottom): that overflows at ±1e308
         low = bottom - margin
         if self.curve is None and bottom >= 0:
-            low = max(low, 0.0)  # a loss is never negative: its axis had a tick at -3.3 for a raw-units feature
+            low = max(low, 0.0)  # a loss is never negative: its axis had a tick at -3.6 for MaxHR in raw units
         ys = (low, top + margin)
         if batch is not None:
             self.draw_batch(batch, xs, ys)

@@ -52,6 +52,7 @@ DAGGER_NOTE = "† a slide printed another number here: the step's explanation s
 DAGGER_SHORT = "† a slide printed another number"
 """The table's legend for `†`, in its bottom border whenever a row carries one."""
 
+
 def column_label(header: str, width: int) -> str:
     """The header, or its short form when the column is narrower than it; past that, cut with an ellipsis that
     says so (a long input name in `dξ/d…`), never cropped without a sign."""

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Label, Static
 
 from backprop_tui.core.lessons.modes_compared import COMPARED_EXAMPLES, Comparison, ModesCompared, cost_table
 
+from ..widgets.cell_fit import ellipsized
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.screen_header import ScreenHeader
 
@@ -28,8 +29,7 @@ def _cell(text: str | None, width: int, style: str = "") -> tuple[str, str]:
     """A column's cell padded to `width` (cut with … past it); a cell its pass has not reached is a dim dot."""
     if text is None:
         return PENDING.ljust(width), "dim"
-    shown = text if len(text) <= width else text[:width - 1] + "…"
-    return shown.ljust(width), style
+    return ellipsized(text, width).ljust(width), style
 
 
 def table_lines(comparison: Comparison, final: Comparison, width: int) -> list[Content]:

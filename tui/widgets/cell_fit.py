@@ -48,7 +48,9 @@ def fit_widths(natural: Sequence[int], available: int, minimum: int | Sequence[i
     return widths
 
 
-def _cut(text: str, width: int) -> str:
+def ellipsized(text: str, width: int) -> str:
+    """`text` if it has at most `width` characters, else its start ending in `…` that says it was cut: the one
+    cut of the app's fitted text (table cells and labels, graph boxes, the modes' table, header titles)."""
     return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
@@ -74,7 +76,7 @@ def _wrap(text: str, width: int) -> list[str]:
     """A piece too long for its column on as many lines as it takes (a long batch mean `mean 0.458745875 (n=303)`
     or a formula breaks at a space, else anywhere), instead of cut with an ellipsis while rows can grow."""
     if len(text) <= width or width < 4 or reads_as_number(text):
-        return [_cut(text, width)]  # a number is never broken over lines: cut, it shows it is
+        return [ellipsized(text, width)]  # a number is never broken over lines: cut, it shows it is
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
@@ -85,7 +87,7 @@ def _is_vector_text(text: str) -> bool:
 
 def _fit_vector(part: str, width: int) -> list[str]:
     """`[0.914900955, 137.235143, 57.6387602]` broken after the commas between its components."""
-    return [_cut(item, width) for item in _break_between(part.split(", "), ",", width)]
+    return [ellipsized(item, width) for item in _break_between(part.split(", "), ",", width)]
 
 
 def _break_between(pieces: list[str], mark: str, width: int) -> list[str]:
@@ -114,4 +116,4 @@ def _fit_part(part: str, width: int, max_lines: int) -> list[str]:
     lines = [piece for line in lines for piece in _wrap(line, width)]
     if len(lines) > max_lines - 1:
         lines = [*lines[:max(max_lines - 2, 0)], "… ="]
-    return [*lines, _cut(number, width)]
+    return [*lines, ellipsized(number, width)]

@@ -95,10 +95,6 @@ def group_width(group: Group, final: Snapshot, rows: Mapping[str, Row], graph: G
     return min(longest, MAX_GROUP_TEXT) + PADDING
 
 
-def fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
 class DrawingIndex:
     """A layout's line cells and boxes sorted by row and column, so painting a line visits only what it shows."""
 

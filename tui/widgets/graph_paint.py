@@ -14,7 +14,8 @@ from textual.strip import Strip
 
 from backprop_tui.core.layout.placement import Box, GraphLayout
 
-from .graph_boxes import DrawingIndex, fit
+from .cell_fit import ellipsized
+from .graph_boxes import DrawingIndex
 from .graph_glyphs import ARROW, HEAVY_BOX, LIGHT_BOX, glyph
 
 KINDS = ("pending", "computed", "derived", "current", "edge", "lit")
@@ -89,7 +90,7 @@ class GraphPainter:
         else:
             lines = self._texts.get(box.name, ()) if target is None else self._ref_texts.get(box.name, ())
             content = lines[line - 1] if line - 1 < len(lines) else ""
-            text = corner[3] + f" {fit(content, inner - 2)} ".ljust(inner) + corner[3]
+            text = corner[3] + f" {ellipsized(content, inner - 2)} ".ljust(inner) + corner[3]
         start, stop = max(box.x, offset), min(box.x + box.width, offset + len(chars))
         chars[start - offset:stop - offset] = text[start - box.x:stop - box.x]
         kinds[start - offset:stop - offset] = [state] * (stop - start)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.cells import cell_len, set_cell_size
 from textual import events
 from textual.content import Content
 from textual.widgets import Label
+
+from .cell_fit import ellipsized
 
 SEPARATOR = " · "
 MAX_LINES = 2
@@ -27,8 +28,7 @@ def lines_needed(text: str, width: int) -> int:
 
 
 def _capped(parts: list[str], cap: int) -> str:
-    return SEPARATOR.join(part if cell_len(part) <= cap else set_cell_size(part, max(cap - 1, 0)) + "…"
-                          for part in parts)
+    return SEPARATOR.join(ellipsized(part, cap) for part in parts)
 
 
 def _largest(fits: Callable[[int], bool], high: int) -> int:
@@ -50,12 +50,11 @@ def fit_title(title: str, width: int, lines: int = MAX_LINES) -> str:
     if width <= 0 or lines_needed(title, width) <= lines:
         return title
     parts = title.split(SEPARATOR)
-    cap = _largest(lambda cap: lines_needed(_capped(parts, cap), width) <= lines, max(cell_len(part) for part in parts))
+    cap = _largest(lambda cap: lines_needed(_capped(parts, cap), width) <= lines, max(len(part) for part in parts))
     if cap:
         return _capped(parts, cap)
-    def cut(length: int) -> str:
-        return set_cell_size(title, length).rstrip() + "…"
-    return cut(_largest(lambda length: lines_needed(cut(length), width) <= lines, cell_len(title)))
+    return ellipsized(title, _largest(lambda length: lines_needed(ellipsized(title, length), width) <= lines,
+                                      len(title)))
 
 
 class HeaderTitle(Label):

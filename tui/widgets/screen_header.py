@@ -56,7 +56,9 @@ class ScreenHeader(Horizontal):
 
     def show_title(self, title: str | Content) -> None:
         """The title, whole when it fits the header's two lines, else shortened where its parts are longest."""
-        self.query_one(f"#{self.prefix}-title", HeaderTitle).show(title)
+        label = self.label("title")
+        assert isinstance(label, HeaderTitle)
+        label.show(title)
 
     def show_status(self, status: str) -> None:
         """The right-hand label; a new layout only when its width changes (it is `width: auto`)."""

@@ -10,7 +10,6 @@ as an input every node reads), refilled only when the step nears the window's ed
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -27,7 +26,7 @@ from backprop_tui.core.stepping.table import (
     value_text,
 )
 
-from .cell_fit import MAX_ROW_HEIGHT, fit_cell, fit_widths
+from .cell_fit import MAX_ROW_HEIGHT, ellipsized, fit_cell, fit_widths
 
 __all__ = ["MAX_ROW_HEIGHT", "TraceTable", "fit_cell", "fit_widths", "row_cells", "row_stage"]
 
@@ -56,12 +55,10 @@ DAGGER_SHORT = "† a slide printed another number"
 def column_label(header: str, width: int) -> str:
     """The header, or its short form when the column is narrower than it; past that, cut with an ellipsis that
     says so (a long input name in `dξ/d…`), never cropped without a sign."""
-    if cell_len(header) <= width:
-        return header
     short = SHORT_HEADERS.get(header)
-    if short is not None and cell_len(short) <= width:
+    if len(header) > width and short is not None and len(short) <= width:
         return short
-    return set_cell_size(header, max(width - 1, 0)) + "…"
+    return ellipsized(header, width)
 
 
 def row_stage(row: Row) -> tuple[bool, bool, int, int]:

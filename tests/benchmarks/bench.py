@@ -97,6 +97,7 @@ async def _press_latency(app_factory: Callable[[], object], presses: int, key: s
         started = time.perf_counter()
         for _ in range(presses):
             await pilot.press(key)
+            await app.workers.wait_for_complete()  # the descent screen steps in a worker
             await pilot.pause()
         return (time.perf_counter() - started) / presses
 
@@ -134,12 +135,22 @@ def _stepper_app(example_name: str):
     return BackpropApp(build_problem(example_name))
 
 
+def _descent_app():
+    from backprop_tui.core.training.setup import DescentOptions, build, resolve
+    from backprop_tui.tui.app import BackpropApp
+
+    return BackpropApp(lesson="descent", descent_setup=build(resolve(DescentOptions())))
+
+
 def step_latency(presses: int) -> list[Figure]:
     base = asyncio.run(_press_latency(_baseline_app, presses))
     figures = [Figure("step_latency_baseline", base * 1000, "ms")]
     for example_name in ("lecture", "mlp-16-16"):
         value = asyncio.run(_press_latency(lambda name=example_name: _stepper_app(name), presses))
         figures.append(ratio_figure(f"step_latency_{example_name}", value, base, 2.0))
+    # One descent iteration (space): the worker's step, then the header, table and four plots redrawn.
+    descent = asyncio.run(_press_latency(_descent_app, presses, key="space"))
+    figures.append(Figure("step_latency_descent_iteration", descent * 1000, "ms", descent / base))
     return figures
 
 

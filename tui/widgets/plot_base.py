@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from textual.app import RenderResult
 from textual.content import Content
 from textual_plotext import PlotextPlot
 
@@ -19,6 +20,7 @@ from backprop_tui.core.training.landscape import Curve, Landscape, thin
 from backprop_tui.core.training.view import IterationView
 
 from .plot_axes import AxisFitter
+from .plot_text import figure_text
 
 RGB = tuple[int, int, int]
 PATH_COLOR: RGB = (235, 235, 235)
@@ -74,6 +76,14 @@ class FittedPlot(PlotextPlot):
         finally:
             self._drawing = None
         recorded.replay(self.plt)
+
+    def render(self) -> RenderResult:
+        """`PlotextPlot.render`, with the figure read into Text from its matrix (plot_text.py), not from ANSI."""
+        figure, (width, height) = self._plot, self.size
+        figure.plotsize(width, height)
+        figure._set_size(width, height)  # textual-plotext's belt and braces: resizing misbehaves without it
+        figure.theme(self._get_plotext_theme_name(self.app.theme))
+        return figure_text(figure)
 
 
 class DescentPlot(FittedPlot):

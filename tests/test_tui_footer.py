@@ -7,6 +7,10 @@ the same key widgets; a press that does (a graph with layers offers `c`) must st
 
 from __future__ import annotations
 
+from collections import Counter
+
+import pytest
+from textual.css.stylesheet import Stylesheet
 from textual.widgets._footer import FooterKey
 
 from backprop_tui.core.stepping.problem import build_problem
@@ -42,3 +46,28 @@ async def test_a_key_that_appears_reaches_the_footer(size, settle):
         app.screen.load(build_problem("lecture"))
         await settle(pilot)
         assert "c" not in {key.key for key in footer_keys(app)}
+
+
+@pytest.mark.parametrize("terminal", [(120, 40), (80, 24)])
+async def test_each_key_is_styled_once_and_compact_as_its_footer(terminal, settle, monkeypatch):
+    """A Textual key starts compact and learns its footer's `compact` once mounted: at 120 columns each was
+    styled three times (mounted, `-compact` added, removed). Born with the footer's value, once; the palette's
+    key, which Textual leaves compact, keeps its own."""
+    applied: Counter[str] = Counter()
+    apply = Stylesheet.apply
+
+    def counting(stylesheet, node, *args, **kwargs):  # noqa: ANN001, ANN202 (Textual's own signature)
+        if isinstance(node, FooterKey):
+            applied[node.key] += 1
+        return apply(stylesheet, node, *args, **kwargs)
+
+    monkeypatch.setattr(Stylesheet, "apply", counting)
+    app = BackpropApp(build_problem("lecture"))
+    async with app.run_test(size=terminal) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(FittingFooter)
+        keys = [key for key in footer_keys(app) if not key.has_class("-command-palette")]
+        assert len(keys) >= 8
+        for key in keys:
+            assert key.compact == footer.compact == key.has_class("-compact"), key.key
+            assert applied[key.key] == 1, f"{key.key} was styled {applied[key.key]} times"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
@@ -52,6 +53,19 @@ class FittingFooter(Footer):
                           binding.key_display, binding.tooltip, enabled, tooltip)
                          for _, binding, enabled, tooltip in self.screen.active_bindings.values())
         return bindings, self.compact, self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys, each born with the footer's `compact`.
+
+        A Textual `FooterKey` starts compact and is told the footer's value once mounted: at 100 columns or
+        more its `-compact` class was added and then removed, each time restyling the key, about 20 restyles
+        per footer (a tenth of the app's start in a test). Set before mounting, neither happens. The palette's
+        key is not bound to the footer's `compact` and stays as Textual makes it."""
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     async def recompose(self) -> None:
         shown = self.shown_keys()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from functools import lru_cache
-from itertools import groupby
+from itertools import groupby, islice
 from typing import Any
 
 from plotext._utility import ansi_end, colors_to_ansi
@@ -29,16 +29,13 @@ def run_style(foreground: Hashable, style: Hashable, background: Hashable) -> St
     return decoded.spans[0].style if decoded.spans else None  # type: ignore[return-value]
 
 
-def _colours(cell: tuple[str, Any, Any, Any]) -> tuple[Any, Any, Any]:
-    return cell[1], cell[2], cell[3]
-
-
 def _line(markers: list[str], foreground: list[Any], style: list[Any], background: list[Any]) -> Text:
     """One row of the matrix: a span per run of equal colours, as plotext's `set_canvas` groups them."""
-    line = Text()
+    line, cells = Text(), iter(markers)
     append = line.append
-    for colours, cells in groupby(zip(markers, foreground, style, background, strict=True), key=_colours):
-        append("".join(cell[0] for cell in cells), run_style(*colours))
+    for colours, run in groupby(zip(foreground, style, background, strict=True)):
+        # Counted and joined in C: a row has hundreds of cells and a few runs (a cell may hold any text).
+        append("".join(islice(cells, len(list(run)))), run_style(*colours))
     return line
 
 

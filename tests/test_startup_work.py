@@ -8,6 +8,10 @@ time is `tests/benchmarks/first_paint.py`'s): the work itself is counted.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from textual.css.stylesheet import Stylesheet
 
@@ -65,3 +69,20 @@ def test_the_table_is_filled_once_with_the_step_shown(monkeypatch, lesson):
     # Step 0 shows the inputs, the table's first rows: it used to open scrolled to the last step's row
     # (L, in the forward-mode lesson).
     assert seen["scroll_y"] == 0
+
+
+@pytest.mark.parametrize("lesson", ["graph", "perceptron"])
+def test_opening_a_graph_lesson_imports_no_classification_and_no_training(tmp_path, lesson):
+    """The app makes its session as it opens a lesson; the session's β0, β1 (the classification lesson's) are
+    made when first read, so a lesson on a graph no longer imports that lesson, the Heart data's loader and the
+    training stack behind it (eight classes and their modules, about 12 ms)."""
+    code = ("import sys\n"
+            "from backprop_tui.tui.cli.main import launch\n"
+            "async def look(pilot):\n"
+            "    await pilot.pause()\n"
+            "    pilot.app.exit()\n"
+            f"launch(['--lesson', {lesson!r}], headless=True, auto_pilot=look, size=(120, 40))\n"
+            "print(sorted(m for m in sys.modules if '.training' in m or m.endswith('.classification')))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                            env={**os.environ, "XDG_STATE_HOME": str(tmp_path)})
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .classification import HandParams
 from .resume import Place, Position
 
 if TYPE_CHECKING:
+    from .classification import HandParams
     from .progress_store import ProgressStore
 
 
@@ -26,8 +26,6 @@ class Session:
     visited: set[str] = field(default_factory=set)
     """Lesson ids opened at least once, for the map's marks."""
 
-    hand: HandParams = field(default_factory=HandParams.bad_computer)
-    """β0 and β1 as the student set them by hand, shared by the `classification` and `loss` lessons."""
     hand_seed: int | None = None
     """The seed of the last random draw (`r`), shown on screen; None before the first draw."""
 
@@ -36,6 +34,22 @@ class Session:
     place: Place = field(default_factory=Place)
     """Each lesson's position as last left (saved on a lesson switch and on exit), and the lesson shown."""
     _progress: ProgressStore | None = None
+    _hand: HandParams | None = None
+
+    @property
+    def hand(self) -> HandParams:
+        """β0 and β1 as the student set them by hand, shared by the `classification` and `loss` lessons; slides
+        15-16's bad computer until then. Made when first read: the app makes its session as it starts, and the
+        classification lesson's module (with the Heart data's loader) is not needed to show the stepper."""
+        if self._hand is None:
+            from .classification import HandParams
+
+            self._hand = HandParams.bad_computer()
+        return self._hand
+
+    @hand.setter
+    def hand(self, params: HandParams) -> None:
+        self._hand = params
 
     @property
     def progress(self) -> ProgressStore:

@@ -16,8 +16,9 @@ from backprop_tui.tui.widgets.plot_text import figure_text
 
 PLOTEXT_THEMES = sorted(name for name in themes if not name.startswith("textual-"))
 """plotext's own themes (textual-plotext adds the app's as it draws; the app test covers those)."""
-PLOTTED_LESSONS = ("classification", "descent", "minima", "batches", "two-neurons")
-"""The lessons whose screens have plots: the sigmoid, descent's four, the minima's, and the two neurons' two."""
+PLOTTED_LESSONS = ("classification", "descent", "minima", "two-neurons")
+"""Lessons with every kind of plot: the sigmoid, descent's four (the batches lesson draws the same), the minima's,
+the two neurons' two."""
 
 
 def drawn_figure(theme: str, width: int, height: int) -> object:

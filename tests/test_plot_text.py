@@ -54,8 +54,23 @@ def test_an_empty_figure_is_its_blank_canvas():
     assert figure_text(figure) == Text.from_ansi(figure.build())
 
 
+def rendered_plots(app: BackpropApp, where: str) -> set[str]:
+    """Check every plot shown renders as `from_ansi` reads plotext's text; the kinds of plot that drew colour."""
+    drawn: set[str] = set()
+    for plot in app.screen.query(FittedPlot):
+        if not plot.size.area:
+            continue
+        rendered = plot.render()
+        assert isinstance(rendered, Text)
+        assert rendered == Text.from_ansi(plot._plot.build()), f"{where}: {type(plot).__name__}"
+        if rendered.spans:
+            drawn.add(type(plot).__name__)
+    return drawn
+
+
 async def test_every_plot_of_every_lesson_renders_what_plotext_writes(settle, tmp_path, monkeypatch):
-    """Each plot the app draws, in the app's own theme, after a few keys: its render is `from_ansi`'s."""
+    """Each plot the app draws, in the app's own theme, after a few keys: its render is `from_ansi`'s. The
+    descent lesson again in a light theme (textual-plotext makes a plotext theme of the app's)."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     drawn: set[str] = set()
     for lesson in PLOTTED_LESSONS:
@@ -65,12 +80,9 @@ async def test_every_plot_of_every_lesson_renders_what_plotext_writes(settle, tm
             for _ in range(3):
                 await pilot.press("space")
             await settle(pilot)
-            for plot in app.screen.query(FittedPlot):
-                if not plot.size.area:
-                    continue
-                rendered = plot.render()
-                assert isinstance(rendered, Text)
-                assert rendered == Text.from_ansi(plot._plot.build()), f"{lesson}: {type(plot).__name__}"
-                if rendered.spans:
-                    drawn.add(type(plot).__name__)
+            drawn |= rendered_plots(app, lesson)
+            if lesson == "descent":
+                app.theme = "textual-light"
+                await settle(pilot)
+                assert rendered_plots(app, "descent, light") == {"LossPlot", "FitPlot", "SlicePlot", "LandscapePlot"}
     assert len(drawn) >= 7, drawn

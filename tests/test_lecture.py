@@ -118,10 +118,10 @@ def test_fan_out_in_lecture_full_adds_both_branches():
 def test_every_example_agrees_across_modes_and_with_finite_differences(name):
     """Forward, reverse and finite differences agree on every example (mlp-16-16's sweeps, one per input, are slow)."""
     chosen = example(name)
-    graph = chosen.graph()
-    reverse = ReverseStepper(graph, chosen.defaults).final()
+    graph, defaults = chosen.graph(), chosen.defaults
+    reverse = ReverseStepper(graph, defaults).final()
     for wrt in graph.inputs:
-        forward = ForwardStepper(graph, chosen.defaults, wrt).final()
+        forward = ForwardStepper(graph, defaults, wrt).final()
         assert forward.row(graph.output).accumulated == pytest.approx(reverse.row(wrt).accumulated, rel=1e-10,
                                                                       abs=1e-14)
         assert all(row.fd_check.ok for row in forward.rows if row.fd_check is not None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..engine.graph import Graph, GraphBuilder, GraphError
 from ..engine.logistic_chain import logistic_identities
@@ -140,7 +141,10 @@ def _deep_mlp():  # noqa: ANN202 - an MLP (engine/mlp.py, imported only when thi
     return build_mlp(DEEP_MLP_SIZES, DEEP_MLP_ACTIVATIONS)
 
 
+@cache
 def _deep_mlp_defaults() -> dict[str, float]:
+    """The 1-16-16-1 network's inputs and seeded weights, drawn once: drawing them builds the whole network
+    (28 ms), and `Example.defaults`, which hands out copies, is read once per graph opened or stepper made."""
     return {"X": 0.5, "y": 1.0, **_deep_mlp().initial_parameters(seed=0)}
 
 

@@ -33,7 +33,7 @@ def _line(markers: list[str], foreground: list[Any], style: list[Any], backgroun
     """One row of the matrix: a span per run of equal colours, as plotext's `set_canvas` groups them."""
     line, cells = Text(), iter(markers)
     append = line.append
-    for colours, run in groupby(zip(foreground, style, background, strict=True)):
+    for colours, run in groupby(zip(foreground, style, background, strict=False)):
         # Counted and joined in C: a row has hundreds of cells and a few runs (a cell may hold any text).
         append("".join(islice(cells, len(list(run)))), run_style(*colours))
     return line
@@ -46,7 +46,8 @@ def figure_text(figure: Any) -> Text:
     figure._set_sizes()
     figure._build_matrix()
     matrix = figure.monitor.matrix
-    lines = [_line(matrix.marker[row], matrix.fullground[row], matrix.style[row], matrix.background[row])
-             for row in reversed(matrix.Rows)]
+    cols = matrix.cols  # plotext's `set_canvas` writes this many cells of every row
+    lines = [_line(matrix.marker[row][:cols], matrix.fullground[row][:cols], matrix.style[row][:cols],
+                   matrix.background[row][:cols]) for row in reversed(matrix.Rows)]
     # from_ansi splits plotext's text after each newline, the last one included: an empty last line.
     return Text("\n", end="\n", tab_size=8).join([*lines, Text()])

@@ -177,16 +177,20 @@ def _confirmed(check: FiniteDifference, second: Value) -> FiniteDifference:
     return check if bool(np.all(steady)) else FiniteDifference(check.value, None, UNSTEADY)
 
 
-def _output_with(graph: Graph, values: Mapping[str, Value], name: str, nudged: Value) -> Value:
-    """The output with node `name` pinned to `nudged`, recomputing only the nodes downstream of it."""
+def _output_with(graph: Graph, values: Mapping[str, Value], name: str, nudged: Value,
+                 downstream: list[str] | None = None) -> Value:
+    """The output with node `name` pinned to `nudged`, recomputing only the nodes downstream of it
+    (`downstream`, `_downstream(graph, name)` when the caller has it already)."""
     changed = {name: nudged}
     overlay = _Overlay(values, changed)
-    for descendant in _downstream(graph, name):
-        node = graph.nodes[graph.index[descendant]]
-        # A value identity (L = bce_logit(h, y) for L = bce(σ(h), y)) holds unless the node between is nudged.
-        identity = graph.exact_values.get(descendant)
-        exact = identity is not None and (name not in node.parents or name in identity.args)
-        changed[descendant] = graph.compute(node, overlay, exact)
+    nodes, index, identities = graph.nodes, graph.index, graph.exact_values
+    with np.errstate(all="ignore"):
+        for descendant in _downstream(graph, name) if downstream is None else downstream:
+            node = nodes[index[descendant]]
+            # A value identity (L = bce_logit(h, y) for L = bce(σ(h), y)) holds unless the node between is nudged.
+            identity = identities.get(descendant)
+            exact = identity is not None and (name not in node.parents or name in identity.args)
+            changed[descendant] = graph.compute_silenced(node, overlay, exact)
     return changed.get(graph.output, values[graph.output])
 
 
@@ -268,8 +272,9 @@ def _nudged(graph: Graph, values: Mapping[str, Value], name: str, seed: Value,
     if np.ndim(values[name]) and np.shape(values[name]) != np.shape(values[graph.output]):
         return _nudged_components(graph, values, name, seed, scale)
     h = scale * step_size(values[name])
-    above = _output_with(graph, values, name, values[name] + h)
-    below = _output_with(graph, values, name, values[name] - h)
+    downstream = _downstream(graph, name)
+    above = _output_with(graph, values, name, values[name] + h, downstream)
+    below = _output_with(graph, values, name, values[name] - h, downstream)
     estimate, smallest = seed * (above - below) / (2 * h), resolution(above, below, h, seed)
     if np.ndim(values[name]) == 0 and np.ndim(estimate) > 0:
         estimate, smallest = np.sum(estimate), np.sum(smallest)
@@ -283,11 +288,13 @@ def _nudged_components(graph: Graph, values: Mapping[str, Value], name: str, see
     value = np.asarray(values[name], dtype=float)
     h = scale * step_size(value)
     estimate, smallest = np.empty(value.shape), np.empty(value.shape)
+    downstream = _downstream(graph, name)
     for index in np.ndindex(value.shape):
         above, below = value.copy(), value.copy()
         above[index] += h[index]
         below[index] -= h[index]
-        high, low = _output_with(graph, values, name, above), _output_with(graph, values, name, below)
+        high = _output_with(graph, values, name, above, downstream)
+        low = _output_with(graph, values, name, below, downstream)
         estimate[index] = np.sum(seed * (high - low)) / (2 * h[index])
         smallest[index] = np.sum(resolution(high, low, h[index], seed))
     return estimate, smallest

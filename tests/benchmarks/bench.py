@@ -175,7 +175,7 @@ def scalar_graphs(nodes: int, repeats: int) -> list[Figure]:
             reverse_adjoints(graph, values)
         return run
 
-    figures = []
+    figures = [finite_difference_checks(repeats)]
     for label, graph, inputs in (("chain", chain, {"x": 0.3}), ("wide_sum", wide, {"x": 0.3, "y": 1.5})):
         seconds = median_time(sweep(graph, inputs), repeats)
         figures.append(Figure(f"scalar_{label}_forward_reverse", len(graph) / seconds, "nodes/s"))
@@ -184,6 +184,16 @@ def scalar_graphs(nodes: int, repeats: int) -> list[Figure]:
     seconds = median_time(lambda: graph_from_expression(expression), repeats)
     figures.append(Figure(f"parse_build_{len(expression)}_chars", seconds * 1000, "ms"))
     return figures
+
+
+def finite_difference_checks(repeats: int) -> Figure:
+    """The reverse stepper of `X+X+…` at 399 nodes, just under the limit where the finite differences stop: each
+    node nudged twice and everything downstream recomputed, quadratic in the chain's length."""
+    from backprop_tui.core.stepping.problem import build_problem
+
+    problem = build_problem(None, "+".join(["X"] * 399), "X=1")
+    return Figure("reverse_stepper_with_finite_differences_399_nodes", median_time(problem.stepper, repeats) * 1000,
+                  "ms")
 
 
 # 4. Engine ----------------------------------------------------------------------------------------------

@@ -178,14 +178,14 @@ def _confirmed(check: FiniteDifference, second: Value) -> FiniteDifference:
 
 
 def _output_with(graph: Graph, values: Mapping[str, Value], name: str, nudged: Value,
-                 downstream: list[str] | None = None) -> Value:
-    """The output with node `name` pinned to `nudged`, recomputing only the nodes downstream of it
-    (`downstream`, `_downstream(graph, name)` when the caller has it already)."""
+                 downstream: list[str]) -> Value:
+    """The output with node `name` pinned to `nudged`, recomputing only `downstream` (`_downstream(graph, name)`,
+    found once for all of a node's nudges)."""
     changed = {name: nudged}
     overlay = _Overlay(values, changed)
     nodes, index, identities = graph.nodes, graph.index, graph.exact_values
     with np.errstate(all="ignore"):
-        for descendant in _downstream(graph, name) if downstream is None else downstream:
+        for descendant in downstream:
             node = nodes[index[descendant]]
             # A value identity (L = bce_logit(h, y) for L = bce(σ(h), y)) holds unless the node between is nudged.
             identity = identities.get(descendant)

@@ -201,10 +201,8 @@ class Graph:
                     values[node.name] = overrides[node.name]
                 elif node.op is None:
                     values[node.name] = scalar_or_array(inputs[node.name])
-                elif node.name in self.exact_values and not overrides:
-                    values[node.name] = self.exact(self.exact_values[node.name], values)
-                else:
-                    values[node.name] = PRIMITIVES[node.op].evaluate(*self.arg_values(node, values))
+                else:  # a value identity holds only where no node is pinned
+                    values[node.name] = self.compute_silenced(node, values, exact=not overrides)
         return values
 
     def local_partials(self, name: str, values: Mapping[str, Value], exact: bool = True) -> dict[str, Value]:

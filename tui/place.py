@@ -33,9 +33,7 @@ def keep_position(app: BackpropApp, mode: str) -> None:
         position: Position | None = positions.position_of(base_screen(app))
     except Exception:  # noqa: BLE001 (a position is a convenience: never a crash at quitting time)
         return
-    app.place.positions.pop(mode, None)
-    if position is not None:
-        app.place.positions[mode] = position
+    app.place.keep(mode, position)
 
 
 def restore_position(app: BackpropApp, mode: str) -> None:

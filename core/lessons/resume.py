@@ -1,9 +1,12 @@
 """Where the student was: the lesson shown when the app closed, and each lesson's position in it.
 
 Kept in `$XDG_STATE_HOME/backprop-tui/place.json` (read by the shared state-file reader, so any bytes in it
-are one warning and a fresh start). A position is a small flat object each screen writes and reads back
-itself (the stepper's step, the descent's iteration, the two-neurons part, β0 and β1): this module only
-checks that it is flat, finite and small, and never interprets it.
+are one warning and a fresh start). Two windows may share the file: each saves, under the state files' lock,
+only the positions it set or cleared itself onto the file as it is then, so neither loses the other's.
+
+A position is a small flat object each screen writes and reads back itself (the stepper's step, the descent's
+iteration, the two-neurons part, β0 and β1): this module only checks that it is flat, finite and small, and
+never interprets it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .state_files import StateFileError, read_state, state_dir, write_state
+from .state_files import StateFileError, locked, read_state, state_dir, write_state
 
 PLACE_FILE = "place.json"
 VERSION = 1
@@ -30,9 +33,26 @@ class Place:
 
     lesson: str | None = None
     positions: dict[str, Position] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+    """The lessons whose position this run set or cleared since it last saved: all a save writes of positions."""
 
-    def document(self) -> dict[str, Any]:
-        return {"version": VERSION, "lesson": self.lesson, "positions": self.positions}
+    def keep(self, mode: str, position: Position | None) -> None:
+        """Record `mode`'s position as this run left it (None: at its start, so nothing to reopen)."""
+        if position is None:
+            self.positions.pop(mode, None)
+        else:
+            self.positions[mode] = position
+        self.changed.add(mode)
+
+    def onto(self, saved: dict[str, Position]) -> dict[str, Any]:
+        """The file's document once this run's changes are applied to the positions `saved` there."""
+        merged = dict(saved)
+        for mode in self.changed:
+            if mode in self.positions:
+                merged[mode] = self.positions[mode]
+            else:
+                merged.pop(mode, None)
+        return {"version": VERSION, "lesson": self.lesson, "positions": merged}
 
 
 def _scalar(value: Any) -> bool:
@@ -49,17 +69,23 @@ def _position(value: Any) -> Position | None:
     return dict(value)
 
 
-def place_from(document: dict[str, Any], modes: Collection[str]) -> Place:
-    """The usable part of a saved place: an unknown lesson is dropped, as is any position not flat and finite."""
-    lesson = document.get("lesson")
+def _positions(document: dict[str, Any], modes: Collection[str] | None) -> dict[str, Position]:
+    """The flat, finite positions in a saved document, of the lessons in `modes` (None: of any lesson, so a save
+    keeps those a newer version wrote)."""
     positions = document.get("positions")
     kept: dict[str, Position] = {}
     if isinstance(positions, dict):
         for mode, value in positions.items():
-            position = _position(value) if mode in modes else None
+            position = _position(value) if modes is None or mode in modes else None
             if position is not None:
                 kept[mode] = position
-    return Place(lesson if isinstance(lesson, str) and lesson in modes else None, kept)
+    return kept
+
+
+def place_from(document: dict[str, Any], modes: Collection[str]) -> Place:
+    """The usable part of a saved place: an unknown lesson is dropped, as is any position not flat and finite."""
+    lesson = document.get("lesson")
+    return Place(lesson if isinstance(lesson, str) and lesson in modes else None, _positions(document, modes))
 
 
 class PlaceStore:
@@ -79,10 +105,18 @@ class PlaceStore:
         return Place() if document is None else place_from(document, modes)
 
     def save(self, place: Place) -> None:
+        """Write the lesson shown and this run's changed positions onto the file as another window may have left
+        it (re-read under the lock; an unreadable file is replaced, as a fresh start would)."""
         if not self.saving:
             return
         try:
-            write_state(self.path, place.document())
+            with locked(self.path):
+                try:
+                    on_disk = read_state(self.path) or {}
+                except StateFileError:
+                    on_disk = {}
+                write_state(self.path, place.onto(_positions(on_disk, None)))
+            place.changed.clear()
         except (OSError, ValueError) as error:
             self.saving = False
             self.problem = self.problem or f"cannot write {self.path} ({getattr(error, 'strerror', None) or error}): " \

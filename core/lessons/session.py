@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .resume import Place, Position
+from .resume import Place
 
 if TYPE_CHECKING:
     from .classification import HandParams
@@ -59,12 +59,3 @@ class Session:
 
             self._progress = ProgressStore(self.state_directory)
         return self._progress
-
-    def position(self, mode: str) -> Position | None:
-        return self.place.positions.get(mode)
-
-    def keep_position(self, mode: str, position: Position | None) -> None:
-        if position is None:
-            self.place.positions.pop(mode, None)
-        else:
-            self.place.positions[mode] = position

@@ -142,3 +142,47 @@ def test_the_tui_gives_the_terminal_back_on_a_signal(tmp_path, signum):
     assert (tmp_path / "backprop-tui" / "place.json").exists()  # the place was saved on the way out
     os.close(master)
     os.close(slave)
+
+
+def _stopped_within(pid: int, seconds: float) -> bool:
+    """Whether the child stops (job control) within `seconds`, without reaping it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found, status = os.waitpid(pid, os.WUNTRACED | os.WNOHANG)
+        if found and os.WIFSTOPPED(status):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_ctrl_z_suspends_the_tui_to_the_shell_and_fg_brings_it_back(tmp_path):
+    """Raw mode turns Ctrl+Z into a key: the app must stop itself as a terminal program does, with the terminal
+    given back (line mode, the normal screen) and the place saved; SIGCONT (`fg`) takes the screen again."""
+    master, slave = pty.openpty()
+    os.set_blocking(master, True)
+    before = termios.tcgetattr(slave)
+    child = subprocess.Popen([sys.executable, "-m", "backprop_tui.tui.cli.main", "--fresh"], stdin=slave,
+                             stdout=slave, stderr=slave, start_new_session=True,
+                             env={**os.environ, "XDG_STATE_HOME": str(tmp_path), "TERM": "xterm-256color"})
+    try:
+        _read_until_quiet(master, SECONDS, wanted=b"Quit")
+        os.write(master, b"\x1a")  # Ctrl+Z
+        assert _stopped_within(child.pid, 20), "Ctrl+Z did not suspend the app"
+        suspended = _read_until_quiet(master, 1)
+        assert b"\x1b[?1049l" in suspended, "the alternate screen was not left"
+        modes = termios.tcgetattr(slave)[3]
+        assert modes & (termios.ICANON | termios.ECHO) == before[3] & (termios.ICANON | termios.ECHO)
+        assert (tmp_path / "backprop-tui" / "place.json").exists()
+        os.kill(child.pid, signal.SIGCONT)
+        resumed = _read_until_quiet(master, SECONDS, wanted=b"Quit")
+        assert b"\x1b[?1049h" in resumed and b"Quit" in resumed, "fg brought back an empty screen"
+        os.write(master, b"q")
+        _read_until_exit(master, child, 20)
+        code = child.wait(timeout=20)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert code == 0
+    os.close(master)
+    os.close(slave)

@@ -42,6 +42,8 @@ class BackpropApp(KeysInOneBreath, App[None]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True,
                 tooltip="Ctrl+C quits from any screen and gives the terminal back as it was"),
         Binding("escape", "back", "Back", show=False, tooltip="Back one screen, or to the lesson you came from"),
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False, priority=True,
+                tooltip="Ctrl+Z puts the app in the background, as in any terminal program (fg brings it back)"),
     ]
     TITLE = "backprop-tui"
     DEFAULT_MODE = WORKBENCH
@@ -129,6 +131,7 @@ class BackpropApp(KeysInOneBreath, App[None]):
 
     def on_mount(self) -> None:
         self._uninstall_signals = signals.install(self.end_on_signal)
+        self.app_resume_signal.subscribe(self, self._repaint_after_resume)
         # Any screen pushed while the terminal is too small (the practice list opening the next exercise
         # after a resize) would land on the cover and be drawn at 20×5: cover again after every change.
         self.screen_change_signal.subscribe(self, lambda screen: self.call_next(self.guard_size, self.size))
@@ -154,6 +157,18 @@ class BackpropApp(KeysInOneBreath, App[None]):
         if problem is not None and message is None:
             message = f"backprop-tui: warning: {problem}"
         super().exit(result, return_code, message)  # type: ignore[arg-type]
+
+    def action_suspend_process(self) -> None:
+        """Ctrl+Z: the terminal's job control, which raw mode turns into a key. The place is saved first, since a
+        stopped job is often forgotten and its terminal closed. Textual's driver gives the terminal back on the
+        stop and takes it again on `fg`; in a browser tab there is nothing to suspend, and nothing happens."""
+        place.save_place(self, self.place_store)
+        super().action_suspend_process()
+
+    def _repaint_after_resume(self, _app: object) -> None:
+        """Back from Ctrl+Z (`fg`): the terminal's alternate screen comes back empty, and Textual's driver only
+        re-sends the unchanged size, so without this the student saw a blank window until a key redrew part of it."""
+        self.screen.refresh(layout=True)
 
     def action_command_palette(self) -> None:
         """Textual's palette, guarded against a quick second Enter (see `palette`)."""

@@ -55,7 +55,7 @@ class BackpropApp(KeysInOneBreath, App[None]):
     def __init__(self, problem: Problem | None = None, *, lesson: str | None = None,
                  descent_setup: DescentSetup | None = None, two_neurons_seed: int | None = None,
                  practice_seed: int | None = None, state_directory: Path | None = None,
-                 remember_place: bool = False, resume: bool = False) -> None:
+                 remember_place: bool = False, resume: bool = False, keep_progress: bool = True) -> None:
         super().__init__()
         self.problem = problem if problem is not None else build_problem()
         self._session: Session | None = None
@@ -73,6 +73,8 @@ class BackpropApp(KeysInOneBreath, App[None]):
         """The modes the student left to reach this one, most recent last: where `escape` returns."""
         self.state_directory = state_directory
         """Where progress and place are kept (None: `$XDG_STATE_HOME/backprop-tui`)."""
+        self.keep_progress = keep_progress
+        """Whether practice progress is written to the state folder (not in a classroom tab, see `cli.main`)."""
         self.place_store = PlaceStore(state_directory) if remember_place else None
         """Saves the student's place on every lesson switch and on exit (`backprop-tui` itself; not tests)."""
         self.place = self.place_store.load(BUILDERS) if resume and self.place_store is not None else Place()
@@ -108,7 +110,8 @@ class BackpropApp(KeysInOneBreath, App[None]):
         if self._session is None:
             from backprop_tui.core.lessons.session import Session
 
-            self._session = Session(state_directory=self.state_directory, place=self.place)
+            self._session = Session(state_directory=self.state_directory, place=self.place,
+                                    progress_on_disk=self.keep_progress)
         return self._session
 
     @session.setter

@@ -86,12 +86,14 @@ def _known_ids() -> tuple[str, ...]:
 class ProgressStore:
     """The records of every exercise: read from the file, and each change merged into it (when it can be)."""
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, *, on_disk: bool = True) -> None:
+        """`on_disk=False`: the records live in memory for this run only, the file neither read nor written (a
+        classroom tab: the server's state folder is every student's, and one student's scores are not another's)."""
         self.path = (directory or state_dir()) / STATE_FILE
         self.records: dict[str, ExerciseProgress] = {}
         self.problem: str | None = None
         """Why progress is not being kept (a corrupt or unwritable file), said once; None when all is well."""
-        self.saving = True
+        self.saving = on_disk
         self._said = False
         self.reload()
 

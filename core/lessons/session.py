@@ -33,6 +33,8 @@ class Session:
     """Where progress and place are kept (None: `$XDG_STATE_HOME/backprop-tui`)."""
     place: Place = field(default_factory=Place)
     """Each lesson's position as last left (saved on a lesson switch and on exit), and the lesson shown."""
+    progress_on_disk: bool = True
+    """Whether practice progress is kept in the state folder (False in a classroom tab: this run only)."""
     _progress: ProgressStore | None = None
     _hand: HandParams | None = None
 
@@ -57,5 +59,5 @@ class Session:
         if self._progress is None:
             from .progress_store import ProgressStore
 
-            self._progress = ProgressStore(self.state_directory)
+            self._progress = ProgressStore(self.state_directory, on_disk=self.progress_on_disk)
         return self._progress

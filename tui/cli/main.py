@@ -44,10 +44,10 @@ def launch(argv: Sequence[str], *, collector_paused: bool = False, **run_options
 
     explicit = arguments.lesson is not None or arguments.example is not None or arguments.expr is not None
     # A browser tab of `backprop-tui serve` is one of many students sharing the server's state folder:
-    # it neither takes nor leaves a place there (another student's place is not yours).
+    # it neither takes nor leaves a place or practice progress there (another student's are not yours).
     in_browser = os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
     app = BackpropApp(problem, lesson=arguments.lesson, remember_place=not in_browser,
-                      resume=not (arguments.fresh or explicit or in_browser))
+                      resume=not (arguments.fresh or explicit or in_browser), keep_progress=not in_browser)
     app.collector_paused = collector_paused
     return run_app(app, **run_options)
 

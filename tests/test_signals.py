@@ -113,7 +113,7 @@ def _read_until_exit(master: int, child: subprocess.Popen, seconds: float) -> by
     return output
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGINT])
 def test_the_tui_gives_the_terminal_back_on_a_signal(tmp_path, signum):
     """The app in a real pseudo-terminal: after the signal the terminal is as before it started."""
     master, slave = pty.openpty()

@@ -1,6 +1,9 @@
-"""SIGTERM, SIGHUP and SIGQUIT end the app as Ctrl+C does: Textual's driver gives the terminal back (the normal
-screen, the cursor, no mouse tracking, cooked mode) and the student's place is saved; the exit code is
+"""SIGTERM, SIGHUP, SIGQUIT and SIGINT end the app as Ctrl+C does: Textual's driver gives the terminal back (the
+normal screen, the cursor, no mouse tracking, cooked mode) and the student's place is saved; the exit code is
 128 + the signal's number, as a shell reports a process ended by it.
+
+In raw mode Ctrl+C is a key, so a SIGINT comes from outside (`kill -INT`, a script's process group): asyncio's own
+handler cancelled the app's task instead, which ended it with code 0 and without saving the place.
 
 Without this the default action of those signals kills the process on the spot, leaving the terminal in
 raw mode on the alternate screen (a closed terminal window or `kill` from a script did exactly that).
@@ -19,7 +22,7 @@ import signal
 import threading
 from collections.abc import Callable
 
-ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGINT)
 GRACE_SECONDS = 3.0
 
 

@@ -3,6 +3,8 @@
 `q` then `e` opened the edit form while the app shut down; its fields were never composed, and the way out ended
 in a traceback and exit code 1 (the same for `x`, `l`, `f`: every key that opens a dialog). `n`, `escape`, `enter`,
 `escape` on the practice list closed an exercise before it had mounted, and its `on_mount` found its widgets gone.
+`l`, `enter`, `→`: a key the old screen passed up reached the app once the lesson chosen was shown but not yet
+composed, and its action found none of the lesson's widgets (the soak's monkey, in `classification`).
 The random-key monkeys press one key at a time and never `q`: bursts are tried here, on every lesson."""
 
 from __future__ import annotations
@@ -64,3 +66,22 @@ async def test_bursts_of_random_keys_on_every_lesson(lesson, settle):
             send(app, [rng.choice(screen_keys(app.screen)) for _ in range(rng.randint(2, 12))])
             await settle(pilot)
             assert app._exception is None
+
+
+@pytest.mark.parametrize("lesson", [mode for mode in BUILDERS if mode != "stepper"])  # the app opens on the stepper
+async def test_a_key_passed_up_while_a_lesson_opens_waits_for_it_to_compose(lesson, settle):
+    """The app looks a key that bubbled up from the old screen up in the bindings of the screen shown now. Here each
+    of the new lesson's keys arrives that way right after the switch, before the lesson has composed."""
+    app = BackpropApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_lesson(lesson)
+        assert not app.screen.is_mounted  # the race: shown, not yet composed
+        for key in screen_keys(app.screen):
+            event = events.Key(key, key if len(key) == 1 else None)
+            event._set_forwarded()  # as Textual marks a key the screen and its widgets passed up
+            await app.on_event(event)
+            if not app.is_running:
+                break
+        await settle(pilot)
+        assert app.is_running and app.return_code is None, f"{lesson}: {app._exception!r}"

@@ -46,8 +46,13 @@ def test_every_package_folder_is_installed(top: str) -> None:
 
 
 def test_every_installed_folder_exists() -> None:
+    """A folder is a package (`__init__.py`) or holds data only, declared as such: setuptools warns that a data
+    folder it is not told about "would be ignored" (the serve page's templates were)."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
     for package, folder in installed_package_dirs().items():
-        assert (ROOT / folder / "__init__.py").is_file(), f"{package} maps to {folder}, which is not a package"
+        is_package = (ROOT / folder / "__init__.py").is_file()
+        holds_data = package in data and not list((ROOT / folder).glob("*.py"))
+        assert is_package or holds_data, f"{package} maps to {folder}, which is neither a package nor declared data"
 
 
 def relative_imports(path: Path) -> list[tuple[int, str]]:

@@ -321,7 +321,7 @@ class TestHostileFiles:
     def test_a_long_cell_is_quoted_by_its_prefix(self, tmp_path: Path) -> None:
         with pytest.raises(DataError) as refused:
             load_csv(write(tmp_path, "x,t\n" + "z" * 100_000 + ",Yes\n"), ["x"], "t")
-        assert str(refused.value) == f"data.csv: column 'x', row 1: {'z' * 40!r}… is not a number"
+        assert str(refused.value) == f"data.csv: column 'x', row 1: {'z' * 40!r}… (100,000 characters) is not a number"
         with pytest.raises(DataError) as refused:
             load_csv(write(tmp_path, "x,t\n1," + "y" * 100_000 + "\n"), ["x"], "t")
         assert len(str(refused.value)) < 200

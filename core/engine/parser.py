@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .graph import Graph, GraphBuilder
 from .primitives import FUNCTION_NAMES
+from .quoting import quoted
 from .tokens import MAX_EXPRESSION_CHARS, ParseError, Token, tokenize
 from .topological import topological_order
 
@@ -54,7 +55,7 @@ class _Parser:
 
     def expect(self, text: str) -> Token:
         if self.token.text != text or self.token.kind != "op":
-            found = "the end of the expression" if self.token.kind == "end" else repr(self.token.text)
+            found = "the end of the expression" if self.token.kind == "end" else quoted(self.token.text)
             raise self.fail(f"expected {text!r} but found {found}")
         return self.advance()
 
@@ -68,7 +69,7 @@ class _Parser:
             raise self.fail("the expression is empty")
         expr = self.sum()
         if self.token.kind != "end":
-            raise self.fail(f"unexpected {self.token.text!r}")
+            raise self.fail(f"unexpected {quoted(self.token.text)}")
         return expr
 
     def sum(self) -> Expr:
@@ -116,8 +117,8 @@ class _Parser:
             self.advance()
             if self.token.kind == "op" and self.token.text == "(":
                 if token.text not in FUNCTION_NAMES:
-                    raise self.fail(f"unknown function {token.text!r}; known: {', '.join(sorted(FUNCTION_NAMES))}",
-                                    token)
+                    known = ", ".join(sorted(FUNCTION_NAMES))
+                    raise self.fail(f"unknown function {quoted(token.text)}; known: {known}", token)
                 self.enter()
                 self.advance()
                 argument = self.sum()
@@ -125,7 +126,7 @@ class _Parser:
                 self.depth -= 1
                 return Expr("call", token.column, FUNCTION_NAMES[token.text], args=[argument])
             if token.text in FUNCTION_NAMES:
-                raise self.fail(f"{token.text!r} is a function: write {token.text}(…)", token)
+                raise self.fail(f"{quoted(token.text)} is a function: write {token.text}(…)", token)
             if token.text.startswith(RESERVED_PREFIX):
                 raise self.fail(f"names starting with {RESERVED_PREFIX} are reserved for the graph's nodes", token)
             return Expr("name", token.column, token.text)
@@ -138,7 +139,7 @@ class _Parser:
             return expr
         if token.kind == "end":
             raise self.fail("the expression ends too early")
-        raise self.fail(f"unexpected {token.text!r}")
+        raise self.fail(f"unexpected {quoted(token.text)}")
 
 
 def parse_expression(source: str) -> Expr:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..engine.quoting import quoted
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -64,7 +66,7 @@ def lesson(lesson_id: str) -> Lesson:
     for candidate in LESSONS:
         if candidate.id == lesson_id:
             return candidate
-    raise UnknownLessonError(f"unknown lesson {lesson_id!r}: choose one of {', '.join(LESSON_IDS)}")
+    raise UnknownLessonError(f"unknown lesson {quoted(lesson_id)}: choose one of {', '.join(LESSON_IDS)}")
 
 
 def lessons_document() -> list[dict[str, str]]:

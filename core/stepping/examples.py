@@ -9,6 +9,7 @@ from functools import cache
 from ..engine.graph import Graph, GraphBuilder, GraphError
 from ..engine.logistic_chain import logistic_identities
 from ..engine.numbers import vector
+from ..engine.quoting import quoted
 
 
 @dataclass(frozen=True)
@@ -178,4 +179,4 @@ def example(name: str) -> Example:
     try:
         return GRAPH_EXAMPLES[name]
     except KeyError:
-        raise GraphError(f"unknown example {name!r}: choose one of {', '.join(GRAPH_EXAMPLES)}") from None
+        raise GraphError(f"unknown example {quoted(name)}: choose one of {', '.join(GRAPH_EXAMPLES)}") from None

@@ -11,6 +11,7 @@ from ..engine.graph import Graph, GraphError
 from ..engine.literals import NumberRefused, too_small, typed_number
 from ..engine.numbers import Vector, format_value, vector
 from ..engine.parser import ParseError, graph_from_expression
+from ..engine.quoting import quoted, short
 from .examples import GRAPH_EXAMPLES, example
 from .slide_notes import slide_notes
 from .snapshot import MODES, Mode, unknown_mode
@@ -52,7 +53,7 @@ class Problem:
 
     def with_wrt(self, wrt: str) -> Problem:
         if wrt not in self.graph.inputs:
-            raise ProblemError(f"unknown input {wrt!r}: the graph's inputs are {', '.join(self.graph.inputs)}")
+            raise ProblemError(f"unknown input {quoted(wrt)}: the graph's inputs are {', '.join(self.graph.inputs)}")
         return Problem(self.source, self.graph, dict(self.inputs), wrt, self.mode)
 
 
@@ -83,10 +84,10 @@ def _parse_number(name: str, raw: str) -> float:
         return typed_number(raw)
     except NumberRefused as refused:
         if refused.rule == "not a number":
-            raise ProblemError(f"the value of {name} is not a number: {raw!r}") from None
+            raise ProblemError(f"the value of {short(name)} is not a number: {quoted(raw)}") from None
         if refused.rule == "not finite":
-            raise ProblemError(f"the value of {name} must be a finite number, got {raw!r}") from None
-        raise ProblemError(f"the value of {name}: {too_small(raw.strip())}") from None
+            raise ProblemError(f"the value of {short(name)} must be a finite number, got {quoted(raw)}") from None
+        raise ProblemError(f"the value of {short(name)}: {too_small(raw.strip())}") from None
 
 
 MAX_VECTOR_LENGTH = 1000
@@ -96,10 +97,10 @@ MAX_VECTOR_LENGTH = 1000
 def _parse_vector(name: str, raw: str) -> Vector:
     """`[-3, 0.01, 0.02]` (commas or semicolons between the numbers) as a Vector of finite numbers."""
     if not raw.endswith("]"):
-        raise ProblemError(f"the vector {name} must end with ']': {raw!r}")
+        raise ProblemError(f"the vector {short(name)} must end with ']': {quoted(raw)}")
     parts = [part.strip() for part in raw[1:-1].replace(";", ",").split(",")]
     if parts == [""] or "" in parts:
-        raise ProblemError(f"the vector {name} needs numbers between its commas: {raw!r}")
+        raise ProblemError(f"the vector {short(name)} needs numbers between its commas: {quoted(raw)}")
     if len(parts) > MAX_VECTOR_LENGTH:
         raise ProblemError(f"the vector {name} has {len(parts)} numbers: at most {MAX_VECTOR_LENGTH}")
     return vector([_parse_number(f"{name}[{index}]", part) for index, part in enumerate(parts)])  # type: ignore[return-value]
@@ -137,7 +138,7 @@ def parse_assignments(text: str | None) -> dict[str, float]:
         name, equals, raw = part.partition("=")
         name, raw = name.strip(), raw.strip()
         if not equals or not name or not raw:
-            raise ProblemError(f"expected NAME=VALUE, got {part!r}")
+            raise ProblemError(f"expected NAME=VALUE, got {quoted(part)}")
         number = _parse_vector(name, raw) if raw.startswith("[") else _parse_number(name, raw)
         if name in values:
             raise ProblemError(f"{name} is given twice ({name}={format_value(values[name])} and {part}): give it once")
@@ -172,7 +173,7 @@ def build_problem(example_name: str | None = None, expression: str | None = None
     given = parse_assignments(at)
     unknown = [name for name in given if name not in graph.index or graph.node(name).op is not None]
     if unknown:
-        raise ProblemError(f"unknown variable {unknown[0]!r}: the graph's inputs are {', '.join(graph.inputs)}")
+        raise ProblemError(f"unknown variable {quoted(unknown[0])}: the graph's inputs are {', '.join(graph.inputs)}")
     inputs = {**defaults, **given}
     missing = [name for name in graph.inputs if name not in inputs]
     if missing:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.quoting import quoted, short
 from .csv_file import DataError
 
 MISSING = frozenset({"", "na", "n/a", "nan", "null"})
@@ -17,17 +18,13 @@ MISSING = frozenset({"", "na", "n/a", "nan", "null"})
 POSITIVE = frozenset({"yes", "true", "1", "1.0"})
 NEGATIVE = frozenset({"no", "false", "0", "0.0"})
 """Target texts for the two classes; any other spelling of the numbers 1 and 0 (`1.00`, `0e0`) counts too."""
-SHOWN_CHARS = 40
-"""At most this many characters of a cell or a column name are quoted in a message."""
-
-
-def shown(text: str) -> str:
-    """A cell or name as quoted in a message: its repr, cut to a short prefix."""
-    return repr(text) if len(text) <= SHOWN_CHARS else repr(text[:SHOWN_CHARS]) + "…"
+shown = quoted
+"""A cell or a column name as a message quotes it (short, or its start and its length)."""
 
 
 def cut(text: str) -> str:
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+    """A column name in a list of them: its start only (the list says how many there are)."""
+    return short(text, say_length=False)
 
 
 def numbers(cells: tuple[str, ...], column: str, name: str, first: int) -> np.ndarray:
@@ -44,12 +41,12 @@ def numbers(cells: tuple[str, ...], column: str, name: str, first: int) -> np.nd
             try:
                 values[offset] = float(text)
             except ValueError:
-                raise DataError(f"{name}: column {column!r}, row {first + offset}: {shown(cell)} "
+                raise DataError(f"{name}: column {shown(column)}, row {first + offset}: {shown(cell)} "
                                 "is not a number") from None
     infinite = np.isinf(values)
     if infinite.any():
         offset = int(np.argmax(infinite))
-        raise DataError(f"{name}: column {column!r}, row {first + offset}: {shown(cells[offset])} is not a finite "
+        raise DataError(f"{name}: column {shown(column)}, row {first + offset}: {shown(cells[offset])} is not a finite "
                         "number")
     return values
 
@@ -60,8 +57,8 @@ def classes(cells: tuple[str, ...], column: str, name: str, first: int, meaning:
         value = class_of(cell)
         if value is None:
             offset = next(offset for offset, seen in enumerate(cells) if seen not in meaning and class_of(seen) is None)
-            raise DataError(f"{name}: target column {column!r}, row {first + offset}: {shown(cells[offset])} is not "
-                            f"one of two classes (expected Yes/No, 1/0 or true/false)")
+            raise DataError(f"{name}: target column {shown(column)}, row {first + offset}: {shown(cells[offset])} "
+                            f"is not one of two classes (expected Yes/No, 1/0 or true/false)")
         meaning[cell] = value
     return np.fromiter(map(meaning.__getitem__, cells), dtype=float, count=len(cells))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from backprop_tui.core.engine.literals import NumberRefused, too_small, typed_number
+from backprop_tui.core.engine.quoting import quoted
 
 
 def finite_number(text: str) -> float:
@@ -19,9 +20,9 @@ def finite_number(text: str) -> float:
         return typed_number(text)
     except NumberRefused as refused:
         if refused.rule == "not a number":
-            raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"must be a number, got {quoted(text)}") from None
         if refused.rule == "not finite":
-            raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"must be a finite number, got {quoted(text)}") from None
         raise argparse.ArgumentTypeError(too_small(text)) from None
 
 
@@ -36,4 +37,4 @@ def whole_number(text: str) -> int:
     try:
         return typed_whole(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {quoted(text)}") from None

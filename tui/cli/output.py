@@ -43,11 +43,22 @@ def _json_escape(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(JSON_ESCAPE, _json_escape)
 
 
+MAX_MESSAGE_CHARS = 1000
+"""The longest error line: what the user typed is quoted short (`core.engine.quoting`), and a message that
+quotes it some other way (argparse's `invalid choice: '…'`) is cut here, its end (the hint) kept."""
+
+
+def bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return f"{message[:200]}… ({len(message):,} characters, cut) …{message[-300:]}"
+
+
 def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
     """One line on stderr and exit `code`; a stderr that cannot be written to loses only the line."""
     if sys.stderr is not None:
         try:
-            print(f"{PROGRAM}: error: {message}", file=sys.stderr, flush=True)
+            print(f"{PROGRAM}: error: {bounded(message)}", file=sys.stderr, flush=True)
         except (OSError, ValueError):
             pass
     raise SystemExit(code)

@@ -3,21 +3,32 @@
 Every keystroke is checked with `build_problem`, the same function the command line uses, so the
 form refuses exactly what `backprop-tui --expr` refuses, with the same one-line message, shown
 under the fields. Nothing replaces the current graph until the form is applied with valid input.
+
+A long expression (a sum of thousands of terms: half a second to build) is checked in a thread once
+typing pauses, so no keystroke waits for it; Apply checks what is typed then, as always.
 """
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from backprop_tui.core.engine.numbers import format_value
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 
 from .base import Dialog
+
+QUICK_CHARS = 2_000
+"""An expression up to this long is checked on every keystroke, in milliseconds."""
+PAUSE_SECONDS = 0.25
+"""A longer one is checked once typing has paused this long."""
+Fields = tuple[str, str, str]
+"""The expression, the input values and the input to differentiate by, as typed."""
 
 
 class EditScreen(Dialog[Problem]):
@@ -35,6 +46,7 @@ class EditScreen(Dialog[Problem]):
         self.problem = problem
         self.result: Problem | None = problem
         self.error: str | None = None
+        self._pause: Timer | None = None
 
     def compose(self) -> ComposeResult:
         source = self.problem.source
@@ -61,25 +73,30 @@ class EditScreen(Dialog[Problem]):
     def field(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
-    def check(self) -> None:
-        """Build the problem the fields describe and show what is wrong, or what would be opened."""
-        expression = self.field(self.EXPRESSION_ID)
+    def fields(self) -> Fields:
+        return self.field(self.EXPRESSION_ID), self.field(self.VALUES_ID), self.field(self.WRT_ID)
+
+    def outcome(self, fields: Fields) -> tuple[Problem | None, str | None]:
+        """The problem the fields describe, or why there is none (safe in a thread: core only)."""
+        expression, values, wrt = fields
         source = self.problem.source
         example = source.text if source.kind == "example" and not expression else None
-        wrt = self.field(self.WRT_ID)
         try:
             try:
-                self.result = build_problem(example, expression or None, self.field(self.VALUES_ID),
-                                            wrt or None, self.problem.mode)
+                return build_problem(example, expression or None, values, wrt or None, self.problem.mode), None
             except ProblemError:
                 if wrt != self.problem.wrt:
                     raise
-                self.result = build_problem(example, expression or None, self.field(self.VALUES_ID), None,
-                                            self.problem.mode)
+                return build_problem(example, expression or None, values, None, self.problem.mode), None
         except ProblemError as error:
-            self.result, self.error = None, str(error)
-        else:
-            self.error = None
+            return None, str(error)
+
+    def check(self) -> None:
+        """Build the problem the fields describe and show what is wrong, or what would be opened."""
+        self.show(self.outcome(self.fields()))
+
+    def show(self, outcome: tuple[Problem | None, str | None]) -> None:
+        self.result, self.error = outcome
         message = self.query_one(f"#{self.MESSAGE_ID}", Static)
         message.set_class(self.error is not None, "-error")
         if self.result is None:
@@ -91,7 +108,25 @@ class EditScreen(Dialog[Problem]):
 
     @on(Input.Changed)
     def changed(self) -> None:
-        self.check()
+        fields = self.fields()
+        if len(fields[0]) <= QUICK_CHARS:
+            self.check()
+            return
+        self.result, self.error = None, "still checking what you typed"
+        self.query_one(f"#{self.MESSAGE_ID}", Static).update(Content("… checking"))
+        if self._pause is not None:
+            self._pause.stop()
+        self._pause = self.set_timer(PAUSE_SECONDS, lambda: self.check_in_thread(fields))
+
+    @work(thread=True, exclusive=True, group="edit-check", exit_on_error=False)
+    def check_in_thread(self, fields: Fields) -> None:
+        outcome = self.outcome(fields)
+        self.app.call_from_thread(self._show_if_current, fields, outcome)
+
+    def _show_if_current(self, fields: Fields, outcome: tuple[Problem | None, str | None]) -> None:
+        """Show a thread's check unless the dialog has closed or the fields changed since it began."""
+        if self.is_attached and self in self.app.screen_stack and fields == self.fields():
+            self.show(outcome)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#apply")

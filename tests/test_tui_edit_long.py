@@ -57,3 +57,19 @@ async def test_a_short_expression_is_still_checked_on_every_keystroke(settle):
         await pilot.press("e", "x", "*")
         shown = str(app.screen.query_one(f"#{edit.EditScreen.MESSAGE_ID}").render())
         assert shown.startswith("✗ cannot parse the expression")
+
+
+async def test_a_form_closed_while_its_check_waits_is_closed_for_good(settle):
+    """Cancel right after a keystroke on a long expression: the pending check, when its pause ends or its thread
+    returns, finds the form gone and does nothing (no error, the old graph kept)."""
+    app = BackpropApp(build_problem(None, "+".join(["X"] * TERMS), "X=1"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = app.screen.problem
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("end", "+", "Y", "escape")
+        await pilot.pause(edit.PAUSE_SECONDS * 2)  # past the pause, so the check would have started
+        await settle(pilot)
+        assert app.is_running and app._exception is None
+        assert app.screen.problem is before

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from backprop_tui.core.stepping.problem import build_problem
+from backprop_tui.core.training.data import bundled, load_csv
+from backprop_tui.core.training.initial import parse_init
 from backprop_tui.tui.cli.main import main
 
 LONG = 100_000
@@ -35,3 +38,26 @@ def test_a_huge_mistake_is_one_short_line(argv, capsys):
     assert stopped.value.code == 2 and captured.out == ""
     assert captured.err.startswith("backprop-tui: error: ") and captured.err.count("\n") == 1
     assert len(captured.err) < 1_100, captured.err[:300]
+
+
+def _refusal(make) -> str:  # noqa: ANN001 (a callable that must raise)
+    with pytest.raises(Exception) as refused:  # noqa: PT011 (each case raises its own module's error)
+        make()
+    return str(refused.value)
+
+
+CORE_CASES = {
+    "a name given twice": lambda: build_problem(None, "x*2", f"{LETTERS}=1,{LETTERS}=2"),
+    "a vector too long, by its name": lambda: build_problem(None, "x*2", f"{LETTERS}=[{','.join(['1'] * 1001)}]"),
+    "an unknown starting parameter": lambda: parse_init(f"{LETTERS}=1", ("β0", "β1")),
+    "a column not in the file": lambda: load_csv(bundled("heart"), [LETTERS], "AHD"),
+    "a column chosen twice": lambda: load_csv(bundled("heart"), [LETTERS], LETTERS),
+    "a malformed number in an expression": lambda: build_problem(None, "x*1" + "." * 19_000, "x=1"),
+}
+"""The same mistakes where the core raises them: the message is short before any command line cuts it."""
+
+
+@pytest.mark.parametrize("make", CORE_CASES.values(), ids=CORE_CASES.keys())
+def test_the_core_quotes_long_input_short(make):
+    message = _refusal(make)
+    assert len(message) < 400, message[:300]

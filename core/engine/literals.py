@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+from .quoting import number_text, quoted
+
 LARGEST_DOUBLE = "1.7976931348623157e308"
 SMALLEST_DOUBLE = "5e-324"
 
@@ -56,22 +58,18 @@ def literal_problem(text: str) -> str | None:
         typed_number(text)
     except NumberRefused as refused:
         if refused.rule == "not a number":
-            return f"malformed number {text!r}"
+            return f"malformed number {quoted(text)}"
         if refused.rule == "not finite":
-            return f"the number {_shown(text)} is larger than the largest double ({LARGEST_DOUBLE})"
+            return f"the number {number_text(text)} is larger than the largest double ({LARGEST_DOUBLE})"
         return too_small(text)
     return None
 
 
 def too_small(text: str) -> str:
-    return f"the number {_shown(text)} is smaller than the smallest double ({SMALLEST_DOUBLE}) and would be 0"
+    return f"the number {number_text(text)} is smaller than the smallest double ({SMALLEST_DOUBLE}) and would be 0"
 
 
 def rounds_to_zero(text: str, value: float) -> bool:
     """Whether a number the student typed, other than zero, became 0.0 (`1e-400`): `typed_number`'s third rule."""
     mantissa = text.lower().partition("e")[0]
     return value == 0.0 and any(digit in "123456789" for digit in mantissa)
-
-
-def _shown(text: str) -> str:
-    return text if len(text) <= 24 else f"{text[:10]}…{text[-10:]} ({len(text)} characters)"

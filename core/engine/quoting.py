@@ -17,6 +17,12 @@ def short(text: str, limit: int = SHOWN_CHARS, *, say_length: bool = True) -> st
     return f"{text[:limit]}… ({len(text):,} characters)" if say_length else f"{text[:limit]}…"
 
 
+def number_text(text: str) -> str:
+    """A typed number as it is, or its first and last ten digits and its length: its exponent, at the end,
+    is what makes it too large or too small."""
+    return text if len(text) <= 24 else f"{text[:10]}…{text[-10:]} ({len(text)} characters)"
+
+
 def quoted(text: str, limit: int = SHOWN_CHARS) -> str:
     """`repr(text)`, or the repr of its first `limit` characters, `…` and how long it is."""
     return repr(text) if len(text) <= limit else f"{text[:limit]!r}… ({len(text):,} characters)"

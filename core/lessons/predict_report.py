@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 
 from ..engine.numbers import format_scalar
+from ..engine.quoting import quoted
 from ..training.data import DataError, Dataset, Source, bundled, load_csv
 from .classification import HEART_FEATURE, HEART_TARGET, Predictions
 from .formulas import logistic_formula
@@ -29,7 +30,7 @@ def predict_data(data: str | None = None, x: str | None = None, y: str | None = 
     if data is not None and (not x or not y):
         raise DataError("--data needs --x COLUMN and --y COLUMN")
     if x is not None and "," in x:
-        raise DataError(f"--x takes one column (the curve has one input), got {x!r}")
+        raise DataError(f"--x takes one column (the curve has one input), got {quoted(x)}")
     source: Source = bundled("heart") if data is None else os.fspath(data)
     return load_csv(source, [x or HEART_FEATURE], y or HEART_TARGET)
 

@@ -102,7 +102,7 @@ def _parse_vector(name: str, raw: str) -> Vector:
     if parts == [""] or "" in parts:
         raise ProblemError(f"the vector {short(name)} needs numbers between its commas: {quoted(raw)}")
     if len(parts) > MAX_VECTOR_LENGTH:
-        raise ProblemError(f"the vector {name} has {len(parts)} numbers: at most {MAX_VECTOR_LENGTH}")
+        raise ProblemError(f"the vector {short(name)} has {len(parts)} numbers: at most {MAX_VECTOR_LENGTH}")
     return vector([_parse_number(f"{name}[{index}]", part) for index, part in enumerate(parts)])  # type: ignore[return-value]
 
 
@@ -141,7 +141,8 @@ def parse_assignments(text: str | None) -> dict[str, float]:
             raise ProblemError(f"expected NAME=VALUE, got {quoted(part)}")
         number = _parse_vector(name, raw) if raw.startswith("[") else _parse_number(name, raw)
         if name in values:
-            raise ProblemError(f"{name} is given twice ({name}={format_value(values[name])} and {part}): give it once")
+            given = f"{short(name)}={format_value(values[name])} and {short(part)}"
+            raise ProblemError(f"{short(name)} is given twice ({given}): give it once")
         values[name] = number
     return values
 

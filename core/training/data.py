@@ -27,8 +27,9 @@ from typing import TextIO
 
 import numpy as np
 
+from ..engine.quoting import quoted, short
 from .csv_file import DataError, Lines, Source, open_text
-from .data_cells import classes, cut, numbers, shown
+from .data_cells import classes, numbers
 
 CHUNK_ROWS = 1 << 16
 CHUNK_CHARS = 1 << 26
@@ -103,7 +104,7 @@ def load_csv(source: Source, features: Sequence[str], target: str, *, standardiz
     chosen = (*features, target)
     repeated = next((column for column in chosen if chosen.count(column) > 1), None)
     if repeated is not None:
-        raise DataError(f"column {repeated!r} is chosen twice (features and target must differ)")
+        raise DataError(f"column {quoted(repeated)} is chosen twice (features and target must differ)")
     name = source.name if not isinstance(source, str) else os.path.basename(source)  # type: ignore[union-attr]
     table = _Table(name, features, target)
     collecting = gc.isenabled()
@@ -123,11 +124,11 @@ def load_csv(source: Source, features: Sequence[str], target: str, *, standardiz
         raise DataError(f"{name}: no rows left after dropping {dropped} with missing values")
     if np.all(y == y[0]):
         only = "1" if y[0] == 1.0 else "0"
-        raise DataError(f"{name}: target column {target!r} has one class only (every row is {only}); "
+        raise DataError(f"{name}: target column {quoted(target)} has one class only (every row is {only}); "
                         f"a classifier needs rows of both classes")
     zero = next((feature for feature, column in zip(features, raw.T, strict=True) if not column.any()), None)
     if zero is not None:
-        raise DataError(f"{name}: column {zero!r} is 0 in every row, so it tells the fit nothing")
+        raise DataError(f"{name}: column {quoted(zero)} is 0 in every row, so it tells the fit nothing")
     scaling, X = _standardised(raw, features, name) if standardize else (None, raw)
     return Dataset(name, features, target, X, raw, y, dropped, scaling, table.labels())
 
@@ -172,7 +173,7 @@ class _Table:
         except UnicodeDecodeError:
             raise DataError(f"{self.name} is not UTF-8 text") from None
         except csv.Error as error:
-            raise DataError(f"{self.name}: line {reader.line_num}: {cut(str(error))}") from None
+            raise DataError(f"{self.name}: line {reader.line_num}: {short(str(error), say_length=False)}") from None
         if not self.rows:
             raise DataError(f"{self.name} has a header but no data rows")
         if progress is not None:
@@ -229,14 +230,14 @@ def _column_index(header: list[str], column: str, name: str) -> int:
     stripped = [cell.strip() for cell in header]
     matches = [index for index, cell in enumerate(stripped) if cell == column.strip()]
     if len(matches) > 1:
-        raise DataError(f"{name}: column {column!r} appears {len(matches)} times in the header")
+        raise DataError(f"{name}: column {quoted(column)} appears {len(matches)} times in the header")
     if matches:
         return matches[0]
     hint = next((cell for cell in stripped if cell.lower() == column.strip().lower()), None)
-    named = [cut(cell) for cell in stripped if cell]
+    named = [short(cell, say_length=False) for cell in stripped if cell]  # the list says how many
     listed = ", ".join(named[:SHOWN_COLUMNS]) + (f", … ({len(named)} columns)" if len(named) > SHOWN_COLUMNS else "")
-    suggestion = f"; did you mean {hint!r}?" if hint else f"; the columns are {listed}"
-    raise DataError(f"{name} has no column {shown(column)}{suggestion}")
+    suggestion = f"; did you mean {quoted(hint)}?" if hint else f"; the columns are {listed}"
+    raise DataError(f"{name} has no column {quoted(column)}{suggestion}")
 
 
 def _standardised(raw: np.ndarray, features: Sequence[str], name: str) -> tuple[Scaling, np.ndarray]:
@@ -252,6 +253,7 @@ def _standardised(raw: np.ndarray, features: Sequence[str], name: str) -> tuple[
     mean, std = unit.mean(axis=0), unit.std(axis=0)
     for feature, spread in zip(features, std, strict=True):
         if not spread > 0:
-            raise DataError(f"{name}: column {feature!r} has the same value in every row, so it cannot be standardised")
+            raise DataError(f"{name}: column {quoted(feature)} has the same value in every row, so it cannot be "
+                            "standardised")
     scaling = Scaling(tuple(float(m) for m in mean * scales), tuple(float(s) for s in std * scales))
     return scaling, (unit - mean) / std

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.quoting import quoted, short
+from ..engine.quoting import quoted
 from .csv_file import DataError
 
 MISSING = frozenset({"", "na", "n/a", "nan", "null"})
@@ -18,15 +18,6 @@ MISSING = frozenset({"", "na", "n/a", "nan", "null"})
 POSITIVE = frozenset({"yes", "true", "1", "1.0"})
 NEGATIVE = frozenset({"no", "false", "0", "0.0"})
 """Target texts for the two classes; any other spelling of the numbers 1 and 0 (`1.00`, `0e0`) counts too."""
-shown = quoted
-"""A cell or a column name as a message quotes it (short, or its start and its length)."""
-
-
-def cut(text: str) -> str:
-    """A column name in a list of them: its start only (the list says how many there are)."""
-    return short(text, say_length=False)
-
-
 def numbers(cells: tuple[str, ...], column: str, name: str, first: int) -> np.ndarray:
     """A numeric column with NaN for missing cells; numpy converts the whole column when it can."""
     try:
@@ -41,13 +32,13 @@ def numbers(cells: tuple[str, ...], column: str, name: str, first: int) -> np.nd
             try:
                 values[offset] = float(text)
             except ValueError:
-                raise DataError(f"{name}: column {shown(column)}, row {first + offset}: {shown(cell)} "
+                raise DataError(f"{name}: column {quoted(column)}, row {first + offset}: {quoted(cell)} "
                                 "is not a number") from None
     infinite = np.isinf(values)
     if infinite.any():
         offset = int(np.argmax(infinite))
-        raise DataError(f"{name}: column {shown(column)}, row {first + offset}: {shown(cells[offset])} is not a finite "
-                        "number")
+        raise DataError(f"{name}: column {quoted(column)}, row {first + offset}: {quoted(cells[offset])} "
+                        "is not a finite number")
     return values
 
 
@@ -57,7 +48,7 @@ def classes(cells: tuple[str, ...], column: str, name: str, first: int, meaning:
         value = class_of(cell)
         if value is None:
             offset = next(offset for offset, seen in enumerate(cells) if seen not in meaning and class_of(seen) is None)
-            raise DataError(f"{name}: target column {shown(column)}, row {first + offset}: {shown(cells[offset])} "
+            raise DataError(f"{name}: target column {quoted(column)}, row {first + offset}: {quoted(cells[offset])} "
                             f"is not one of two classes (expected Yes/No, 1/0 or true/false)")
         meaning[cell] = value
     return np.fromiter(map(meaning.__getitem__, cells), dtype=float, count=len(cells))

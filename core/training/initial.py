@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from ..engine.literals import LARGEST_DOUBLE
 from ..engine.numbers import format_scalar
+from ..engine.quoting import quoted
 from ..stepping.problem import ProblemError, parse_assignments
 from .data import Scaling
 from .models import Model
@@ -38,7 +39,7 @@ def parse_init(text: str, params: tuple[str, ...]) -> dict[str, float]:
         alias = ALIAS.match(name)
         chosen = f"β{alias.group(1)}" if alias and f"β{alias.group(1)}" in params else name
         if chosen not in params:
-            raise InitError(f"unknown parameter {name!r}: the model's parameters are {', '.join(params)}")
+            raise InitError(f"unknown parameter {quoted(name)}: the model's parameters are {', '.join(params)}")
         values[chosen] = value
     return values
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field, replace
 
+from ..engine.quoting import quoted
 from . import minima
 from .data import BUNDLED, DataError, Dataset, LoadCallback, Source, bundled, load_csv
 from .initial import InitError, parse_init, start_from_raw, start_note
@@ -205,7 +206,7 @@ def _with_init(config: DescentConfig, init: str) -> DescentConfig:
 def _columns(text: str) -> tuple[str, ...]:
     columns = tuple(part.strip() for part in text.split(","))
     if any(not column for column in columns):
-        raise SetupError(f"--x has an empty column name: {text!r}")
+        raise SetupError(f"--x has an empty column name: {quoted(text)}")
     return columns
 
 

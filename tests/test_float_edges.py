@@ -71,6 +71,49 @@ class TestNoTracebackFromClosedForms:
         assert document["output"]["value"] == float(x * mp.log(x))  # a subnormal: rounded once, to the nearest
         assert close(document["gradient"]["x"], mp.log(x) + 1)  # −743.44…, though 1/x overflows on the way
 
+    @pytest.mark.parametrize("mode", ["reverse", "forward"])
+    def test_a_quotient_whose_derivative_passes_the_doubles_only_on_the_way(self, mode: str) -> None:
+        """−t·a/b² with t/b past the largest double and a tiny: the true product is ordinary (the random oracle
+        found `(x/x**0.5)**0.5` at 5e-324 printing `4.5e161 − 2.2e161 = -inf` in forward mode)."""
+        x = mp.mpf(5e-324)
+        truth = mp.mpf("0.25") / x ** mp.mpf("0.75")  # d/dx (x/√x)^½ = d/dx x^¼, up to the roundings of √
+        document = table("((x)/((x)**0.5))**0.5", "x=5e-324", mode, "x" if mode == "forward" else None)
+        assert close(document["gradient"]["x"], truth, rel=1e-9), document["gradient"]
+        # Scaled by a constant instead: dL/dy = −1e200 · x/y² = −1e300, while 1e200/y is 1e400 on the way.
+        document = table("(x/y)*1e200", "x=1e-300,y=1e-200", mode, "y" if mode == "forward" else None)
+        assert close(document["gradient"]["y"], mp.mpf("-1e200") * mp.mpf("1e-300") / mp.mpf("1e-200") ** 2)
+
+    @pytest.mark.parametrize("at", ["7", "1e-20", "0.1", "3", "1e300", "1e-300"])
+    def test_x_over_x_has_no_slope(self, at: str) -> None:
+        """x/x is 1 at every x: its two pieces, adjoint/b and −((adjoint/b)·a)/b, cancel to exactly 0 (scaled by
+        1/√2 so that the adjoint is not a power of two; the random oracle caught 8192 at x = 1e-20)."""
+        for mode in ("reverse", "forward"):
+            document = table("((x)/(x))/((2)**0.5)", f"x={at}", mode, "x" if mode == "forward" else None)
+            assert document["gradient"]["x"] == 0.0, (mode, document["gradient"])
+
+    def test_the_quotient_rule_at_every_scale_agrees_with_mpmath(self) -> None:
+        """The division's partial ∂(a/b)/∂b, its reverse piece and its forward tangent term (−t·a/b²) are finite
+        and right to an ulp or two wherever the true value is a double, over 15 scales for each of t, a and b."""
+        from backprop_tui.core.engine.primitives import jvp_rule
+
+        scales = [5e-324, 1e-310, 1e-300, 1e-200, 1e-162, 1e-100, 1e-20, 0.75, 3.0, 1e20, 1e100, 1e160, 1e200,
+                  1e300, 1.7e308]
+        for t in scales:
+            for a in scales:
+                for b in scales:
+                    truth = -mp.mpf(t) * mp.mpf(a) / mp.mpf(b) ** 2
+                    if not mp.mpf("2.2250738585072014e-308") <= abs(truth) <= mp.mpf("1.7976931348623157e308"):
+                        continue  # a subnormal or past the doubles: nothing exact to compare
+                    args = (np.float64(a), np.float64(b))
+                    with np.errstate(all="ignore"):
+                        piece = vjp_rule("div")(args, args[0] / args[1], np.float64(t))[1]
+                        tangent = jvp_rule("div")(args, args[0] / args[1], (np.float64(0.0), np.float64(t)))
+                        partial = PRIMITIVES["div"].partials(args, None)[1] * t if t == 0.75 else None
+                    assert close(float(piece), truth, rel=1e-15), (t, a, b, piece)
+                    assert close(float(tangent), truth, rel=1e-15), (t, a, b, tangent)
+                    if partial is not None:
+                        assert close(float(partial), truth, rel=1e-15), (a, b, partial)
+
     @pytest.mark.parametrize("expression", ["x**(-3)", "square(square(square(x)))", "x*x*x*x/x", "1/(x*x)"])
     @pytest.mark.parametrize("at", ["1e-300", "1e300", "5e-324", "1e-160", "-1e155"])
     def test_powers_past_the_doubles(self, expression: str, at: str) -> None:

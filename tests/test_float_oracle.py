@@ -234,6 +234,8 @@ points = st.one_of(st.sampled_from(EXTREMES).flatmap(lambda value: st.sampled_fr
 @example("sigmoid(exp(x))", 3.0, 0.0, "reverse")
 @example("exp(x)-1", 1e-10, 0.0, "reverse")
 @example("log(1+x)", 1e-10, 0.0, "forward")
+@example("((x)/((x)**0.5))**0.5", 5e-324, 0.0, "forward")  # t/b overflowed inside the quotient rule
+@example("((x)/(x))/((2)**0.5)", 1e-20, 0.0, "reverse")  # the quotient rule's pieces cancel exactly
 @given(expressions(), points, points, st.sampled_from(["reverse", "forward"]))
 def test_random_expressions_never_raise_and_agree_with_mpmath(expression: str, x: float, y: float,
                                                               mode: str) -> None:

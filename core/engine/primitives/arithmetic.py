@@ -41,23 +41,42 @@ register(Primitive(
     lambda f: fm.times(f[0], f[1]), lambda f, o: (f[1], f[0]), "a · b",
     PythonPair(("a", "b"), "a * b", ("b", "a")),
     value_rule=cr.times(A, B), partial_rules=(B, A)), _mul_vjp)
-def _div_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:
-    """adjoint/b and −((adjoint/b)·a)/b: each division before a product can overflow, so a piece is finite
-    wherever its true value is (never adjoint · inf for a b² that underflowed)."""
+def _over_b_squared(t: Value, a: Value, b: Value) -> Value:
+    """((t/b)·a)/b, the quotient rule's t·a/b², with no overflow or underflow on the way: inf or 0 only where
+    the true value is past the doubles.
+
+    At a = 5e-324 and b = √a, t/b overflowed where t·a/b² is an ordinary 2.2e161 (`(x/x**0.5)**0.5` in forward
+    mode printed `4.5e161 − 2.2e161 = -inf`). Each number is split into its mantissa and power of two
+    (`np.frexp`, 0.5 ≤ |m| < 1): the mantissas go through the same three operations in the same order, which
+    stays between 1/4 and 4, and `np.ldexp` adds the powers back. Where nothing over- or underflowed the result
+    is the plain expression's to the last bit, so t/b − ((t/b)·a)/b is still exactly 0 for a = b (x/x)."""
+    mantissa_t, power_t = np.frexp(t)
+    mantissa_a, power_a = np.frexp(a)
+    mantissa_b, power_b = np.frexp(b)
+    return np.ldexp(((mantissa_t / mantissa_b) * mantissa_a) / mantissa_b, power_t + power_a - 2 * power_b)
+
+
+def _div_partials(args: Sequence[Value], out: Value) -> tuple[Value, ...]:
+    """1/b and −(a/b)/b, the second never past the doubles on the way (a/b at a = 1, b = 1e-200)."""
     a, b = args
-    scaled = adjoint / b
-    return (scaled if needs is None or needs[0] else None,
-            -((scaled * a) / b) if needs is None or needs[1] else None)
+    return 1.0 / b, -_over_b_squared(a, 1.0, b)
+
+
+def _div_vjp(args: Sequence[Value], out: Value, adjoint: Value, needs: Needs = None) -> tuple[Value | None, ...]:
+    """adjoint/b and −((adjoint/b)·a)/b: each piece finite wherever its true value is (never adjoint · inf for
+    a b² that underflowed, nor an adjoint/b that overflowed before a tiny a brought it back)."""
+    a, b = args
+    return (adjoint / b if needs is None or needs[0] else None,
+            -_over_b_squared(adjoint, a, b) if needs is None or needs[1] else None)
 
 
 def _div_jvp(args: Sequence[Value], out: Value, tangents: Sequence[Value]) -> Value:
     a, b = args
-    return tangents[0] / b - ((tangents[1] / b) * a) / b
+    return tangents[0] / b - _over_b_squared(tangents[1], a, b)
 
 
 register(Primitive(
-    "div", 2, lambda a, b: a / b,
-    lambda args, out: (1.0 / args[1], -((args[0] / args[1]) / args[1])),
+    "div", 2, lambda a, b: a / b, _div_partials,
     lambda f: fm.divide(f[0], f[1]),
     lambda f, o: (fm.divide(ONE, f[1]), fm.negate(fm.divide(f[0], fm.power(f[1], 2)))), "a / b",
     PythonPair(("a", "b"), "a / b", ("1 / b", "-a / b**2")),

@@ -15,10 +15,8 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from backprop_tui.core.layout.grouping import group_layers
 from backprop_tui.core.stepping.examples import GRAPH_EXAMPLES
 from backprop_tui.core.stepping.problem import Problem, ProblemError, build_problem
 from backprop_tui.core.stepping.step_store import step_of
@@ -28,6 +26,7 @@ from .. import navigation
 from ..widgets import GraphCanvas, StepExplanation, StepperHeader, SweepCounter, TraceTable
 from ..widgets.startup_footer import StartupFooter
 from .stepper_commands import StepperCommands
+from .stepper_loading import Built, LoadsInBackground
 
 GRAPH_TITLE = "Computational graph"
 TABLE_TITLE = "The lecture's table"
@@ -49,7 +48,7 @@ def breakpoint_classes(size: Size, horizontal: Sequence[tuple[int, str]],
     return classes
 
 
-class StepperScreen(Screen[None]):
+class StepperScreen(LoadsInBackground):
     """Walk the forward and backward pass node by node."""
 
     BINDINGS = [
@@ -129,17 +128,12 @@ class StepperScreen(Screen[None]):
         chosen = self.short_note if self.has_class("-short") else self.note
         self.query_one(f"#{NOTE_ID}", Label).update(Content(chosen or ""))
 
-    def load(self, problem: Problem, index: int = 0) -> bool:
-        """Show a new problem from step `index`; if its stepper cannot be built, keep the current one."""
-        try:
-            stepper = problem.stepper()
-        except (ValueError, ArithmeticError) as error:
-            self.notify(str(error), title="Cannot step through this graph", severity="error")
-            return False
+    def show_built(self, built: Built, index: int) -> None:
+        """Hand a problem stepped through (`load`, stepper_loading.py) to the widgets, from step `index`."""
+        problem, stepper, final = built.problem, built.stepper, built.final
         first = self.stepper is None
         self.problem, self.stepper = problem, stepper
-        final = stepper.final()
-        self.query_one(GraphCanvas).load(problem.graph, final, group_layers(problem.graph), stepper.outline)
+        self.query_one(GraphCanvas).load(problem.graph, final, built.groups, stepper.outline)
         if not first:
             # The first load is before the footer shows any key: it asks for the bindings once Textual has
             # published them, and a second publication would compose it twice before the first frame.
@@ -149,7 +143,6 @@ class StepperScreen(Screen[None]):
         self.query_one(StepperHeader).problem = problem
         self.query_one(SweepCounter).stepper = stepper
         self.show_step()
-        return True
 
     def validate_index(self, index: int) -> int:
         total = len(self.stepper) if self.stepper is not None else 1
@@ -212,8 +205,12 @@ class StepperScreen(Screen[None]):
         """Switch mode, staying on the node shown where the other mode has a step for it."""
         mode = "forward" if self.problem.mode == "reverse" else "reverse"
         node = self.stepper.snapshot(self.index).node if self.stepper is not None else None
-        if self.load(self.problem.with_mode(mode)) and node is not None and self.stepper is not None:
-            self.index = step_of(self.stepper, node, backward=False)
+
+        def stay_on_node() -> None:
+            if node is not None and self.stepper is not None:
+                self.index = step_of(self.stepper, node, backward=False)
+
+        self.load(self.problem.with_mode(mode), then=stay_on_node)
 
     def action_wrt(self) -> None:
         from ..dialogs.choice import ChoiceScreen

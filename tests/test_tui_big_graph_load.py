@@ -77,3 +77,35 @@ async def test_switching_the_mode_of_a_big_graph_stays_on_its_node(settle):
         await settle(pilot)
         assert screen.problem.mode == "forward"
         assert screen.stepper.snapshot(screen.index).node == node
+
+
+async def test_hammering_m_on_a_big_graph_builds_one_table_at_a_time(settle, monkeypatch):
+    """Twenty `m` in one breath: one build runs, the newest request waits, the ones between are dropped (twenty
+    threads at once would each hold a table of thousands of rows)."""
+    running, most = [0], [0]
+    real = stepper_loading.build
+    lock = threading.Lock()
+
+    def counting(problem):  # noqa: ANN001, ANN202
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            return real(problem)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    app = BackpropApp(big_problem())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        builds = []
+        monkeypatch.setattr(stepper_loading, "build", lambda problem: builds.append(problem) or counting(problem))
+        for _ in range(20):
+            screen.action_mode()
+        await settle(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        assert len(builds) == 2 and most[0] == 1, (len(builds), most[0])
+        assert screen.problem.mode == "forward" and not screen.building

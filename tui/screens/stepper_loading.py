@@ -5,8 +5,9 @@ Stepping a graph through (its stepper, the completed table, the layer groups) co
 screen drew nothing and answered no key, not even `q`. A graph of more than `BACKGROUND_NODES` nodes is now
 stepped through in a thread once the screen already shows a graph: the old one stays on the screen and keeps
 answering keys, a note says what is being built, and the newest request wins (a build that ends after a later
-load began is dropped). A screen's first graph is still built at once, before its first frame, as every
-lesson's is, so nothing is drawn empty.
+load began is dropped). One build runs at a time: a request made meanwhile waits, and replaces any request
+already waiting, so hammering `m` on a 9,000-node graph builds two tables, not twenty at once. A screen's
+first graph is still built at once, before its first frame, as every lesson's is, so nothing is drawn empty.
 """
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ class Built:
     groups: Grouping
 
 
+@dataclass(frozen=True)
+class Request:
+    """A load asked for: the problem, the step to show, what to do once shown, and the load's number."""
+
+    problem: Problem
+    index: int
+    then: Callable[[], None] | None
+    load: int
+
+
 def build(problem: Problem) -> Built:
     """All the core work of showing `problem` (raises ValueError or ArithmeticError for a graph it cannot step)."""
     stepper = problem.stepper()
@@ -49,6 +60,10 @@ class LoadsInBackground(Screen[None]):
     stepper: Stepper | None = None
     loads = 0
     """How many loads this screen has begun: a build finished in a thread is shown only if it is still the last."""
+    building = False
+    """Whether a thread is stepping a graph through now."""
+    waiting: Request | None = None
+    """The newest request made while a build ran, started when it ends."""
 
     def show_built(self, built: Built, index: int) -> None:
         raise NotImplementedError
@@ -58,8 +73,11 @@ class LoadsInBackground(Screen[None]):
         shown) if it cannot be stepped through. A big graph is built in a thread: True at once, shown later."""
         self.loads += 1
         if self.stepper is not None and len(problem.graph) > BACKGROUND_NODES:
-            self.notify(f"stepping through {len(problem.graph):,} nodes…", title="Building the table", timeout=3)
-            self._build_in_thread(problem, index, then, self.loads)
+            request = Request(problem, index, then, self.loads)
+            if self.building:
+                self.waiting = request
+            else:
+                self._start(request)
             return True
         try:
             built = build(problem)
@@ -69,22 +87,37 @@ class LoadsInBackground(Screen[None]):
         self._show(built, index, then)
         return True
 
+    def _start(self, request: Request) -> None:
+        self.building = True
+        nodes = len(request.problem.graph)
+        self.notify(f"stepping through {nodes:,} nodes…", title="Building the table", timeout=3)
+        self._build_in_thread(request)
+
     @work(thread=True, group="stepper-build", exit_on_error=False)
-    def _build_in_thread(self, problem: Problem, index: int, then: Callable[[], None] | None, load: int) -> None:
+    def _build_in_thread(self, request: Request) -> None:
         try:
-            built = build(problem)
+            built = build(request.problem)
         except (ValueError, ArithmeticError) as error:
-            self.app.call_from_thread(self._refused, str(error), load)
+            self.app.call_from_thread(self._refused, str(error), request)
             return
-        self.app.call_from_thread(self._arrived, built, index, then, load)
+        self.app.call_from_thread(self._arrived, built, request)
 
-    def _arrived(self, built: Built, index: int, then: Callable[[], None] | None, load: int) -> None:
-        if load == self.loads and self.is_mounted:
-            self._show(built, index, then)
+    def _arrived(self, built: Built, request: Request) -> None:
+        self._next()
+        if request.load == self.loads and self.is_mounted:
+            self._show(built, request.index, request.then)
 
-    def _refused(self, message: str, load: int) -> None:
-        if load == self.loads and self.is_mounted:
+    def _refused(self, message: str, request: Request) -> None:
+        self._next()
+        if request.load == self.loads and self.is_mounted:
             self.notify(message, title=CANNOT_STEP, severity="error")
+
+    def _next(self) -> None:
+        """A build has ended: start the request that waited for it, if it is still the newest."""
+        self.building = False
+        waiting, self.waiting = self.waiting, None
+        if waiting is not None and waiting.load == self.loads and self.is_mounted:
+            self._start(waiting)
 
     def _show(self, built: Built, index: int, then: Callable[[], None] | None) -> None:
         self.show_built(built, index)

@@ -109,3 +109,27 @@ async def test_hammering_m_on_a_big_graph_builds_one_table_at_a_time(settle, mon
         await settle(pilot)
         assert len(builds) == 2 and most[0] == 1, (len(builds), most[0])
         assert screen.problem.mode == "forward" and not screen.building
+
+
+async def test_a_build_that_fails_is_said_and_the_next_one_still_runs(settle, monkeypatch):
+    """A fault inside a background build (here a KeyError planted in it) is notified, the old graph stays, and the
+    screen is not left waiting for a build that will never end: the next big graph is built and shown."""
+    app = BackpropApp(build_problem("lecture"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        old = screen.problem
+        real = stepper_loading.build
+
+        def failing(problem):  # noqa: ANN001, ANN202
+            raise KeyError("planted")
+
+        monkeypatch.setattr(stepper_loading, "build", failing)
+        screen.load(big_problem())
+        await settle(pilot)
+        assert screen.problem is old and not screen.building
+        assert any("KeyError" in str(note.message) for note in app._notifications)
+        monkeypatch.setattr(stepper_loading, "build", real)
+        screen.load(big_problem())
+        await settle(pilot)
+        assert len(screen.problem.graph) == TERMS

@@ -100,6 +100,9 @@ class LoadsInBackground(Screen[None]):
         except (ValueError, ArithmeticError) as error:
             self.app.call_from_thread(self._refused, str(error), request)
             return
+        except Exception as error:  # a fault of ours: said, and the next build still starts (never stuck)
+            self.app.call_from_thread(self._refused, f"{type(error).__name__}: {error}", request)
+            return
         self.app.call_from_thread(self._arrived, built, request)
 
     def _arrived(self, built: Built, request: Request) -> None:

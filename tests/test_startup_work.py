@@ -86,3 +86,36 @@ def test_opening_a_graph_lesson_imports_no_classification_and_no_training(tmp_pa
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
                             env={**os.environ, "XDG_STATE_HOME": str(tmp_path)})
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("lesson", ["loss", "descent", "backprop-table"])
+def test_a_lesson_opened_at_start_is_the_only_screen_built(monkeypatch, lesson):
+    """`--lesson`, or a student back where they left off: Textual started in its default mode, the stepper, so the
+    stepper's screen was built, composed and drawn, then left for the lesson's (about 120 ms of CPU before the
+    lesson's first frame). Now the lesson's mode is the one started; the stepper is built when first opened."""
+    from backprop_tui.tui import lesson_screens
+
+    built: list[str] = []
+    for mode, builder in list(lesson_screens.BUILDERS.items()):
+        def counted(app, mode_id, builder=builder):
+            built.append(mode_id)
+            return builder(app, mode_id)
+
+        monkeypatch.setitem(lesson_screens.BUILDERS, mode, counted)
+    seen: dict[str, object] = {}
+
+    async def look(pilot) -> None:
+        await pilot.pause()
+        seen["first"] = (pilot.app.current_mode, list(built))
+        pilot.app.open_workbench()
+        await pilot.pause()
+        seen["then"] = (pilot.app.current_mode, list(built), type(pilot.app.screen).__name__)
+        await pilot.press("escape")
+        await pilot.pause()
+        seen["back"] = pilot.app.current_mode
+        pilot.app.exit()
+
+    BackpropApp(lesson=lesson).run(headless=True, size=SIZE, auto_pilot=look)
+    assert seen["first"] == (lesson, [lesson])
+    assert seen["then"] == ("stepper", [lesson, "stepper"], "StepperScreen")
+    assert seen["back"] == lesson

@@ -56,10 +56,16 @@ class BackpropApp(KeysInOneBreath, App[None]):
                  descent_setup: DescentSetup | None = None, two_neurons_seed: int | None = None,
                  practice_seed: int | None = None, state_directory: Path | None = None,
                  remember_place: bool = False, resume: bool = False, keep_progress: bool = True) -> None:
+        place_store = PlaceStore(state_directory) if remember_place else None
+        resumed = place_store.load(BUILDERS) if resume and place_store is not None else Place()
+        first_lesson = lesson if lesson is not None else resumed.lesson
+        self.DEFAULT_MODE = first_lesson if first_lesson in BUILDERS else WORKBENCH
+        """The mode Textual starts in (it reads this in its `__init__`): the first lesson's own, so a student back
+        at a lesson, or `--lesson`, waits for that lesson's screen alone; the stepper's was built, drawn and left."""
         super().__init__()
         self.problem = problem if problem is not None else build_problem()
         self._session: Session | None = None
-        self.first_lesson = lesson
+        self.first_lesson = first_lesson
         self.two_neurons_seed = two_neurons_seed
         """The seed of the two-neurons lesson (None: the lesson's own), resolved when that lesson is built, so
         start-up never imports the training code behind it."""
@@ -75,12 +81,10 @@ class BackpropApp(KeysInOneBreath, App[None]):
         """Where progress and place are kept (None: `$XDG_STATE_HOME/backprop-tui`)."""
         self.keep_progress = keep_progress
         """Whether practice progress is written to the state folder (not in a classroom tab, see `cli.main`)."""
-        self.place_store = PlaceStore(state_directory) if remember_place else None
+        self.place_store = place_store
         """Saves the student's place on every lesson switch and on exit (`backprop-tui` itself; not tests)."""
-        self.place = self.place_store.load(BUILDERS) if resume and self.place_store is not None else Place()
+        self.place = resumed
         """Each lesson's position as last left; the session holds the same object once it is made."""
-        if self.first_lesson is None and self.place.lesson is not None:
-            self.first_lesson = self.place.lesson
         self.restored: set[str] = set()
         """The modes whose saved position has been handed to their screen in this run (once each)."""
         self._uninstall_signals = lambda: None
@@ -138,9 +142,8 @@ class BackpropApp(KeysInOneBreath, App[None]):
         # Any screen pushed while the terminal is too small (the practice list opening the next exercise
         # after a resize) would land on the cover and be drawn at 20×5: cover again after every change.
         self.screen_change_signal.subscribe(self, lambda screen: self.call_next(self.guard_size, self.size))
-        if self.first_lesson is not None and self.first_lesson != WORKBENCH:
-            self.session.visited.add(self.first_lesson)
-            self.switch_mode(self.first_lesson)
+        if self.current_mode != WORKBENCH:  # started in a lesson (`--lesson`, or where the student left off)
+            self.session.visited.add(self.current_mode)
         self.guard_size(self.size)
         self.call_after_refresh(place.restore_position, self, self.current_mode)
         if self.place_store is not None and self.place_store.problem:

@@ -74,6 +74,11 @@ class AxisFitter:
 
         return record
 
+    @property
+    def calls(self) -> tuple[tuple[str, tuple[Any, ...], dict[str, Any]], ...]:
+        """What was drawn, call by call: with the plot's size and theme, all its figure's text depends on."""
+        return tuple(self._calls)
+
     def _span(self, axis: Axis) -> tuple[float, ...]:
         """The lowest and highest finite coordinate, limit and tick drawn on `axis` (empty when none is): a
         numpy pass per call, since a landscape scatters thousands of points on every redraw."""
@@ -114,6 +119,26 @@ class AxisFitter:
         for axis in ("x", "y"):
             if axis not in ticked:
                 fit_axis(plt, axis, values[axis], scale[axis])  # type: ignore[arg-type]
+
+
+def same_calls(one: Any, other: Any) -> bool:
+    """Whether two recorded drawings are the same calls with equal arguments.
+
+    Compared in C where it can be (a landscape scatters thousands of floats per call); a numpy array, whose `==`
+    has no truth value, by its elements. NaN is unequal to itself: a plot holding one is built again, never
+    wrongly kept. The same `draw()` records the same types each time, so equal values mean an equal figure."""
+    if isinstance(one, np.ndarray) or isinstance(other, np.ndarray):
+        return (isinstance(one, np.ndarray) and isinstance(other, np.ndarray) and one.shape == other.shape
+                and bool(np.array_equal(one, other)))
+    try:
+        return bool(one == other)
+    except ValueError:  # an array inside: compare item by item
+        pass
+    if isinstance(one, dict) and isinstance(other, dict):
+        return one.keys() == other.keys() and all(same_calls(one[name], other[name]) for name in one)
+    if isinstance(one, (tuple, list)) and isinstance(other, (tuple, list)):
+        return len(one) == len(other) and all(same_calls(a, b) for a, b in zip(one, other, strict=True))
+    return False
 
 
 def fit_axis(plt: Any, axis: Axis, values: Iterable[float], scale: float = 1.0) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from rich.text import Text
 from textual.app import RenderResult
 from textual.content import Content
 from textual_plotext import PlotextPlot
@@ -19,7 +20,7 @@ from textual_plotext import PlotextPlot
 from backprop_tui.core.training.landscape import Curve, Landscape, thin
 from backprop_tui.core.training.view import IterationView
 
-from .plot_axes import AxisFitter
+from .plot_axes import AxisFitter, same_calls
 from .plot_text import figure_text
 
 RGB = tuple[int, int, int]
@@ -55,9 +56,18 @@ def inside(x: list[float], y: list[float], xs: tuple[float, float], ys: tuple[fl
 
 
 class FittedPlot(PlotextPlot):
-    """A plotext plot whose `draw()` goes through `AxisFitter` (plot_axes.py): any numbers, readable ticks."""
+    """A plotext plot whose `draw()` goes through `AxisFitter` (plot_axes.py): any numbers, readable ticks.
+
+    Its text is built again only when what it draws, its size or the theme changed. plotext builds a figure
+    cell by cell, a few milliseconds per plot, and a plot was often redrawn with the same calls: a key that
+    leaves the run where it is, a dialog closed over the screen. Half the descent plots' builds in the
+    monkey tests made the text they already showed."""
 
     _drawing: AxisFitter | None = None
+    _drawn: tuple[Any, ...] = ()
+    """The calls the figure holds, as `draw()` recorded them (empty: cleared, nothing drawn)."""
+    _built: tuple[tuple[int, int, str], tuple[Any, ...], Text] | None = None
+    """The size and theme, the calls, and the text last built from them."""
 
     @property
     def plt(self) -> Any:
@@ -67,23 +77,46 @@ class FittedPlot(PlotextPlot):
     def draw(self) -> None:
         raise NotImplementedError
 
-    def draw_fitted(self) -> None:
-        """`draw()` into a recorder, then onto plotext with its axes fitted (every redraw goes through here)."""
+    def draw_figure(self, drawable: bool) -> None:
+        """Clear the figure and, when `drawable`, draw it anew: `draw()` into a recorder, then onto plotext with
+        its axes fitted. Every redraw goes through here (the figure's calls are then all in `_drawn`)."""
+        plt = super().plt
+        plt.clear_figure()
+        plt.xaxes(True, False)
+        plt.yaxes(True, False)
+        self._drawn = ()
+        if not drawable:
+            return
         self._drawing = AxisFitter()
         try:
             self.draw()
             recorded = self._drawing
         finally:
             self._drawing = None
-        recorded.replay(self.plt)
+        recorded.replay(plt)
+        self._drawn = recorded.calls
+
+    def _register_theme(self, app_theme_name: str) -> None:
+        """textual-plotext makes a plotext theme of the app's on mount and on a theme change, and refreshes: the
+        text built before it may have used another theme under the same name, so it is built again."""
+        self._built = None
+        super()._register_theme(app_theme_name)
 
     def render(self) -> RenderResult:
-        """`PlotextPlot.render`, with the figure read into Text from its matrix (plot_text.py), not from ANSI."""
+        """`PlotextPlot.render`, with the figure read into Text from its matrix (plot_text.py), not from ANSI;
+        the text last built is shown again when the calls, the size and the theme are the same."""
         figure, (width, height) = self._plot, self.size
+        theme = self._get_plotext_theme_name(self.app.theme)
+        shape = (width, height, theme)
         figure.plotsize(width, height)
         figure._set_size(width, height)  # textual-plotext's belt and braces: resizing misbehaves without it
-        figure.theme(self._get_plotext_theme_name(self.app.theme))
-        return figure_text(figure)
+        figure.theme(theme)
+        built = self._built
+        if built is not None and built[0] == shape and same_calls(built[1], self._drawn):
+            return built[2].copy()
+        text = figure_text(figure)
+        self._built = (shape, self._drawn, text)
+        return text.copy()
 
 
 class DescentPlot(FittedPlot):
@@ -115,12 +148,7 @@ class DescentPlot(FittedPlot):
         self.border_subtitle = self.legend()
 
     def redraw(self) -> None:
-        plt = self.plt
-        plt.clear_figure()
-        plt.xaxes(True, False)
-        plt.yaxes(True, False)
-        if self.view is not None and self.size.width > 8 and self.size.height > 3:
-            self.draw_fitted()
+        self.draw_figure(self.view is not None and self.size.width > 8 and self.size.height > 3)
         self.refresh()
 
     def on_resize(self) -> None:
@@ -163,12 +191,7 @@ class LessonPlot(FittedPlot):
         self.redraw()
 
     def redraw(self) -> None:
-        plt = self.plt
-        plt.clear_figure()
-        plt.xaxes(True, False)
-        plt.yaxes(True, False)
-        if self.size.width > 8 and self.size.height > 3:
-            self.draw_fitted()
+        self.draw_figure(self.size.width > 8 and self.size.height > 3)
         self.border_subtitle = self.legend()
         self.refresh()
 

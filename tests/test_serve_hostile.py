@@ -93,6 +93,28 @@ async def test_sizes_are_clamped_to_a_screen(serve, server):
     assert len(student.text) < 8 * 2**20, f"{len(student.text) / 2**20:.0f} MB of screen for two frames"
 
 
+async def test_malformed_messages_are_ignored_and_the_session_goes_on(serve, server):
+    """Every kind of message a tab should not send is dropped, and the tab steps on. An array nested past the
+    JSON parser's depth raised RecursionError, which ended the session ("a session failed"); a ping's payload
+    nested deep would have done the same when echoed."""
+    logged = len(server.errors)
+    nested = "[" * 20_000 + "]" * 20_000  # 40 KB: under the server's 64 KB limit on a message
+    junk = ["not json", "[]", "{}", "123", "null", '"text"', '["resize"]', '["resize", {"width": "abc"}]',
+            '["stdin"]', '["stdin", 5]', '["ping"]', '["ping", ' + "[" * 900 + "]" * 900 + "]", '["unknown", 1]',
+            nested, '["stdin", ' + nested + "]"]
+    async with aiohttp.ClientSession() as http:
+        student = await serve.open_student(http, server.url, max_msg_size=0)
+        assert await student.read_until(r"step 0/\d+", TIMEOUT)
+        for message in junk:
+            await student.websocket.send_str(message)
+        await student.websocket.send_bytes(b"\x00\xff" * 1000)
+        await student.press("n")
+        assert await student.read_until(r"step 1/\d+", TIMEOUT), "the session ended on a malformed message"
+        await student.close()
+    assert serve.wait_until(lambda: not server.sessions(), TIMEOUT)
+    assert not any("session failed" in line for line in server.errors[logged:]), server.errors[logged:]
+
+
 def test_bad_requests_are_one_line_each_and_nothing_is_listed(serve, server):
     logged = len(server.errors)
     port = serve.port_of(server.url)

@@ -249,7 +249,7 @@ class ClassroomServer(Server):
                 continue
             try:
                 kind, *data = message.json()
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, RecursionError):  # not JSON, not a list, or nested past the parser's depth
                 continue
             session.last_input = asyncio.get_running_loop().time()
             if kind == "stdin" and data and isinstance(data[0], str):
@@ -257,7 +257,7 @@ class ClassroomServer(Server):
             elif kind == "resize" and data and isinstance(data[0], dict):
                 columns, rows = clamp_size(data[0].get("width"), data[0].get("height"))
                 await service.set_terminal_size(columns, rows)
-            elif kind == "ping" and data:
+            elif kind == "ping" and data and isinstance(data[0], (str, int, float)):  # echoed: a plain value only
                 await service.remote_write_str(json.dumps(["pong", data[0]]))
             elif kind == "blur":
                 await service.blur()

@@ -144,6 +144,30 @@ def test_the_tui_gives_the_terminal_back_on_a_signal(tmp_path, signum):
     os.close(slave)
 
 
+def test_the_tui_ends_when_its_terminal_goes_away_without_a_sighup(tmp_path):
+    """The app in a session of its own (`setsid`, as here): its terminal is not its controlling terminal, so no
+    SIGHUP comes when the terminal closes. Textual's input thread then read end-of-file in a loop and the app spun
+    at a full core until killed. Now the hang-up ends it as SIGHUP does: 129, the place saved."""
+    master, slave = pty.openpty()
+    os.set_blocking(master, True)
+    child = subprocess.Popen([sys.executable, "-m", "backprop_tui.tui.cli.main", "--fresh"], stdin=slave,
+                             stdout=slave, stderr=slave, start_new_session=True,
+                             env={**os.environ, "XDG_STATE_HOME": str(tmp_path), "TERM": "xterm-256color"})
+    os.close(slave)
+    try:
+        assert b"Quit" in _read_until_quiet(master, SECONDS, wanted=b"Quit")
+        os.close(master)  # the terminal window is closed
+        code = child.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        code = None
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert code == 128 + signal.SIGHUP, "the app went on running on a terminal that was gone"
+    assert (tmp_path / "backprop-tui" / "place.json").exists()
+
+
 def _stopped_within(pid: int, seconds: float) -> bool:
     """Whether the child stops (job control) within `seconds`, without reaping it."""
     deadline = time.monotonic() + seconds

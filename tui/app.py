@@ -22,7 +22,7 @@ from backprop_tui.core.lessons.catalog import LESSON_IDS
 from backprop_tui.core.lessons.resume import Place, PlaceStore
 from backprop_tui.core.stepping.problem import Problem, build_problem
 
-from . import place, signals
+from . import hang_up, place, signals
 from .keys_in_one_breath import KeysInOneBreath
 from .lesson_screens import BUILDERS, WORKBENCH
 from .screens.too_small import MIN_SIZE, TooSmallScreen
@@ -137,7 +137,7 @@ class BackpropApp(KeysInOneBreath, App[None]):
         gc.enable()
 
     def on_mount(self) -> None:
-        self._uninstall_signals = signals.install(self.end_on_signal)
+        self._uninstall_signals = signals.install(self.end_on_signal, terminal=hang_up.terminal_fd(self.is_headless))
         self.app_resume_signal.subscribe(self, self._repaint_after_resume)
         # Any screen pushed while the terminal is too small (the practice list opening the next exercise
         # after a resize) would land on the cover and be drawn at 20×5: cover again after every change.

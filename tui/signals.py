@@ -22,6 +22,8 @@ import signal
 import threading
 from collections.abc import Callable
 
+from . import hang_up
+
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGINT)
 GRACE_SECONDS = 3.0
 
@@ -32,9 +34,11 @@ def _watchdog(code: int) -> None:
     timer.start()
 
 
-def install(end: Callable[[int], None]) -> Callable[[], None]:
+def install(end: Callable[[int], None], terminal: int | None = None) -> Callable[[], None]:
     """Call `end(signum)` on the event loop for each ending signal; returns the function that uninstalls them.
-    Nothing is installed outside the main thread or on a loop without signal support."""
+    Nothing is installed outside the main thread or on a loop without signal support. With `terminal` (the
+    descriptor the app reads keys from), its hang-up ends the app as SIGHUP does, even when no SIGHUP comes
+    (hang_up.py)."""
     received: list[int] = []
 
     def handle(signum: int) -> None:
@@ -51,7 +55,14 @@ def install(end: Callable[[int], None]) -> Callable[[], None]:
     except (RuntimeError, ValueError, NotImplementedError):
         return lambda: None
 
+    def hung_up() -> None:
+        if not received:  # a SIGHUP that came with it has already begun the ending
+            handle(signal.SIGHUP)
+
+    stop_watching = hang_up.watch(terminal, loop, hung_up) if terminal is not None else lambda: None
+
     def uninstall() -> None:
+        stop_watching()
         for signum in ENDING_SIGNALS:
             try:
                 loop.remove_signal_handler(signum)

@@ -19,14 +19,16 @@ import sys
 import threading
 from collections.abc import Callable
 
-ENDED = select.POLLHUP | select.POLLERR
+POLL = hasattr(select, "poll")
+"""Windows has no `poll`; there, a closed console ends the process itself."""
+ENDED = select.POLLHUP | select.POLLERR if POLL else 0
 """What a terminal reports once its other end has closed (the pseudo-terminal's master, the terminal window)."""
 
 
 def terminal_fd(headless: bool) -> int | None:
     """The descriptor Textual's terminal driver reads keys from (`cli.terminal` made it the terminal's), or None for
     a headless app or a browser tab's driver (`TEXTUAL_DRIVER`), which read no terminal."""
-    if headless or os.environ.get("TEXTUAL_DRIVER"):
+    if headless or not POLL or os.environ.get("TEXTUAL_DRIVER"):
         return None
     try:
         fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else -1
@@ -46,7 +48,7 @@ def watch(fd: int, loop: asyncio.AbstractEventLoop, hung_up: Callable[[], None])
         try:
             while True:
                 for ready, mask in poller.poll():
-                    if ready == wake_read or mask & select.POLLNVAL:  # stopped, or the descriptor was closed
+                    if ready == wake_read or mask & select.POLLNVAL:  # stopped; or closed (macOS: any tty)
                         return
                     if mask & ENDED:
                         loop.call_soon_threadsafe(hung_up)
